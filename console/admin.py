@@ -1,0 +1,73 @@
+from django.contrib import admin
+
+from console.models import Account, AuditEntry, Deduction, LedgerEntry, Member, Package, PackageSpec
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Append-only history: staff read it, nobody edits or deletes it from here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MemberInline(admin.TabularInline):
+    model = Member
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    list_display = ["uin", "name", "status", "billing_mode", "cash_balance", "commission_balance", "free_balance"]
+    list_filter = ["status", "billing_mode"]
+    search_fields = ["uin", "name"]
+    # Balances move only through ledger entries (console.services.ledger_post).
+    readonly_fields = ["cash_balance", "commission_balance", "free_balance", "billing_started_at"]
+    inlines = [MemberInline]
+
+
+@admin.register(PackageSpec)
+class PackageSpecAdmin(admin.ModelAdmin):
+    list_display = ["kind", "name", "size", "list_price", "on_sale"]
+    list_filter = ["kind", "on_sale"]
+
+
+class DeductionInline(admin.TabularInline):
+    model = Deduction
+    extra = 0
+    can_delete = False
+    readonly_fields = ["usage_date", "deducted_at", "usage_kind", "usage", "ratio", "amount"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Package)
+class PackageAdmin(ReadOnlyAdmin):
+    list_display = ["code", "owner", "kind", "spec", "source", "total", "used", "purchased_at", "refunded_at"]
+    list_filter = ["kind", "source"]
+    search_fields = ["code", "owner__uin", "owner__name"]
+    list_select_related = ["owner", "spec"]
+    inlines = [DeductionInline]
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "account", "bucket", "amount", "balance_after", "kind", "reference"]
+    list_filter = ["bucket", "kind"]
+    search_fields = ["account__uin", "reference"]
+    list_select_related = ["account"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor_label", "action", "object_type", "object_id", "account"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_id", "actor_label", "account__uin"]
+    list_select_related = ["account"]

@@ -1,0 +1,203 @@
+"""The five-day refund policy for CSS packages, as a pure function of plain facts.
+
+Nothing here touches the database or the clock: callers pass "now" and the facts, and get back a
+`Verdict` with every reason that blocks the refund, the deadline, the channel, and the money that
+would come back. The package page uses it to draw the Refund button; the refund service uses it
+again under the row locks before any money moves.
+"""
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+REFUND_WINDOW = timedelta(days=5)
+ALLOWANCE_PERIOD = timedelta(days=365)
+
+SELF_SERVICE_KINDS = frozenset({"traffic", "transcode_standard", "transcode_tsc"})
+
+
+class Channel(StrEnum):
+    SELF_SERVICE = "self_service"
+    TICKET = "ticket"
+
+
+class Reason(StrEnum):
+    """Stable codes for what blocks a refund. The codes are an API; the messages are for people."""
+
+    PAST_DEADLINE = "past_deadline"
+    USED = "used"
+    GIVEAWAY = "giveaway"
+    ACCOUNT_SUSPENDED = "account_suspended"
+    ALREADY_REFUNDED = "already_refunded"
+    BILLING_IN_PROGRESS = "billing_in_progress"
+    ALLOWANCE_USED_UP = "allowance_used_up"
+    TICKET_REQUIRED = "ticket_required"
+    NO_PERMISSION = "no_permission"
+
+    @property
+    def message(self) -> str:
+        return MESSAGES[self]
+
+
+MESSAGES = {
+    Reason.PAST_DEADLINE: "The five-day refund window has closed.",
+    Reason.USED: "The package has been used: a deduction has been made from it.",
+    Reason.GIVEAWAY: "Giveaway packages cannot be refunded.",
+    Reason.ACCOUNT_SUSPENDED: "The account's services are suspended for violating the rules.",
+    Reason.ALREADY_REFUNDED: "The package has already been refunded.",
+    Reason.BILLING_IN_PROGRESS: "Billing is being processed. Try again in a few minutes.",
+    Reason.ALLOWANCE_USED_UP: (
+        "This account has used all its self-service refunds for the last 365 days. "
+        "Submit a ticket and we will review the request."
+    ),
+    Reason.TICKET_REQUIRED: "This package type is refunded through a ticket, not in the console.",
+    Reason.NO_PERMISSION: "You do not have permission to refund packages. Ask the account owner.",
+}
+
+# Reasons that an eligible-looking package may still get past: a staff member reviewing a
+# ticket may overrule a suspicion of abuse with a written note. Nothing else can be overruled.
+OVERRULABLE = frozenset({Reason.ALLOWANCE_USED_UP})
+
+
+@dataclass(frozen=True)
+class Money:
+    cash: Decimal = Decimal("0.00")
+    commission: Decimal = Decimal("0.00")
+    free: Decimal = Decimal("0.00")
+
+    @property
+    def total(self) -> Decimal:
+        return self.cash + self.commission + self.free
+
+
+@dataclass(frozen=True)
+class PackageFacts:
+    kind: str
+    purchased_at: datetime
+    giveaway: bool
+    has_deductions: bool
+    refunded: bool
+    paid: Money
+    discount: Decimal
+    voucher: Decimal
+    payer_uin: int
+    payer_name: str
+
+
+@dataclass(frozen=True)
+class AccountFacts:
+    suspended_for_violation: bool
+    billing_in_progress: bool
+    # Self-service refunds this account made in the ALLOWANCE_PERIOD before now.
+    recent_self_service_refunds: int
+
+
+@dataclass(frozen=True)
+class Verdict:
+    eligible: bool
+    reasons: tuple[Reason, ...]
+    deadline: datetime
+    channel: Channel
+    refund: Money
+    not_refunded_discount: Decimal
+    not_refunded_voucher: Decimal
+    payer_uin: int
+    payer_name: str
+    allowance_remaining: int
+    overruled: tuple[Reason, ...] = field(default=())
+
+    @property
+    def messages(self) -> list[str]:
+        return [reason.message for reason in self.reasons]
+
+    @property
+    def window_open(self) -> bool:
+        return Reason.PAST_DEADLINE not in self.reasons
+
+    def as_record(self) -> dict:
+        """A JSON-ready copy for the audit log."""
+        record = asdict(self)
+        record["reasons"] = [str(reason) for reason in self.reasons]
+        record["overruled"] = [str(reason) for reason in self.overruled]
+        record["channel"] = str(self.channel)
+        record["refund"]["total"] = self.refund.total
+        return record
+
+
+def refund_deadline(purchased_at: datetime, zone: ZoneInfo) -> datetime:
+    """The last instant a refund may be requested.
+
+    Five days after purchase would be mid-day; because billing runs at a varying time each day,
+    the window runs on to the end of that local day (the seed: bought 2022-12-01 08:00 -> open
+    until 2022-12-06 23:59:59). Taking the local day of purchase + 5 x 24 h, rather than the
+    calendar date + 5, keeps the window at least five full days across a daylight-saving change.
+    """
+    if purchased_at.tzinfo is None:
+        raise ValueError("purchased_at must be timezone-aware")
+    local_end = (purchased_at + REFUND_WINDOW).astimezone(zone)
+    return datetime.combine(local_end.date(), time.max, tzinfo=zone)
+
+
+def channel_for(kind: str) -> Channel:
+    return Channel.SELF_SERVICE if kind in SELF_SERVICE_KINDS else Channel.TICKET
+
+
+def evaluate(
+    package: PackageFacts,
+    account: AccountFacts,
+    *,
+    now: datetime,
+    zone: ZoneInfo,
+    allowance: int,
+    via: Channel = Channel.SELF_SERVICE,
+    person_may_refund: bool = True,
+    overrule_abuse: bool = False,
+) -> Verdict:
+    """Decide whether `package` may be refunded now, and gather every reason it may not.
+
+    `via` is the way the request comes in: a customer in the console, or staff approving a
+    ticket. Only staff (via a ticket) may set `overrule_abuse`.
+    """
+    if overrule_abuse and via != Channel.TICKET:
+        raise ValueError("Only a ticket review may overrule a suspicion of refund abuse")
+    deadline = refund_deadline(package.purchased_at, zone)
+    channel = channel_for(package.kind)
+    allowance_remaining = max(allowance - account.recent_self_service_refunds, 0)
+
+    reasons: list[Reason] = []
+    if package.refunded:
+        reasons.append(Reason.ALREADY_REFUNDED)
+    if now > deadline:
+        reasons.append(Reason.PAST_DEADLINE)
+    if package.has_deductions:
+        reasons.append(Reason.USED)
+    if package.giveaway:
+        reasons.append(Reason.GIVEAWAY)
+    if account.suspended_for_violation:
+        reasons.append(Reason.ACCOUNT_SUSPENDED)
+    if account.billing_in_progress:
+        reasons.append(Reason.BILLING_IN_PROGRESS)
+    if via == Channel.SELF_SERVICE and channel == Channel.TICKET:
+        reasons.append(Reason.TICKET_REQUIRED)
+    if channel == Channel.SELF_SERVICE and allowance_remaining == 0:
+        reasons.append(Reason.ALLOWANCE_USED_UP)
+    if via == Channel.SELF_SERVICE and not person_may_refund:
+        reasons.append(Reason.NO_PERMISSION)
+
+    overruled = tuple(r for r in reasons if overrule_abuse and r in OVERRULABLE)
+    blocking = tuple(r for r in reasons if r not in overruled)
+    return Verdict(
+        eligible=not blocking,
+        reasons=blocking,
+        deadline=deadline,
+        channel=channel,
+        refund=package.paid,
+        not_refunded_discount=package.discount,
+        not_refunded_voucher=package.voucher,
+        payer_uin=package.payer_uin,
+        payer_name=package.payer_name,
+        allowance_remaining=allowance_remaining,
+        overruled=overruled,
+    )

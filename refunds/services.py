@@ -1,0 +1,163 @@
+"""The one way money comes back for a package, for self-service and ticket approvals alike."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import send_mail
+from django.db import transaction
+
+from console import clock
+from console.models import Account, Bucket, LedgerKind, Member, Package
+from console.services import audit_record, ledger_post
+from refunds import policy, selectors
+from refunds.models import Refund, RefundChannel
+
+
+class PackageNotFound(Exception):
+    """The package does not exist or is not the requesting account's (answered as 404)."""
+
+
+class RefundRefused(Exception):
+    def __init__(self, verdict: policy.Verdict):
+        super().__init__("; ".join(verdict.messages))
+        self.verdict = verdict
+
+
+class IdempotencyKeyReused(Exception):
+    """The request key already belongs to a refund of a different package."""
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    refund: Refund
+    verdict: policy.Verdict | None
+    replayed: bool
+
+
+def _locked(account_ids: set[int]) -> dict[int, Account]:
+    # Accounts first, then the package, each in primary-key order: every writer that touches
+    # balances (refunds, purchases, billing) takes locks in this order, so none can deadlock.
+    return {a.pk: a for a in Account.objects.select_for_update().filter(pk__in=account_ids).order_by("pk")}
+
+
+def package_refund(
+    *,
+    package_id: int,
+    owner: Account,
+    actor: AbstractBaseUser,
+    idempotency_key: str,
+    reason: str = "",
+    member: Member | None = None,
+    via: policy.Channel = policy.Channel.SELF_SERVICE,
+    overrule_abuse_note: str = "",
+) -> RefundResult:
+    """Refund `package_id`, owned by `owner`, if the policy allows it now.
+
+    Raises PackageNotFound when the package is not the owner's, RefundRefused with the verdict
+    when the policy says no (nothing changes, the attempt is audited), and returns the first
+    result again when called with an idempotency key that already refunded this package.
+    """
+    if not idempotency_key:
+        raise ValueError("A refund needs an idempotency key")
+    refused: policy.Verdict | None = None
+    with transaction.atomic():
+        payer_id = Package.objects.filter(pk=package_id, owner=owner).values_list("payer_id", flat=True).first()
+        if payer_id is None:
+            audit_record(
+                actor=actor, action="refund.not_found", obj=owner, account=owner,
+                note=f"Refund requested for package {package_id}, which is not this account's.",
+            )
+            not_found = True
+        else:
+            not_found = False
+            accounts = _locked({owner.pk, payer_id})
+            package = Package.objects.select_for_update().get(pk=package_id)
+            package.owner, package.payer = accounts[owner.pk], accounts[payer_id]
+
+            existing = Refund.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                if existing.package_id != package.pk:
+                    raise IdempotencyKeyReused(idempotency_key)
+                return RefundResult(refund=existing, verdict=None, replayed=True)
+
+            now = clock.now()
+            verdict = selectors.refund_verdict(
+                package,
+                account_facts=selectors.account_facts(package.owner, now=now),
+                now=now,
+                member=member,
+                via=via,
+                overrule_abuse=bool(overrule_abuse_note.strip()),
+            )
+            if not verdict.eligible:
+                audit_record(
+                    actor=actor, action="refund.refused", obj=package, account=package.owner,
+                    verdict=verdict.as_record(),
+                )
+                refused = verdict
+            else:
+                refund = _refund_locked(
+                    package=package, actor=actor, idempotency_key=idempotency_key, reason=reason,
+                    via=via, verdict=verdict, now=now, note=overrule_abuse_note,
+                )
+    if not_found:
+        raise PackageNotFound(package_id)
+    if refused is not None:
+        raise RefundRefused(refused)
+    return RefundResult(refund=refund, verdict=verdict, replayed=False)
+
+
+def _refund_locked(*, package, actor, idempotency_key, reason, via, verdict, now, note) -> Refund:
+    before = {"refunded_at": None, "status": "unrefunded"}
+    amounts = verdict.refund
+    refund = Refund.objects.create(
+        package=package,
+        owner=package.owner,
+        payer=package.payer,
+        idempotency_key=idempotency_key,
+        channel=RefundChannel(str(via)),
+        requested_by=actor,
+        reason=reason,
+        cash=amounts.cash,
+        commission=amounts.commission,
+        free=amounts.free,
+        created_at=now,
+    )
+    for bucket, amount in ((Bucket.CASH, amounts.cash), (Bucket.COMMISSION, amounts.commission), (Bucket.FREE, amounts.free)):
+        if amount:
+            ledger_post(
+                account=package.payer, bucket=bucket, amount=amount, kind=LedgerKind.REFUND,
+                package=package, reference=f"refund:{refund.pk}", memo=f"Refund of {package.code}",
+            )
+    package.refunded_at = now
+    package.refunded_cash, package.refunded_commission, package.refunded_free = (
+        amounts.cash, amounts.commission, amounts.free,
+    )
+    package.auto_renew = False
+    package.save(update_fields=["refunded_at", "refunded_cash", "refunded_commission", "refunded_free", "auto_renew"])
+    audit_record(
+        actor=actor, action="refund.completed", obj=package, account=package.owner,
+        before=before,
+        after={"refunded_at": now, "refund_id": refund.pk, "channel": str(via), "total": amounts.total},
+        verdict=verdict.as_record(), note=note,
+    )
+    transaction.on_commit(lambda: _send_receipt(refund.pk))
+    return refund
+
+
+def _send_receipt(refund_id: int) -> None:
+    refund = Refund.objects.select_related("package", "payer", "requested_by").get(pk=refund_id)
+    recipient = refund.requested_by.email
+    if not recipient:
+        return
+    send_mail(
+        subject=f"Refund of CSS package {refund.package.code}",
+        message=(
+            f"We refunded package {refund.package.code} ({refund.package.spec.name}).\n"
+            f"Cash: {refund.cash}\nCommission credits: {refund.commission}\nFree credits: {refund.free}\n"
+            f"Total: USD {refund.total}, credited to {refund.payer.name} (UIN {refund.payer.uin}).\n"
+            "Discounts and vouchers used for the purchase are not refunded."
+        ),
+        from_email=None,
+        recipient_list=[recipient],
+    )

@@ -1,0 +1,116 @@
+"""Factories for every model the tests build. One place, so a model change is fixed once."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.db.models import F
+from django.contrib.auth import get_user_model
+
+from console import clock
+from console.models import (
+    Account,
+    AccountStatus,
+    Deduction,
+    Member,
+    MemberRole,
+    Package,
+    PackageSource,
+    PackageSpec,
+)
+
+
+class AccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Account
+
+    uin = factory.Sequence(lambda n: 100012345678 + n)
+    name = factory.Sequence(lambda n: f"Streaming Studio {n}")
+    cash_balance = Decimal("0.00")
+
+    class Params:
+        suspended_for_violation = factory.Trait(status=AccountStatus.SUSPENDED_VIOLATION)
+        suspended_for_overdue = factory.Trait(status=AccountStatus.SUSPENDED_OVERDUE)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.django.Password("correct-horse")
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    user = factory.SubFactory(UserFactory)
+    account = factory.SubFactory(AccountFactory)
+    role = MemberRole.OWNER
+
+    class Params:
+        sub_user = factory.Trait(role=MemberRole.SUB_USER, can_refund=False)
+        sub_user_with_refund = factory.Trait(role=MemberRole.SUB_USER, can_refund=True)
+
+
+class StaffFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"staff{n}")
+    is_staff = True
+
+
+def spec(kind: str = "traffic", name: str | None = None) -> PackageSpec:
+    specs = PackageSpec.objects.filter(kind=kind)
+    return specs.get(name=name) if name else specs.order_by("size").first()
+
+
+class PackageFactory(factory.django.DjangoModelFactory):
+    """A paid, unused package bought an hour ago, paid in cash at list price."""
+
+    class Meta:
+        model = Package
+
+    class Params:
+        spec_name = None
+        giveaway = factory.Trait(
+            source=PackageSource.GIVEAWAY, list_price=Decimal("0"), paid_cash=Decimal("0")
+        )
+
+    code = factory.Sequence(lambda n: f"lvpkg-{n:08d}")
+    owner = factory.SubFactory(AccountFactory)
+    payer = factory.SelfAttribute("owner")
+    kind = "traffic"
+    spec = factory.LazyAttribute(lambda p: spec(p.kind, p.spec_name))
+    total = factory.LazyAttribute(lambda p: p.spec.size)
+    purchased_at = factory.LazyFunction(lambda: clock.now() - timedelta(hours=1))
+    expires_at = factory.LazyAttribute(lambda p: p.purchased_at + timedelta(days=365))
+    list_price = factory.LazyAttribute(lambda p: p.spec.list_price)
+    discount = Decimal("0.00")
+    voucher = Decimal("0.00")
+    paid_commission = Decimal("0.00")
+    paid_free = Decimal("0.00")
+    paid_cash = factory.LazyAttribute(lambda p: p.list_price - p.discount - p.voucher - p.paid_commission - p.paid_free)
+
+
+class DeductionFactory(factory.django.DjangoModelFactory):
+    """A deduction, also added to the package's `used` as the billing run does."""
+
+    class Meta:
+        model = Deduction
+
+    package = factory.SubFactory(PackageFactory)
+    usage_date = factory.LazyFunction(lambda: clock.today() - timedelta(days=1))
+    deducted_at = factory.LazyFunction(clock.now)
+    usage_kind = "LVB Chinese mainland"
+    usage = Decimal("1.000")
+    ratio = Decimal("1")
+    amount = factory.LazyAttribute(lambda d: d.usage * d.ratio)
+
+    @factory.post_generation
+    def add_to_package(obj, create, extracted, **kwargs):
+        if create:
+            Package.objects.filter(pk=obj.package_id).update(used=F("used") + obj.amount)
+            obj.package.refresh_from_db()
