@@ -50,3 +50,22 @@ def package_status(package: Package, *, billing_mode: str, now: datetime) -> Pac
         billing_mode=billing_mode,
         now=now,
     )
+
+
+def status_annotation(*, now: datetime) -> models.Case:
+    """`status_of` as SQL, so the package page can filter and count by status in the database.
+
+    It mirrors `status_of` rule for rule (tests/test_status.py checks they agree on every
+    combination); rows are still labelled by `status_of` itself.
+    """
+    return models.Case(
+        models.When(refunded_at__isnull=False, then=models.Value(PackageStatus.REFUNDED)),
+        models.When(expires_at__lte=now, then=models.Value(PackageStatus.EXPIRED)),
+        models.When(used__gte=models.F("total"), then=models.Value(PackageStatus.EXHAUSTED)),
+        models.When(
+            ~models.Q(owner__billing_mode=BillingMode.DAILY_TRAFFIC), then=models.Value(PackageStatus.FROZEN)
+        ),
+        models.When(used__gt=0, then=models.Value(PackageStatus.IN_USE)),
+        default=models.Value(PackageStatus.UNUSED),
+        output_field=models.CharField(),
+    )

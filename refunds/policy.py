@@ -7,7 +7,7 @@ again under the row locks before any money moves.
 """
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -136,7 +136,8 @@ def refund_deadline(purchased_at: datetime, zone: ZoneInfo) -> datetime:
     """
     if purchased_at.tzinfo is None:
         raise ValueError("purchased_at must be timezone-aware")
-    local_end = (purchased_at + REFUND_WINDOW).astimezone(zone)
+    # In UTC: adding a timedelta to a zoned datetime moves the wall clock, not real time.
+    local_end = (purchased_at.astimezone(UTC) + REFUND_WINDOW).astimezone(zone)
     return datetime.combine(local_end.date(), time.max, tzinfo=zone)
 
 
@@ -169,7 +170,7 @@ def evaluate(
     reasons: list[Reason] = []
     if package.refunded:
         reasons.append(Reason.ALREADY_REFUNDED)
-    if now > deadline:
+    if now.astimezone(UTC) > deadline.astimezone(UTC):
         reasons.append(Reason.PAST_DEADLINE)
     if package.has_deductions:
         reasons.append(Reason.USED)

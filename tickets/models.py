@@ -1,0 +1,108 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from console.models import Account, Package
+from console.models.ledger import AppendOnlyModel
+from tickets.catalogue import ISSUE_TYPE_CHOICES, PRODUCT_BY_CODE, PRODUCT_CHOICES
+from tickets.transitions import Status
+
+
+class ContactTime(models.TextChoices):
+    ANYTIME = "anytime", "Any time"
+    OFFICE_HOURS = "office_hours", "Working hours (09:00-18:00 UTC+8)"
+    EVENING = "evening", "Evenings (18:00-22:00 UTC+8)"
+
+
+class Ticket(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="tickets")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tickets_raised")
+    # A double-clicked Submit sends the same key twice; the second finds the first ticket.
+    submission_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    product = models.CharField(max_length=20, choices=PRODUCT_CHOICES)
+    issue_type = models.CharField(max_length=30, choices=ISSUE_TYPE_CHOICES)
+    title = models.CharField(max_length=120)
+    description = models.TextField()
+    package = models.ForeignKey(Package, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets")
+    contact_email = models.EmailField()
+    contact_phone = models.CharField(max_length=24, help_text="With country code, e.g. +86 13800000000.")
+    contact_time = models.CharField(max_length=20, choices=ContactTime, default=ContactTime.ANYTIME)
+    status = models.CharField(max_length=20, choices=Status, default=Status.OPEN)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets_assigned"
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["account", "-updated_at"], name="ticket_account_updated"),
+            models.Index(fields=["status", "created_at"], name="ticket_queue"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=Status.RESOLVED) | Q(resolved_at__isnull=False),
+                name="ticket_resolved_has_time",
+            ),
+        ]
+        permissions = [
+            ("review_ticket", "Can review tickets: reply, assign and reject"),
+            ("approve_refund", "Can approve a package refund from a ticket"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.title}"
+
+    @property
+    def product_name(self) -> str:
+        return PRODUCT_BY_CODE[self.product].name
+
+    @property
+    def issue_type_label(self) -> str:
+        return PRODUCT_BY_CODE[self.product].issue_type(self.issue_type).label
+
+
+class TicketMessage(AppendOnlyModel):
+    """One turn of the conversation. Written once, never edited."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    from_staff = models.BooleanField(default=False)
+    body = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{'Staff' if self.from_staff else 'Customer'} on #{self.ticket_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+EXTENSION_BY_TYPE = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp", "application/pdf": ".pdf"}
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # A random name with the extension of the checked content: the customer's name is kept
+    # only as text, so it can never pick a path or an executable suffix.
+    return f"tickets/{uuid.uuid4().hex}{EXTENSION_BY_TYPE[instance.content_type]}"
+
+
+class Attachment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    # Stored under MEDIA_ROOT (outside the web root); served only by tickets.views.attachment.
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    # Decided from the bytes, never from the browser's claim or the file name.
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.original_name

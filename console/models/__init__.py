@@ -1,5 +1,6 @@
 from .accounts import Account, AccountStatus, BillingMode, Member, MemberRole
 from .audit import AuditEntry
+from .billing import DailyBill, Discount, Purchase, RenewalFailure, UsageRecord, Voucher
 from .catalogue import PackageKind, PackageSpec
 from .demo import DemoClock
 from .ledger import Bucket, LedgerEntry, LedgerKind
@@ -11,8 +12,10 @@ __all__ = [
     "AuditEntry",
     "BillingMode",
     "Bucket",
+    "DailyBill",
     "Deduction",
     "DemoClock",
+    "Discount",
     "LedgerEntry",
     "LedgerKind",
     "Member",
@@ -21,4 +24,8 @@ __all__ = [
     "PackageKind",
     "PackageSource",
     "PackageSpec",
+    "Purchase",
+    "RenewalFailure",
+    "UsageRecord",
+    "Voucher",
 ]

@@ -1,0 +1,1 @@
+"""Billing: buying packages, recording usage, and the daily run that deducts it."""

@@ -1,0 +1,55 @@
+"""Reads: who sees which tickets, and what the review desk shows beside a ticket."""
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from console import clock
+from console.models import AuditEntry, Member, MemberRole, Package
+from refunds import policy
+from refunds import selectors as refund_selectors
+from tickets.models import Ticket
+
+
+def tickets_visible_to(member: Member) -> QuerySet[Ticket]:
+    """The account owner sees every ticket of the account; a sub-user sees the ones they raised."""
+    tickets = Ticket.objects.filter(account=member.account)
+    if member.role != MemberRole.OWNER:
+        tickets = tickets.filter(raised_by=member.user)
+    return tickets
+
+
+def ticket_list_for(member: Member) -> QuerySet[Ticket]:
+    return tickets_visible_to(member).select_related("package").order_by("-updated_at", "-id")
+
+
+def ticket_for(member: Member, ticket_id: int) -> Ticket:
+    """The ticket if `member` may see it; otherwise 404, so other accounts' IDs reveal nothing."""
+    return get_object_or_404(tickets_visible_to(member).select_related("package", "raised_by"), pk=ticket_id)
+
+
+def conversation(ticket: Ticket):
+    return ticket.messages.select_related("author")
+
+
+def packages_for_ticket(member: Member) -> QuerySet[Package]:
+    return Package.objects.filter(owner=member.account).select_related("spec").order_by("-purchased_at", "-id")
+
+
+def audit_trail(ticket: Ticket) -> QuerySet[AuditEntry]:
+    """Everything recorded about the ticket and about its package, newest first."""
+    about = Q(object_type=Ticket._meta.label_lower, object_id=str(ticket.pk))
+    if ticket.package_id:
+        about |= Q(object_type=Package._meta.label_lower, object_id=str(ticket.package_id))
+    return AuditEntry.objects.filter(about)
+
+
+def ticket_refund_verdict(ticket: Ticket) -> policy.Verdict | None:
+    """What the refund policy says today about the ticket's package, as staff would approve it."""
+    if ticket.package is None:
+        return None
+    package = ticket.package
+    return refund_selectors.refund_verdict(
+        package,
+        account_facts=refund_selectors.account_facts(package.owner, now=clock.now()),
+        via=policy.Channel.TICKET,
+    )
