@@ -1,15 +1,39 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from console import clock, selectors
+from console.forms import PackageQueryForm
+from console.selectors import PAGE_SIZES, Sort, Tab
+from console.status import PackageStatus
 
 
 def home(request):
     return redirect("packages")
 
 
+def package_page_context(page: selectors.PackagePage) -> dict:
+    return {
+        "view": page,
+        "params": page.query.as_querydict(),
+        "tabs": Tab.choices,
+        "statuses": PackageStatus.choices,
+        "sorts": Sort.choices,
+        "page_sizes": PAGE_SIZES,
+    }
+
+
 @login_required
+@require_GET
+# The same URL answers with the whole page or only the table; caches must keep them apart.
+@vary_on_headers("HX-Request")
 def package_list(request):
     member = selectors.member_for(request.user)
-    packages = selectors.packages_for_account(member.account)
-    return render(request, "console/package_list.html", {"packages": packages, "now": clock.now()})
+    query = PackageQueryForm(request.GET).query()
+    page = selectors.package_page(member=member, query=query, now=clock.now())
+    template = "console/package_list.html"
+    # A history restore after a cache miss asks for the whole page, not the fragment.
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#table"
+    return render(request, template, package_page_context(page))

@@ -1,0 +1,294 @@
+"""Writes for tickets: submit, the conversation, status changes and the staff decisions.
+
+Every status change goes through `_status_change`, which asks `tickets.transitions.check`.
+Customer-side services take the `Member` and find the ticket among the ones that member may see;
+staff-side services take the staff user and check the custom permissions themselves, so the
+rules hold whichever view or admin action calls them.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+
+from console import clock
+from console.models import Member, Package
+from console.services import audit_record
+from refunds.policy import Channel
+from refunds.services import RefundRefused, RefundResult, package_refund
+from tickets import transitions
+from tickets.catalogue import PRODUCT_BY_CODE
+from tickets.models import Attachment, Ticket, TicketMessage
+from tickets.selectors import tickets_visible_to
+from tickets.transitions import Status
+
+REVIEW = "tickets.review_ticket"
+APPROVE = "tickets.approve_refund"
+
+
+class TicketNotFound(Exception):
+    """Not a ticket this member may see (answered as 404)."""
+
+
+class TicketActionRefused(Exception):
+    """The action is not allowed in the ticket's current state; the message is for people."""
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    file: UploadedFile
+    content_type: str
+
+
+def ticket_submit(
+    *,
+    member: Member,
+    product: str,
+    issue_type: str,
+    title: str,
+    description: str,
+    package: Package | None,
+    contact_email: str,
+    contact_phone: str,
+    contact_time: str,
+    attachments: list[CheckedUpload],
+    submission_key: uuid.UUID,
+) -> Ticket:
+    """Open a ticket for the member's account. The same submission key returns the first ticket."""
+    if product not in PRODUCT_BY_CODE or PRODUCT_BY_CODE[product].issue_type(issue_type) is None:
+        raise ValueError(f"Unknown product or issue type: {product}/{issue_type}")
+    if package is not None and package.owner_id != member.account_id:
+        raise ValueError("The package is not this account's")
+    if len(attachments) > settings.TICKET_ATTACHMENT_MAX_COUNT:
+        raise ValueError("Too many attachments")
+    existing = Ticket.objects.filter(submission_key=submission_key, raised_by=member.user).first()
+    if existing is not None:
+        return existing
+    now = clock.now()
+    try:
+        with transaction.atomic():
+            ticket = Ticket.objects.create(
+                account=member.account, raised_by=member.user, submission_key=submission_key,
+                product=product, issue_type=issue_type, title=title, description=description,
+                package=package, contact_email=contact_email, contact_phone=contact_phone,
+                contact_time=contact_time, status=Status.OPEN, created_at=now, updated_at=now,
+            )
+            for upload in attachments:
+                Attachment.objects.create(
+                    ticket=ticket, file=upload.file, original_name=upload.file.name[:200],
+                    content_type=upload.content_type, size=upload.file.size, uploaded_at=now,
+                )
+            audit_record(
+                actor=member.user, action="ticket.submitted", obj=ticket, account=member.account,
+                after={"status": ticket.status, "product": product, "issue_type": issue_type,
+                       "package": package.code if package else None, "attachments": len(attachments)},
+            )
+    except IntegrityError:
+        # Two identical submissions raced past the lookup above; the first one won.
+        existing = Ticket.objects.filter(submission_key=submission_key, raised_by=member.user).first()
+        if existing is None:
+            raise
+        return existing
+    _notify_after_commit(
+        ticket, subject=f"Ticket #{ticket.pk} received: {ticket.title}",
+        body=f"We received your ticket #{ticket.pk} and will reply here and in My tickets.",
+    )
+    return ticket
+
+
+def ticket_reply(*, ticket_id: int, member: Member, body: str) -> TicketMessage:
+    """A customer's reply. It puts an awaiting ticket back in the queue and reopens a resolved one."""
+    with transaction.atomic():
+        ticket = _locked_for_member(ticket_id, member)
+        now = clock.now()
+        if ticket.status in (Status.AWAITING_CUSTOMER, Status.RESOLVED):
+            _status_change(ticket, to=Status.PROCESSING, actor=member.user, now=now)
+        elif ticket.status == Status.CLOSED:
+            raise TicketActionRefused("This ticket is closed. Submit a new ticket if you still need help.")
+        return _add_message(ticket, author=member.user, body=body, from_staff=False, now=now)
+
+
+def ticket_close(*, ticket_id: int, member: Member) -> Ticket:
+    with transaction.atomic():
+        ticket = _locked_for_member(ticket_id, member)
+        _status_change(ticket, to=Status.CLOSED, actor=member.user, now=clock.now())
+        return ticket
+
+
+def ticket_reopen(*, ticket_id: int, member: Member) -> Ticket:
+    with transaction.atomic():
+        ticket = _locked_for_member(ticket_id, member)
+        _status_change(ticket, to=Status.PROCESSING, actor=member.user, now=clock.now())
+        return ticket
+
+
+def ticket_assign(*, ticket_id: int, staff: AbstractBaseUser) -> Ticket:
+    """Assign the ticket to `staff`; an open ticket starts processing."""
+    _require(staff, REVIEW)
+    with transaction.atomic():
+        ticket = _locked(ticket_id)
+        if ticket.status == Status.CLOSED:
+            raise TicketActionRefused("This ticket is closed.")
+        now = clock.now()
+        before = ticket.assignee_id
+        ticket.assignee = staff
+        ticket.updated_at = now
+        ticket.save(update_fields=["assignee", "updated_at"])
+        audit_record(
+            actor=staff, action="ticket.assigned", obj=ticket, account=ticket.account,
+            before={"assignee_id": before}, after={"assignee_id": staff.pk},
+        )
+        if ticket.status == Status.OPEN:
+            _status_change(ticket, to=Status.PROCESSING, actor=staff, now=now)
+        return ticket
+
+
+def ticket_staff_reply(*, ticket_id: int, staff: AbstractBaseUser, body: str) -> TicketMessage:
+    """Staff answer; an open or processing ticket then waits for the customer."""
+    _require(staff, REVIEW)
+    with transaction.atomic():
+        ticket = _locked(ticket_id)
+        now = clock.now()
+        if ticket.status == Status.CLOSED:
+            raise TicketActionRefused("This ticket is closed.")
+        if ticket.status in (Status.OPEN, Status.PROCESSING):
+            _status_change(ticket, to=Status.AWAITING_CUSTOMER, actor=staff, now=now)
+        message = _add_message(ticket, author=staff, body=body, from_staff=True, now=now)
+    _notify_after_commit(ticket, subject=f"New reply on ticket #{ticket.pk}", body=body)
+    return message
+
+
+def ticket_reject(*, ticket_id: int, staff: AbstractBaseUser, reason: str) -> Ticket:
+    """Decline the request with a reason the customer reads; the ticket is resolved."""
+    _require(staff, REVIEW)
+    if not reason.strip():
+        raise TicketActionRefused("Write the reason the customer will read.")
+    with transaction.atomic():
+        ticket = _locked(ticket_id)
+        now = clock.now()
+        _status_change(ticket, to=Status.RESOLVED, actor=staff, now=now, note=reason)
+        body = f"We could not approve this request.\n\n{reason.strip()}"
+        _add_message(ticket, author=staff, body=body, from_staff=True, now=now)
+        audit_record(actor=staff, action="ticket.rejected", obj=ticket, account=ticket.account, note=reason)
+    _notify_after_commit(ticket, subject=f"Ticket #{ticket.pk} resolved", body=body)
+    return ticket
+
+
+def ticket_refund_approve(*, ticket_id: int, staff: AbstractBaseUser, note: str = "") -> RefundResult:
+    """Refund the ticket's package through the one refund service, then resolve the ticket.
+
+    The refund policy still decides: a refusal raises RefundRefused with every reason and
+    changes nothing but the audit trail. A written `note` overrules only a suspicion of abuse.
+    The refund and the ticket's resolution commit together or not at all.
+    """
+    _require(staff, APPROVE)
+    ticket = Ticket.objects.select_related("package__owner").get(pk=ticket_id)
+    if ticket.raised_by_id == staff.pk:
+        raise PermissionDenied("Nobody may approve a refund on a ticket they raised.")
+    if ticket.package is None:
+        raise TicketActionRefused("This ticket names no package to refund.")
+    _check(ticket, to=Status.RESOLVED, now=clock.now())
+    refused: RefundRefused | None = None
+    with transaction.atomic():
+        try:
+            result = package_refund(
+                package_id=ticket.package_id, owner=ticket.package.owner, actor=staff,
+                idempotency_key=f"ticket-{ticket.pk}-approve", via=Channel.TICKET,
+                overrule_abuse_note=note,
+            )
+        except RefundRefused as error:
+            audit_record(
+                actor=staff, action="ticket.refund_refused", obj=ticket, account=ticket.account,
+                verdict=error.verdict.as_record(), note=note,
+            )
+            refused = error
+        else:
+            # Locked after the refund's account and package locks, keeping the global lock order.
+            ticket = _locked(ticket_id)
+            now = clock.now()
+            refund = result.refund
+            body = (
+                f"We approved the refund of package {ticket.package.code}.\n"
+                f"Cash: USD {refund.cash}\nCommission credits: USD {refund.commission}\n"
+                f"Free credits: USD {refund.free}\nTotal: USD {refund.total}, returned to "
+                f"{refund.payer.name} (UIN {refund.payer.uin}).\n"
+                "Discounts and vouchers used for the purchase are not refunded."
+            )
+            _status_change(ticket, to=Status.RESOLVED, actor=staff, now=now, note=note)
+            _add_message(ticket, author=staff, body=body, from_staff=True, now=now)
+            audit_record(
+                actor=staff, action="ticket.refund_approved", obj=ticket, account=ticket.account,
+                after={"refund_id": refund.pk, "total": refund.total, "replayed": result.replayed}, note=note,
+            )
+            _notify_after_commit(ticket, subject=f"Ticket #{ticket.pk}: refund approved", body=body)
+    if refused is not None:
+        raise refused
+    return result
+
+
+def _require(user: AbstractBaseUser, permission: str) -> None:
+    if not (user.is_active and user.is_staff and user.has_perm(permission)):
+        raise PermissionDenied(f"Missing permission {permission}.")
+
+
+def _locked(ticket_id: int) -> Ticket:
+    return Ticket.objects.select_for_update().get(pk=ticket_id)
+
+
+def _locked_for_member(ticket_id: int, member: Member) -> Ticket:
+    try:
+        return tickets_visible_to(member).select_for_update().get(pk=ticket_id)
+    except Ticket.DoesNotExist:
+        raise TicketNotFound(ticket_id) from None
+
+
+def _check(ticket: Ticket, *, to: Status, now) -> None:
+    try:
+        transitions.check(
+            current=ticket.status, target=to, resolved_at=ticket.resolved_at, now=now,
+            window_days=settings.TICKET_REOPEN_DAYS,
+        )
+    except transitions.TransitionRefused as error:
+        raise TicketActionRefused(str(error)) from None
+
+
+def _status_change(ticket: Ticket, *, to: Status, actor: AbstractBaseUser, now, note: str = "") -> None:
+    """The one place a ticket's status is written, on a locked row."""
+    _check(ticket, to=to, now=now)
+    before = ticket.status
+    ticket.status = to
+    if to == Status.RESOLVED:
+        ticket.resolved_at = now
+    elif to == Status.PROCESSING:
+        ticket.resolved_at = None
+    ticket.updated_at = now
+    ticket.save(update_fields=["status", "resolved_at", "updated_at"])
+    audit_record(
+        actor=actor, action="ticket.status_changed", obj=ticket, account=ticket.account,
+        before={"status": before}, after={"status": str(to)}, note=note,
+    )
+
+
+def _add_message(ticket: Ticket, *, author: AbstractBaseUser, body: str, from_staff: bool, now) -> TicketMessage:
+    message = TicketMessage.objects.create(ticket=ticket, author=author, body=body, from_staff=from_staff, created_at=now)
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
+    audit_record(
+        actor=author, action="ticket.replied", obj=ticket, account=ticket.account,
+        after={"message_id": message.pk, "from_staff": from_staff},
+    )
+    return message
+
+
+def _notify_after_commit(ticket: Ticket, *, subject: str, body: str) -> None:
+    recipient, ticket_id = ticket.contact_email, ticket.pk
+    transaction.on_commit(lambda: send_mail(
+        subject=subject,
+        message=f"{body}\n\nTicket #{ticket_id} - see My tickets in the CSS console.",
+        from_email=None,
+        recipient_list=[recipient],
+    ))
