@@ -114,3 +114,51 @@ class DeductionFactory(factory.django.DjangoModelFactory):
         if create:
             Package.objects.filter(pk=obj.package_id).update(used=F("used") + obj.amount)
             obj.package.refresh_from_db()
+
+
+# --- billing (issue 4) -------------------------------------------------------------------------
+
+
+def _fund(account: Account, funds: dict[str, Decimal]) -> None:
+    from django.db import transaction
+
+    from console.models import Bucket, LedgerKind
+    from console.services import ledger_post
+
+    with transaction.atomic():
+        for bucket, amount in funds.items():
+            if amount:
+                ledger_post(account=account, bucket=Bucket(bucket), amount=Decimal(amount), kind=LedgerKind.TOP_UP)
+
+
+class FundedAccountFactory(AccountFactory):
+    """An account topped up through the ledger, so check_ledger finds it consistent.
+
+    `funds` maps a bucket to an amount: FundedAccountFactory(funds={"cash": "10", "free": "2"}).
+    """
+
+    @factory.post_generation
+    def funds(obj, create, extracted, **kwargs):
+        if create:
+            _fund(obj, extracted if extracted is not None else {"cash": Decimal("100.00")})
+
+
+class UsageRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "console.UsageRecord"
+
+    account = factory.SubFactory(AccountFactory)
+    day = factory.LazyFunction(lambda: clock.today() - timedelta(days=1))
+    package_kind = "traffic"
+    item = "lvb:mainland"
+    quantity = Decimal("10.000")
+
+
+class VoucherFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "console.Voucher"
+
+    account = factory.SubFactory(AccountFactory)
+    code = factory.Sequence(lambda n: f"CSSV-{n:06d}")
+    amount = Decimal("5.00")
+    valid_until = factory.LazyFunction(lambda: clock.now() + timedelta(days=30))

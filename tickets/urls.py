@@ -6,4 +6,9 @@ app_name = "tickets"
 urlpatterns = [
     path("new/", views.submit, name="submit"),
     path("", views.mine, name="mine"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/reply/", views.reply, name="reply"),
+    path("<int:pk>/close/", views.close, name="close"),
+    path("<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
 ]

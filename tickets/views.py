@@ -1,12 +1,164 @@
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from console import clock
+from console.selectors import member_for
+from tickets import selectors, services, transitions
+from tickets.catalogue import PRODUCT_BY_CODE, product_search
+from tickets.forms import ReplyForm, TicketForm
+from tickets.models import Attachment
 
 
 @login_required
 def submit(request):
-    return render(request, "tickets/placeholder.html", {"heading": "Submit a Ticket"})
+    """Submit a Ticket: product, then issue type, then the form; each step is a query parameter,
+    so the page works without JavaScript and htmx only swaps the steps in place."""
+    member = member_for(request.user)
+    source = request.POST if request.method == "POST" else request.GET
+    product_code, issue_code = source.get("product", ""), source.get("issue_type", "")
+    product = PRODUCT_BY_CODE.get(product_code)
+    issue = product.issue_type(issue_code) if product else None
+    package_error = ""
+
+    if request.method == "POST":
+        form = TicketForm(request.POST, request.FILES, member=member)
+        if form.is_valid():
+            data = form.cleaned_data
+            ticket = services.ticket_submit(
+                member=member, product=data["product"], issue_type=data["issue_type"],
+                title=data["title"], description=data["description"], package=data["package"],
+                contact_email=data["contact_email"], contact_phone=form.contact_phone,
+                contact_time=data["contact_time"], attachments=data["attachments"],
+                submission_key=data["submission_key"],
+            )
+            messages.success(request, f"Ticket #{ticket.pk} submitted. We will reply here.")
+            return redirect("tickets:detail", pk=ticket.pk)
+        product_error = " ".join(form.errors.get("product", []))
+        issue_error = " ".join(form.errors.get("issue_type", []))
+    else:
+        initial = {"product": product_code, "issue_type": issue_code}
+        package_code = request.GET.get("package", "")
+        if package_code:
+            if selectors.packages_for_ticket(member).filter(code=package_code).exists():
+                initial["package"] = package_code
+            else:
+                package_error = f"Package {package_code} is not one of your account's packages."
+        form = TicketForm(initial=initial, member=member)
+        product_error = "Choose a product from the list." if product_code and product is None else ""
+        issue_error = (
+            f"Choose one of the issue types of {product.name}." if product and issue_code and issue is None else ""
+        )
+
+    context = {
+        "form": form,
+        "query": request.GET.get("q", ""),
+        "results": product_search(request.GET.get("q", "")),
+        "product": product,
+        "issue": issue,
+        "product_error": product_error,
+        "issue_error": issue_error,
+        "package_error": package_error,
+        "package_code": request.GET.get("package", ""),
+        "show_form": request.method == "POST" or (product is not None and issue is not None),
+    }
+    if request.htmx and request.htmx.target == "product-results":
+        return render(request, "tickets/submit.html#product-results", context)
+    if request.htmx and request.htmx.target == "ticket-steps":
+        return render(request, "tickets/submit.html#steps", context)
+    return render(request, "tickets/submit.html", context)
 
 
 @login_required
 def mine(request):
-    return render(request, "tickets/placeholder.html", {"heading": "My tickets"})
+    member = member_for(request.user)
+    return render(request, "tickets/mine.html", {"tickets": selectors.ticket_list_for(member)})
+
+
+@login_required
+def detail(request, pk: int):
+    member = member_for(request.user)
+    ticket = selectors.ticket_for(member, pk)
+    return render(request, "tickets/detail.html", _detail_context(ticket, ReplyForm()))
+
+
+@login_required
+@require_POST
+def reply(request, pk: int):
+    member = member_for(request.user)
+    ticket = selectors.ticket_for(member, pk)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ticket_reply(ticket_id=ticket.pk, member=member, body=form.cleaned_data["body"])
+        except services.TicketActionRefused as error:
+            form.add_error("body", str(error))
+        else:
+            if not request.htmx:
+                return redirect("tickets:detail", pk=ticket.pk)
+            ticket = selectors.ticket_for(member, pk)
+            form = ReplyForm()
+    template = "tickets/detail.html#conversation" if request.htmx else "tickets/detail.html"
+    return render(request, template, _detail_context(ticket, form))
+
+
+@login_required
+@require_POST
+def close(request, pk: int):
+    return _customer_status_action(request, pk, services.ticket_close, "Ticket closed.")
+
+
+@login_required
+@require_POST
+def reopen(request, pk: int):
+    return _customer_status_action(request, pk, services.ticket_reopen, "Ticket reopened.")
+
+
+@login_required
+def attachment(request, pk: int):
+    """Attachments are never public: staff reviewers, or members who may see the ticket."""
+    if request.user.is_staff and request.user.has_perm(services.REVIEW):
+        file = get_object_or_404(Attachment, pk=pk)
+    else:
+        member = member_for(request.user)
+        file = get_object_or_404(Attachment, pk=pk, ticket__in=selectors.tickets_visible_to(member))
+    try:
+        handle = file.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing.") from None
+    response = FileResponse(handle, as_attachment=True, filename=file.original_name, content_type=file.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _customer_status_action(request, pk, service, success: str):
+    member = member_for(request.user)
+    ticket = selectors.ticket_for(member, pk)
+    try:
+        service(ticket_id=ticket.pk, member=member)
+    except services.TicketActionRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+    return redirect("tickets:detail", pk=ticket.pk)
+
+
+def _detail_context(ticket, form) -> dict:
+    now = clock.now()
+    return {
+        "ticket": ticket,
+        "conversation": selectors.conversation(ticket),
+        "attachments": ticket.attachments.all(),
+        "form": form,
+        "can_reopen": transitions.may_reopen(
+            status=ticket.status, resolved_at=ticket.resolved_at, now=now, window_days=settings.TICKET_REOPEN_DAYS
+        ),
+        "reopen_until": (
+            transitions.reopen_deadline(ticket.resolved_at, window_days=settings.TICKET_REOPEN_DAYS)
+            if ticket.resolved_at else None
+        ),
+        "closed": ticket.status == transitions.Status.CLOSED,
+    }

@@ -1,0 +1,240 @@
+"""The daily billing run: deduct a day's usage from packages, charge the rest pay-as-you-go.
+
+Accounts are billed in batches: a batch's usage is read at once, then in one short transaction
+the batch's Account rows are locked (pk order), then their packages (pk order), the deductions
+are computed in Python, and the rows are written in bulk. A DailyBill per account and day makes
+a second run (or the rest of a run that died) skip what is already billed.
+"""
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time as clock_time, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
+
+from console import clock
+from console.billing import rates
+from console.billing.allocation import Slot, allocate
+from console.billing.renewal import MAX_RENEWALS_PER_TYPE_PER_DAY, renew_locked
+from console.models import (
+    Account,
+    BillingMode,
+    Bucket,
+    DailyBill,
+    Deduction,
+    LedgerKind,
+    Package,
+    UsageRecord,
+)
+from console.models.billing import METERED_KINDS
+from console.services import audit_record, ledger_post
+
+DEFAULT_BATCH_SIZE = 500
+ZERO = Decimal("0")
+
+
+@dataclass
+class BillingSummary:
+    day: date
+    accounts_billed: int = 0
+    frozen_accounts: int = 0
+    deductions: int = 0
+    pay_as_you_go: Decimal = ZERO
+    owed: Decimal = ZERO
+    renewals: int = 0
+    renewal_failures: int = 0
+    seconds: float = 0.0
+    batches: int = field(default=0, repr=False)
+
+    def __str__(self) -> str:
+        return (
+            f"Billed {self.day}: {self.accounts_billed} accounts, {self.deductions} deductions, "
+            f"USD {self.pay_as_you_go} pay-as-you-go (USD {self.owed} owed), "
+            f"{self.renewals} auto-renewals ({self.renewal_failures} failed), "
+            f"{self.frozen_accounts} accounts on bandwidth billing left frozen, in {self.seconds:.1f} s."
+        )
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The start and end of `day` in the billing zone."""
+    zone = clock.billing_zone()
+    start = datetime.combine(day, clock_time.min, tzinfo=zone)
+    return start, datetime.combine(day + timedelta(days=1), clock_time.min, tzinfo=zone)
+
+
+def can_pay_for(package: Package, *, day_end: datetime) -> bool:
+    """Whether `package` may pay for the day ending at `day_end`.
+
+    Not when it was bought after that day ended (the purchase-day rule: bought on Dec 25, it
+    covers Dec 25's usage but not Dec 24's), nor when refunded, used up, or not valid through
+    the whole day.
+    """
+    return (
+        package.refunded_at is None
+        and package.purchased_at < day_end
+        and package.expires_at > day_end
+        and package.used < package.total
+    )
+
+
+def billing_run(*, day: date, batch_size: int = DEFAULT_BATCH_SIZE) -> BillingSummary:
+    """Bill `day` for every account billed daily by traffic that has usage and no bill yet."""
+    started = time.monotonic()
+    summary = BillingSummary(day=day)
+    has_usage = Exists(UsageRecord.objects.filter(account=OuterRef("pk"), day=day))
+    billed = Exists(DailyBill.objects.filter(account=OuterRef("pk"), day=day))
+    summary.frozen_accounts = Account.objects.filter(has_usage).exclude(billing_mode=BillingMode.DAILY_TRAFFIC).count()
+    pending = Account.objects.filter(has_usage, billing_mode=BillingMode.DAILY_TRAFFIC).exclude(billed).order_by("pk")
+    last_pk = 0
+    while ids := list(pending.filter(pk__gt=last_pk).values_list("pk", flat=True)[:batch_size]):
+        last_pk = ids[-1]
+        _bill_batch(ids, day=day, summary=summary)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _bill_batch(ids: list[int], *, day: date, summary: BillingSummary) -> None:
+    # Usage is written once per account and day, so it is read before the locks are taken.
+    usage = defaultdict(list)
+    for account_id, kind, item, quantity in (
+        UsageRecord.objects.filter(day=day, account_id__in=ids)
+        .order_by("account_id", "package_kind", "item")
+        .values_list("account_id", "package_kind", "item", "quantity")
+    ):
+        usage[account_id].append((kind, item, quantity))
+    _mark_billing(ids, at=clock.now())
+    day_end = day_bounds(day)[1]
+    with transaction.atomic():
+        accounts = list(Account.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        # Another run may have billed some of these since they were picked; the lock settles it.
+        done = set(DailyBill.objects.filter(account_id__in=ids, day=day).values_list("account_id", flat=True))
+        packages = defaultdict(list)
+        for package in (
+            Package.objects.select_for_update()
+            .filter(owner_id__in=ids, kind__in=METERED_KINDS, refunded_at__isnull=True)
+            .filter(Q(purchased_at__lt=day_end, expires_at__gt=day_end, used__lt=F("total")) | Q(auto_renew=True))
+            .order_by("pk")
+        ):
+            packages[package.owner_id].append(package)
+
+        now = clock.now()
+        run = _Batch(day=day, day_end=day_end, now=now, summary=summary)
+        for account in accounts:
+            if account.pk in done or account.billing_mode != BillingMode.DAILY_TRAFFIC:
+                continue
+            run.bill_account(account, usage[account.pk], packages[account.pk])
+        run.write()
+        Account.objects.filter(pk__in=ids).update(billing_started_at=None)
+    summary.batches += 1
+
+
+def _mark_billing(ids: list[int], *, at: datetime) -> None:
+    """Set the "billing in progress" marker where refund pages and the refund service see it."""
+    with transaction.atomic():
+        # Locked in pk order first, like every other writer, so marking cannot deadlock a refund.
+        list(Account.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+        Account.objects.filter(pk__in=ids).update(billing_started_at=at)
+
+
+class _Batch:
+    """The deductions, package changes and bills of one locked batch, written in bulk at the end."""
+
+    def __init__(self, *, day: date, day_end: datetime, now: datetime, summary: BillingSummary):
+        self.day, self.day_end, self.now, self.summary = day, day_end, now, summary
+        self.deductions: list[Deduction] = []
+        self.changed: dict[int, Package] = {}
+        self.bills: list[tuple[Account, DailyBill]] = []
+
+    def bill_account(self, account: Account, usage: list[tuple[str, str, Decimal]], packages: list[Package]) -> None:
+        by_id = {p.pk: p for p in packages}
+        slots: dict[str, list[Slot]] = defaultdict(list)
+        # Soonest expiry first; the pk breaks ties so a re-run draws in the same order.
+        for package in sorted(packages, key=lambda p: (p.expires_at, p.pk)):
+            if can_pay_for(package, day_end=self.day_end):
+                slots[package.kind].append(Slot(package_id=package.pk, remaining=package.total - package.used))
+        renewals: dict[str, int] = defaultdict(int)
+        lines, charge, deducted = [], ZERO, 0
+        for kind, item, quantity in usage:
+            rate = rates.rate_for(kind, item)
+            need = rates.package_units(quantity, rate.ratio)
+            self._renew_while_short(account, kind, need, slots[kind], by_id, renewals)
+            takes, uncovered = allocate(quantity=quantity, ratio=rate.ratio, slots=slots[kind])
+            for take in takes:
+                package = by_id[take.package_id]
+                package.used += take.amount
+                self.changed[package.pk] = package
+                self.deductions.append(
+                    Deduction(
+                        package_id=package.pk, usage_date=self.day, deducted_at=self.now, usage_kind=rate.label,
+                        usage=take.usage, ratio=rate.ratio, amount=take.amount,
+                    )
+                )
+            deducted += len(takes)
+            line_charge = rates.money(uncovered * rates.PAY_AS_YOU_GO_PRICE[kind])
+            charge += line_charge
+            lines.append({
+                "kind": kind, "item": item, "label": rate.label, "usage": str(quantity), "ratio": str(rate.ratio),
+                "covered": str(need - uncovered), "uncovered": str(uncovered), "charge": str(line_charge),
+            })
+        paid = min(account.cash_balance, charge)
+        self.bills.append((account, DailyBill(
+            account=account, day=self.day, billed_at=self.now, deducted_items=deducted,
+            pay_as_you_go=charge, paid_cash=paid, owed=charge - paid, lines=lines,
+        )))
+
+    def _renew_while_short(self, account, kind, need, slots, by_id, renewals) -> None:
+        """Before the day's charge, buy the auto-renewing package's spec again while the type's
+        packages cannot cover the need (at most MAX_RENEWALS_PER_TYPE_PER_DAY per type)."""
+        while need > sum((s.remaining for s in slots), ZERO) and renewals[kind] < MAX_RENEWALS_PER_TYPE_PER_DAY:
+            renewing = next((p for p in by_id.values() if p.kind == kind and p.auto_renew and p.refunded_at is None), None)
+            if renewing is None:
+                return
+            renewals[kind] += 1
+            renewed = renew_locked(account=account, renewing=renewing, usage_date=self.day, attempt=renewals[kind], now=self.now)
+            if renewed is None:
+                self.summary.renewal_failures += 1
+                return
+            self.summary.renewals += 1
+            # A renewal continues the package that ran out, so it pays for the day being billed.
+            by_id[renewed.pk] = renewed
+            slots.append(Slot(package_id=renewed.pk, remaining=renewed.total))
+
+    def write(self) -> None:
+        Deduction.objects.bulk_create(self.deductions, batch_size=2000)
+        Package.objects.bulk_update(list(self.changed.values()), ["used"], batch_size=1000)
+        DailyBill.objects.bulk_create([bill for _, bill in self.bills], batch_size=2000)
+        for account, bill in self.bills:
+            if bill.paid_cash:
+                ledger_post(
+                    account=account, bucket=Bucket.CASH, amount=-bill.paid_cash, kind=LedgerKind.PAY_AS_YOU_GO,
+                    reference=f"bill:{bill.day.isoformat()}", memo=f"Pay-as-you-go usage on {bill.day:%Y-%m-%d}",
+                )
+        self.summary.accounts_billed += len(self.bills)
+        self.summary.deductions += len(self.deductions)
+        self.summary.pay_as_you_go += sum((b.pay_as_you_go for _, b in self.bills), ZERO)
+        self.summary.owed += sum((b.owed for _, b in self.bills), ZERO)
+
+
+def billing_window_open(*, account: Account) -> None:
+    """Mark `account` as being billed by hand (the demo panel): refunds wait until it closes."""
+    _window_set(account=account, at=clock.now(), action="billing.window_opened")
+
+
+def billing_window_close(*, account: Account) -> None:
+    _window_set(account=account, at=None, action="billing.window_closed")
+
+
+def _window_set(*, account: Account, at: datetime | None, action: str) -> None:
+    with transaction.atomic():
+        locked = Account.objects.select_for_update().get(pk=account.pk)
+        before = locked.billing_started_at
+        locked.billing_started_at = at
+        locked.save(update_fields=["billing_started_at"])
+        audit_record(
+            actor=None, action=action, obj=locked, account=locked,
+            before={"billing_started_at": before}, after={"billing_started_at": at},
+        )
+    account.billing_started_at = at

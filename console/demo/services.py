@@ -1,0 +1,162 @@
+"""The presenter panel's actions. Each refuses outside demo mode and leaves an audit row."""
+
+from datetime import date, datetime, timedelta
+from io import StringIO
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.management import call_command
+from django.db import models, transaction
+from django.utils import timezone
+
+from console import clock
+from console.models import Account, DemoClock, Package
+from console.services import audit_record
+from refunds.policy import refund_deadline
+
+# The seed's logins the panel switches between (password = user name), with who they are.
+PERSONAS: dict[str, str] = {
+    "demo": "Account owner",
+    "viewer": "Sub-user without the refund permission",
+    "suspended": "Owner of an account suspended for violating the rules",
+    "admin": "Staff: reviews tickets in the admin",
+}
+
+
+class PanelError(Exception):
+    """The action cannot be done as asked; the message is for the presenter."""
+
+
+class DeadlineMoment(models.TextChoices):
+    # The clock keeps running after it is moved, so "on the deadline" would be past it by the
+    # time the page loads; the last minute leaves the presenter time to click Refund.
+    LAST_MINUTE = "last_minute", "Last minute before the deadline"
+    SECOND_PAST = "second_past", "One second past the deadline"
+
+
+def _require_demo_mode() -> None:
+    if not settings.DEMO_MODE:
+        raise PermissionError("The presenter panel only works in demo mode")
+
+
+def _demo_row() -> DemoClock:
+    # Demo-wide actions (usage, billing, reset) have no object of their own: the demo's one
+    # row stands for the demo in the audit trail.
+    return DemoClock.objects.get_or_create(pk=1)[0]
+
+
+def persona_switch(*, actor: AbstractBaseUser | None, username: str) -> AbstractBaseUser:
+    """Check `username` is a demo persona and return its user; the view logs it in."""
+    _require_demo_mode()
+    if username not in PERSONAS:
+        raise PanelError(f"{username!r} is not a demo persona.")
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise PanelError(f"There is no {username!r} login yet: reset the demo data to create it.")
+    member = getattr(user, "member", None)
+    audit_record(
+        actor=actor, action="demo.persona_switch", obj=user,
+        account=member.account if member else None,
+        before={"username": actor.get_username() if actor else None},
+        after={"username": username},
+    )
+    return user
+
+
+def _clock_set(*, actor: AbstractBaseUser, offset: timedelta, action: str,
+               account: Account | None = None, note: str = "") -> datetime:
+    before = clock.offset()
+    with transaction.atomic():
+        clock.set_offset(offset)
+        audit_record(
+            actor=actor, action=action, obj=_demo_row(), account=account,
+            before={"offset": before}, after={"offset": offset, "now": clock.now()}, note=note,
+        )
+    return clock.now()
+
+
+def clock_advance(*, actor: AbstractBaseUser, by: timedelta) -> datetime:
+    """Move the demo clock forward by `by`; returns the new demo time."""
+    _require_demo_mode()
+    return _clock_set(actor=actor, offset=clock.offset() + by, action="demo.clock_advance")
+
+
+def clock_reset(*, actor: AbstractBaseUser) -> datetime:
+    """Back to real time."""
+    _require_demo_mode()
+    return _clock_set(actor=actor, offset=timedelta(0), action="demo.clock_reset")
+
+
+def deadline_moment(purchased_at: datetime, moment: DeadlineMoment) -> datetime:
+    """The instant `moment` names for a package bought at `purchased_at`."""
+    # The deadline is 23:59:59.999999 local; pages show it to the second.
+    shown = refund_deadline(purchased_at, clock.billing_zone()).replace(microsecond=0)
+    if moment == DeadlineMoment.LAST_MINUTE:
+        return shown - timedelta(seconds=59)
+    return shown + timedelta(seconds=1)
+
+
+def clock_to_deadline(*, actor: AbstractBaseUser, package: Package, moment: DeadlineMoment) -> datetime:
+    """Move the demo clock to `moment` around `package`'s refund deadline."""
+    _require_demo_mode()
+    target = deadline_moment(package.purchased_at, moment)
+    return _clock_set(
+        actor=actor, offset=target - timezone.now(), action="demo.clock_to_deadline",
+        account=package.owner, note=f"{package.code}: {DeadlineMoment(moment).label}",
+    )
+
+
+def usage_day_simulate(*, actor: AbstractBaseUser) -> date:
+    """Simulate today's usage (demo time) for every account; returns the day."""
+    _require_demo_mode()
+    from console.billing.usage import usage_simulate
+
+    day = clock.today()
+    with transaction.atomic():
+        usage_simulate(day=day)
+        audit_record(actor=actor, action="demo.usage_simulate", obj=_demo_row(), after={"day": day})
+    return day
+
+
+def billing_yesterday_run(*, actor: AbstractBaseUser) -> date:
+    """Run the daily billing for yesterday (demo time); returns the day billed."""
+    _require_demo_mode()
+    from console.billing.run import billing_run
+
+    day = clock.today() - timedelta(days=1)
+    with transaction.atomic():
+        billing_run(day=day)
+        audit_record(actor=actor, action="demo.billing_run", obj=_demo_row(), after={"day": day})
+    return day
+
+
+def billing_window_set(*, actor: AbstractBaseUser, account: Account, open: bool) -> Account:
+    """Open or close the "billing in progress" window of `account`."""
+    _require_demo_mode()
+    from console.billing.run import billing_window_close, billing_window_open
+
+    before = account.billing_started_at
+    with transaction.atomic():
+        (billing_window_open if open else billing_window_close)(account=account)
+        account.refresh_from_db(fields=["billing_started_at"])
+        audit_record(
+            actor=actor, action="demo.billing_window_open" if open else "demo.billing_window_close",
+            obj=account, account=account,
+            before={"billing_started_at": before}, after={"billing_started_at": account.billing_started_at},
+        )
+    return account
+
+
+def demo_reset(*, actor: AbstractBaseUser) -> AbstractBaseUser | None:
+    """Wipe and re-seed the demo data at real time; returns the actor's login as re-created."""
+    _require_demo_mode()
+    username = actor.get_username()
+    with transaction.atomic():
+        # Real time first: the seed dates its packages from clock.now().
+        clock.set_offset(timedelta(0))
+        call_command("seed_demo", reset=True, stdout=StringIO())
+        # The reset replaced every row, logins included.
+        user = get_user_model().objects.filter(username=username).first()
+        audit_record(actor=user, action="demo.reset", obj=_demo_row(), note=f"Requested by {username}")
+    return user
