@@ -13,4 +13,6 @@ urlpatterns = [
     path("refunds/", include("refunds.urls")),
     path("tickets/", include("tickets.urls")),
     path("admin/", admin.site.urls),
+    # Always routed, so {% url %} works whenever DEMO_MODE flips; each view 404s outside demo mode.
+    path("demo/", include("console.demo.urls")),
 ]

@@ -109,7 +109,8 @@ def _refunded_htmx(request, *, member, query, message) -> HttpResponse:
         render_to_string(f"console/package_list.html#{part}", context, request) for part in ("table", "summary")
     )
     response = reswap(HttpResponse(html), "none")
-    # After the swap: the dialog that sent the request must still be in the page while it lands.
-    trigger_client_event(response, "closeDialog", after="settle")
+    # htmx fires these on the form that sent the request, in this order, once the swap settled;
+    # the toast goes first because closing the dialog takes the form out of the page.
     trigger_client_event(response, "toast", {"message": message}, after="settle")
+    trigger_client_event(response, "closeDialog", after="settle")
     return response

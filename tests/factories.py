@@ -137,6 +137,9 @@ class FundedAccountFactory(AccountFactory):
     `funds` maps a bucket to an amount: FundedAccountFactory(funds={"cash": "10", "free": "2"}).
     """
 
+    class Meta:
+        skip_postgeneration_save = True
+
     @factory.post_generation
     def funds(obj, create, extracted, **kwargs):
         if create:
@@ -162,3 +165,50 @@ class VoucherFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"CSSV-{n:06d}")
     amount = Decimal("5.00")
     valid_until = factory.LazyFunction(lambda: clock.now() + timedelta(days=30))
+
+
+# --- tickets (issue 5) -------------------------------------------------------------------------
+
+
+class TicketFactory(factory.django.DjangoModelFactory):
+    """An open CSS "Other problem" ticket raised by the account owner, about no package."""
+
+    class Meta:
+        model = "tickets.Ticket"
+
+    class Params:
+        member = factory.SubFactory(MemberFactory)
+
+    account = factory.SelfAttribute("member.account")
+    raised_by = factory.SelfAttribute("member.user")
+    product = "css"
+    issue_type = "other"
+    title = factory.Sequence(lambda n: f"Please refund my package ({n})")
+    description = "I bought the wrong package."
+    contact_email = factory.LazyAttribute(lambda t: t.raised_by.email or "customer@example.com")
+    contact_phone = "+86 13800000000"
+    created_at = factory.LazyFunction(clock.now)
+    updated_at = factory.SelfAttribute("created_at")
+
+
+def _grant(user, codenames: list[str]) -> None:
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="tickets", codename__in=codenames))
+
+
+class ReviewerFactory(StaffFactory):
+    """Staff who may review tickets (reply, assign, reject) but not approve refunds."""
+
+    permissions = factory.PostGeneration(
+        lambda user, create, extracted, **kwargs: _grant(user, extracted or ["review_ticket"]) if create else None
+    )
+
+
+class ApproverFactory(StaffFactory):
+    """Staff who may review tickets and approve refunds from them."""
+
+    permissions = factory.PostGeneration(
+        lambda user, create, extracted, **kwargs: _grant(user, extracted or ["review_ticket", "approve_refund"])
+        if create else None
+    )

@@ -69,6 +69,10 @@ class TicketMessageInline(admin.TabularInline):
     fields = ["created_at", "author", "from_staff", "body"]
     readonly_fields = fields
 
+    def has_view_permission(self, request, obj=None):
+        # Whoever may review the ticket reads its conversation; no separate message permission.
+        return request.user.has_perm(services.REVIEW) or super().has_view_permission(request, obj)
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -159,7 +163,9 @@ class TicketAdmin(admin.ModelAdmin):
             '<a href="{}">{}</a> {} ({}) &middot; status {} &middot; bought {} &middot; used {} of {} &middot; '
             "paid USD {} (list {}, discount {}, voucher {}){}",
             reverse("admin:console_package_change", args=[package.pk]), package.code, package.spec,
-            package.get_kind_display(), status.label, package.purchased_at, package.used, package.total,
+            package.get_kind_display(), status.label,
+            package.purchased_at.astimezone(clock.billing_zone()).strftime("%Y-%m-%d %H:%M:%S (UTC%z)"),
+            package.used, package.total,
             package.paid_total, package.list_price, package.discount, package.voucher,
             format_html(" &middot; <strong>refunded {}</strong>", package.refunded_at) if package.refunded_at else "",
         )

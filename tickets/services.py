@@ -123,6 +123,8 @@ def ticket_close(*, ticket_id: int, member: Member) -> Ticket:
 def ticket_reopen(*, ticket_id: int, member: Member) -> Ticket:
     with transaction.atomic():
         ticket = _locked_for_member(ticket_id, member)
+        if ticket.status != Status.RESOLVED:
+            raise TicketActionRefused("Only a resolved ticket can be reopened.")
         _status_change(ticket, to=Status.PROCESSING, actor=member.user, now=clock.now())
         return ticket
 

@@ -49,13 +49,15 @@ def package_auto_renew_set(*, package_id: int, account: Account, enabled: bool, 
     return package
 
 
-def renew_locked(*, account: Account, renewing: Package, usage_date: date, attempt: int, now: datetime) -> Package | None:
-    """Buy `renewing`'s spec again from the balance, moving the auto-renew mark to the new package.
+def renew_locked(
+    *, account: Account, renewing_id: int, spec_id: int, usage_date: date, attempt: int, now: datetime
+) -> Package | None:
+    """Buy the renewing package's spec again from the balance, moving the auto-renew mark to the new package.
 
     The caller holds the account and the package locked. A failure is recorded on the package
     (shown on its page) and answered with None, so the day's usage goes to pay-as-you-go.
     """
-    spec = PackageSpec.objects.get(pk=renewing.spec_id)
+    spec = PackageSpec.objects.get(pk=spec_id)
     try:
         if not spec.on_sale:
             raise PurchaseRefused("spec", f"{spec} is no longer on sale.")
@@ -63,11 +65,10 @@ def renew_locked(*, account: Account, renewing: Package, usage_date: date, attem
         with transaction.atomic():
             renewed = buy_locked(
                 account=account, spec=spec, actor=None, now=now, auto_renew=True,
-                idempotency_key=f"renew:{renewing.pk}:{usage_date.isoformat()}:{attempt}",
+                idempotency_key=f"renew:{renewing_id}:{usage_date.isoformat()}:{attempt}",
             )
     except PurchaseRefused as refused:
-        RenewalFailure.objects.create(package=renewing, usage_date=usage_date, at=now, reason=refused.message[:200])
+        RenewalFailure.objects.create(package_id=renewing_id, usage_date=usage_date, at=now, reason=refused.message[:200])
         return None
-    renewing.auto_renew = False
-    Package.objects.filter(pk=renewing.pk).update(auto_renew=False)
+    Package.objects.filter(pk=renewing_id).update(auto_renew=False)
     return renewed

@@ -13,11 +13,12 @@ from datetime import date, datetime, time as clock_time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
 
 from console import clock
 from console.billing import rates
 from console.billing.allocation import Slot, allocate
+from console.billing.bulk import bulk_insert
 from console.billing.renewal import MAX_RENEWALS_PER_TYPE_PER_DAY, renew_locked
 from console.models import (
     Account,
@@ -65,7 +66,29 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, datetime.combine(day + timedelta(days=1), clock_time.min, tzinfo=zone)
 
 
-def can_pay_for(package: Package, *, day_end: datetime) -> bool:
+@dataclass(slots=True)
+class PackageRow:
+    """The facts billing needs of a package: plain values, since a batch loads thousands."""
+
+    FIELDS = ("pk", "owner_id", "kind", "spec_id", "total", "used", "purchased_at", "expires_at", "auto_renew", "refunded_at")
+
+    pk: int
+    owner_id: int
+    kind: str
+    spec_id: int
+    total: Decimal
+    used: Decimal
+    purchased_at: datetime
+    expires_at: datetime
+    auto_renew: bool
+    refunded_at: datetime | None
+
+    @classmethod
+    def of(cls, package: Package) -> "PackageRow":
+        return cls(*(getattr(package, name) for name in cls.FIELDS))
+
+
+def can_pay_for(package: PackageRow, *, day_end: datetime) -> bool:
     """Whether `package` may pay for the day ending at `day_end`.
 
     Not when it was bought after that day ended (the purchase-day rule: bought on Dec 25, it
@@ -112,12 +135,14 @@ def _bill_batch(ids: list[int], *, day: date, summary: BillingSummary) -> None:
         # Another run may have billed some of these since they were picked; the lock settles it.
         done = set(DailyBill.objects.filter(account_id__in=ids, day=day).values_list("account_id", flat=True))
         packages = defaultdict(list)
-        for package in (
+        for row in (
             Package.objects.select_for_update()
             .filter(owner_id__in=ids, kind__in=METERED_KINDS, refunded_at__isnull=True)
             .filter(Q(purchased_at__lt=day_end, expires_at__gt=day_end, used__lt=F("total")) | Q(auto_renew=True))
             .order_by("pk")
+            .values_list(*PackageRow.FIELDS)
         ):
+            package = PackageRow(*row)
             packages[package.owner_id].append(package)
 
         now = clock.now()
@@ -139,16 +164,27 @@ def _mark_billing(ids: list[int], *, at: datetime) -> None:
         Account.objects.filter(pk__in=ids).update(billing_started_at=at)
 
 
+DEDUCTION_FIELDS = ("package_id", "usage_date", "deducted_at", "usage_kind", "usage", "ratio", "amount")
+BILL_FIELDS = ("account_id", "day", "billed_at", "deducted_items", "pay_as_you_go", "paid_cash", "owed", "lines")
+
+
+@dataclass(frozen=True, slots=True)
+class _Bill:
+    paid: Decimal
+    owed: Decimal
+    row: tuple
+
+
 class _Batch:
     """The deductions, package changes and bills of one locked batch, written in bulk at the end."""
 
     def __init__(self, *, day: date, day_end: datetime, now: datetime, summary: BillingSummary):
         self.day, self.day_end, self.now, self.summary = day, day_end, now, summary
-        self.deductions: list[Deduction] = []
-        self.changed: dict[int, Package] = {}
-        self.bills: list[tuple[Account, DailyBill]] = []
+        self.deductions: list[tuple] = []
+        self.changed: set[int] = set()
+        self.bills: list[tuple[Account, _Bill]] = []
 
-    def bill_account(self, account: Account, usage: list[tuple[str, str, Decimal]], packages: list[Package]) -> None:
+    def bill_account(self, account: Account, usage: list[tuple[str, str, Decimal]], packages: list[PackageRow]) -> None:
         by_id = {p.pk: p for p in packages}
         slots: dict[str, list[Slot]] = defaultdict(list)
         # Soonest expiry first; the pk breaks ties so a re-run draws in the same order.
@@ -165,12 +201,9 @@ class _Batch:
             for take in takes:
                 package = by_id[take.package_id]
                 package.used += take.amount
-                self.changed[package.pk] = package
+                self.changed.add(package.pk)
                 self.deductions.append(
-                    Deduction(
-                        package_id=package.pk, usage_date=self.day, deducted_at=self.now, usage_kind=rate.label,
-                        usage=take.usage, ratio=rate.ratio, amount=take.amount,
-                    )
+                    (package.pk, self.day, self.now, rate.label, take.usage, rate.ratio, take.amount)
                 )
             deducted += len(takes)
             line_charge = rates.money(uncovered * rates.PAY_AS_YOU_GO_PRICE[kind])
@@ -180,10 +213,9 @@ class _Batch:
                 "covered": str(need - uncovered), "uncovered": str(uncovered), "charge": str(line_charge),
             })
         paid = min(account.cash_balance, charge)
-        self.bills.append((account, DailyBill(
-            account=account, day=self.day, billed_at=self.now, deducted_items=deducted,
-            pay_as_you_go=charge, paid_cash=paid, owed=charge - paid, lines=lines,
-        )))
+        self.bills.append((account, _Bill(paid=paid, owed=charge - paid, row=(
+            account.pk, self.day, self.now, deducted, charge, paid, charge - paid, lines,
+        ))))
 
     def _renew_while_short(self, account, kind, need, slots, by_id, renewals) -> None:
         """Before the day's charge, buy the auto-renewing package's spec again while the type's
@@ -193,28 +225,37 @@ class _Batch:
             if renewing is None:
                 return
             renewals[kind] += 1
-            renewed = renew_locked(account=account, renewing=renewing, usage_date=self.day, attempt=renewals[kind], now=self.now)
+            renewed = renew_locked(
+                account=account, renewing_id=renewing.pk, spec_id=renewing.spec_id, usage_date=self.day,
+                attempt=renewals[kind], now=self.now,
+            )
             if renewed is None:
                 self.summary.renewal_failures += 1
                 return
             self.summary.renewals += 1
+            renewing.auto_renew = False
             # A renewal continues the package that ran out, so it pays for the day being billed.
-            by_id[renewed.pk] = renewed
+            by_id[renewed.pk] = PackageRow.of(renewed)
             slots.append(Slot(package_id=renewed.pk, remaining=renewed.total))
 
     def write(self) -> None:
-        Deduction.objects.bulk_create(self.deductions, batch_size=2000)
-        Package.objects.bulk_update(list(self.changed.values()), ["used"], batch_size=1000)
-        DailyBill.objects.bulk_create([bill for _, bill in self.bills], batch_size=2000)
+        bulk_insert(Deduction, DEDUCTION_FIELDS, self.deductions)
+        # One set-based UPDATE adds each package's deductions for the day to its `used` (a package
+        # is drawn for a day only once, since each account is billed once per day).
+        todays = Deduction.objects.filter(package=OuterRef("pk"), usage_date=self.day).values("package")
+        Package.objects.filter(pk__in=list(self.changed)).update(
+            used=F("used") + Subquery(todays.annotate(total=Sum("amount")).values("total"))
+        )
+        bulk_insert(DailyBill, BILL_FIELDS, [bill.row for _, bill in self.bills])
         for account, bill in self.bills:
-            if bill.paid_cash:
+            if bill.paid:
                 ledger_post(
-                    account=account, bucket=Bucket.CASH, amount=-bill.paid_cash, kind=LedgerKind.PAY_AS_YOU_GO,
-                    reference=f"bill:{bill.day.isoformat()}", memo=f"Pay-as-you-go usage on {bill.day:%Y-%m-%d}",
+                    account=account, bucket=Bucket.CASH, amount=-bill.paid, kind=LedgerKind.PAY_AS_YOU_GO,
+                    reference=f"bill:{self.day.isoformat()}", memo=f"Pay-as-you-go usage on {self.day:%Y-%m-%d}",
                 )
         self.summary.accounts_billed += len(self.bills)
         self.summary.deductions += len(self.deductions)
-        self.summary.pay_as_you_go += sum((b.pay_as_you_go for _, b in self.bills), ZERO)
+        self.summary.pay_as_you_go += sum((b.paid + b.owed for _, b in self.bills), ZERO)
         self.summary.owed += sum((b.owed for _, b in self.bills), ZERO)
 
 

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, timedelta
 from io import StringIO
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,6 +15,9 @@ from console import clock
 from console.models import Account, DemoClock, Package
 from console.services import audit_record
 from refunds.policy import refund_deadline
+
+if TYPE_CHECKING:
+    from console.billing.run import BillingSummary
 
 # The seed's logins the panel switches between (password = user name), with who they are.
 PERSONAS: dict[str, str] = {
@@ -107,28 +111,30 @@ def clock_to_deadline(*, actor: AbstractBaseUser, package: Package, moment: Dead
     )
 
 
-def usage_day_simulate(*, actor: AbstractBaseUser) -> date:
-    """Simulate today's usage (demo time) for every account; returns the day."""
+def usage_day_simulate(*, actor: AbstractBaseUser) -> tuple[date, int]:
+    """Simulate today's usage (demo time) for every account; returns the day and records written."""
     _require_demo_mode()
     from console.billing.usage import usage_simulate
 
     day = clock.today()
     with transaction.atomic():
-        usage_simulate(day=day)
-        audit_record(actor=actor, action="demo.usage_simulate", obj=_demo_row(), after={"day": day})
-    return day
+        written = usage_simulate(day=day)
+        audit_record(
+            actor=actor, action="demo.usage_simulate", obj=_demo_row(), after={"day": day, "records": written}
+        )
+    return day, written
 
 
-def billing_yesterday_run(*, actor: AbstractBaseUser) -> date:
-    """Run the daily billing for yesterday (demo time); returns the day billed."""
+def billing_yesterday_run(*, actor: AbstractBaseUser) -> "BillingSummary":
+    """Run the daily billing for yesterday (demo time); returns the run's BillingSummary."""
     _require_demo_mode()
     from console.billing.run import billing_run
 
     day = clock.today() - timedelta(days=1)
     with transaction.atomic():
-        billing_run(day=day)
-        audit_record(actor=actor, action="demo.billing_run", obj=_demo_row(), after={"day": day})
-    return day
+        summary = billing_run(day=day)
+        audit_record(actor=actor, action="demo.billing_run", obj=_demo_row(), after={"day": day}, note=str(summary))
+    return summary
 
 
 def billing_window_set(*, actor: AbstractBaseUser, account: Account, open: bool) -> Account:
@@ -139,7 +145,6 @@ def billing_window_set(*, actor: AbstractBaseUser, account: Account, open: bool)
     before = account.billing_started_at
     with transaction.atomic():
         (billing_window_open if open else billing_window_close)(account=account)
-        account.refresh_from_db(fields=["billing_started_at"])
         audit_record(
             actor=actor, action="demo.billing_window_open" if open else "demo.billing_window_close",
             obj=account, account=account,

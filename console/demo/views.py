@@ -1,0 +1,181 @@
+"""The presenter panel's endpoints. Each reads the form, calls one service, and goes back.
+
+Every view 404s outside demo mode. Forms post normally (then redirect back to `next`) or through
+htmx (then the answer is an HX-Redirect to the same place); either way the page is reloaded,
+since a moved clock or a new persona changes everything on it.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from console import clock
+from console.demo import services
+from console.demo.forms import CLOCK_STEPS, ClockForm, DeadlineForm, PersonaForm, WindowForm
+from refunds.policy import refund_deadline
+
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+LAST_PACKAGE = "demo_deadline_package"
+
+
+def demo_only(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not settings.DEMO_MODE:
+            raise Http404("Not in demo mode")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _next_url(request: HttpRequest) -> str:
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return url
+    return reverse("packages")
+
+
+def _back(request: HttpRequest, url: str | None = None) -> HttpResponse:
+    url = url or _next_url(request)
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _demo_time(moment) -> str:
+    local = timezone.localtime(moment, clock.billing_zone())
+    return f"{local.strftime(TIME_FORMAT)} ({settings.BILLING_TIME_ZONE})"
+
+
+def _account_of(request: HttpRequest):
+    member = getattr(request.user, "member", None)
+    return member.account if member else None
+
+
+@demo_only
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "console/demo/home.html", {"personas": services.PERSONAS})
+
+
+@demo_only
+@require_POST
+def persona(request: HttpRequest) -> HttpResponse:
+    form = PersonaForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the demo personas.")
+        return _back(request)
+    actor = request.user if request.user.is_authenticated else None
+    try:
+        user = services.persona_switch(actor=actor, username=form.cleaned_data["username"])
+    except services.PanelError as error:
+        messages.error(request, str(error))
+        return _back(request)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, f"You are now {user.get_username()}: {services.PERSONAS[user.get_username()]}.")
+    return _back(request, _landing(user, _next_url(request)))
+
+
+def _landing(user, next_url: str) -> str:
+    """Where a new persona lands: the same page when it can see it, else its own start page."""
+    admin_home = reverse("admin:index")
+    if getattr(user, "member", None) is None:
+        return admin_home if user.is_staff else reverse("demo:home")
+    return reverse("packages") if next_url.startswith(admin_home) else next_url
+
+
+@demo_only
+@login_required
+@require_POST
+def clock_move(request: HttpRequest) -> HttpResponse:
+    form = ClockForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose how to move the clock.")
+        return _back(request)
+    step = form.cleaned_data["step"]
+    if step == "real":
+        now = services.clock_reset(actor=request.user)
+        messages.success(request, f"Back to real time: {_demo_time(now)}.")
+    else:
+        now = services.clock_advance(actor=request.user, by=CLOCK_STEPS[step])
+        messages.success(request, f"Clock moved {dict(form.fields['step'].choices)[step]}: now {_demo_time(now)}.")
+    return _back(request)
+
+
+@demo_only
+@login_required
+def deadline(request: HttpRequest) -> HttpResponse:
+    """GET: the package chooser (a partial for htmx). POST: move the clock to a deadline."""
+    account = _account_of(request)
+    if account is None:
+        messages.error(request, "This persona has no cloud account, so no packages.")
+        return _back(request)
+    # The chooser comes back on the package moved to last, ready for "1 s past deadline".
+    form = DeadlineForm(request.POST or None, account=account, initial={"package": request.session.get(LAST_PACKAGE)})
+    if request.method == "POST" and form.is_valid():
+        package, moment = form.cleaned_data["package"], services.DeadlineMoment(form.cleaned_data["moment"])
+        now = services.clock_to_deadline(actor=request.user, package=package, moment=moment)
+        request.session[LAST_PACKAGE] = package.pk
+        messages.success(request, f"{package.code}: {moment.label.lower()}. Now {_demo_time(now)}.")
+        return _back(request)
+    zone = clock.billing_zone()
+    choices = [(package, refund_deadline(package.purchased_at, zone)) for package in form.fields["package"].queryset]
+    template = "console/demo/deadline.html#chooser" if request.htmx else "console/demo/deadline.html"
+    return render(request, template, {"form": form, "choices": choices, "next": _next_url(request)})
+
+
+@demo_only
+@login_required
+@require_POST
+def usage(request: HttpRequest) -> HttpResponse:
+    day, written = services.usage_day_simulate(actor=request.user)
+    messages.success(
+        request, f"Simulated usage for {day:%Y-%m-%d}: {written} usage records. Billing that day deducts them."
+    )
+    return _back(request)
+
+
+@demo_only
+@login_required
+@require_POST
+def billing(request: HttpRequest) -> HttpResponse:
+    summary = services.billing_yesterday_run(actor=request.user)
+    messages.success(request, str(summary))
+    return _back(request)
+
+
+@demo_only
+@login_required
+@require_POST
+def window(request: HttpRequest) -> HttpResponse:
+    account = _account_of(request)
+    form = WindowForm(request.POST)
+    if account is None or not form.is_valid():
+        messages.error(request, "The billing window belongs to a persona's cloud account.")
+        return _back(request)
+    is_open = form.cleaned_data["state"] == "open"
+    services.billing_window_set(actor=request.user, account=account, open=is_open)
+    if is_open:
+        messages.success(request, f"Billing in progress for {account.name}: refunds wait until it closes.")
+    else:
+        messages.success(request, f"Billing finished for {account.name}: refunds are possible again.")
+    return _back(request)
+
+
+@demo_only
+@login_required
+@require_POST
+def reset(request: HttpRequest) -> HttpResponse:
+    user = services.demo_reset(actor=request.user)
+    # The reset emptied the sessions too: sign the same persona in again.
+    if user is not None:
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, "Demo data reset and the clock is back to real time.")
+    return _back(request, _landing(user, _next_url(request)) if user is not None else reverse("login"))

@@ -1,0 +1,142 @@
+"""The guided tour (docs/tour.md): each step driven through the real pages on the demo seed.
+
+Each test saves the screenshots its tour step links to, after asserting what they must show, so
+the pictures in the tour stay true to the code.
+"""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from console.models import Package
+
+# serialized_rollback, like every live-server test here: a plain flush re-creates content types
+# under new ids, which breaks the next test that restores the serialized database.
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # Wide enough for the package table's every column, Refund included.
+    pytest.mark.browser_context_args(viewport={"width": 1600, "height": 900}),
+]
+
+
+@pytest.fixture
+def tour(settings, login, page, live_server):
+    settings.DEMO_MODE = True
+    call_command("seed_demo", stdout=StringIO())
+    login("demo", "demo")
+    return Tour(page, live_server.url)
+
+
+class Tour:
+    def __init__(self, page, url: str):
+        self.page, self.url = page, url
+
+    def go(self, path: str):
+        self.page.goto(self.url + path)
+        self.page.wait_for_load_state("networkidle")
+
+    def row(self, code: str):
+        return self.page.locator(f"[data-testid=package-row][data-code='{code}']")
+
+    def panel(self):
+        panel = self.page.get_by_test_id("demo-panel")
+        if panel.get_attribute("open") is None:
+            panel.locator("summary").click()
+        return panel
+
+    def close_panel(self):
+        panel = self.page.get_by_test_id("demo-panel")
+        if panel.get_attribute("open") is not None:
+            panel.locator("summary").click()
+
+    def click_in_panel(self, name: str):
+        # Every panel action reloads the page (htmx's HX-Redirect, or a plain redirect).
+        with self.page.expect_navigation():
+            self.panel().get_by_role("button", name=name).click()
+        self.page.wait_for_load_state("networkidle")
+
+    def persona(self, username: str):
+        self.click_in_panel(username)
+
+    def to_deadline(self, code: str, button: str):
+        self.panel().get_by_label("Package").select_option(value=str(Package.objects.get(code=code).pk))
+        self.click_in_panel(button)
+
+    def refund_page(self, code: str):
+        """The refund dialog as its own page: the one place that lists why a refund is refused."""
+        self.go(f"/refunds/packages/{Package.objects.get(code=code).pk}/")
+        return self.page.get_by_test_id("refund-errors")
+
+
+def test_step_01_the_presenter_panel_over_the_package_page(tour, screenshot):
+    tour.panel()
+
+    expect(tour.page.get_by_test_id("demo-persona")).to_have_text("demo")
+    expect(tour.page.get_by_test_id("demo-time")).to_be_visible()
+    screenshot("tour-01-presenter-panel")
+
+
+def test_step_02_a_refund_inside_the_window(tour, screenshot):
+    tour.row("lvpkg-dm000001").get_by_role("link", name="Refund").click()
+    dialog = tour.page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Total refunded")
+    screenshot("tour-02-refund-dialog")
+
+    dialog.get_by_label("I understand").check()
+    dialog.get_by_role("button", name="Refund USD").click()
+
+    expect(tour.row("lvpkg-dm000001").get_by_test_id("status")).to_have_text("Refunded")
+    expect(tour.page.locator(".toast")).to_contain_text("Refunded USD 37.01")
+    screenshot("tour-03-refunded")
+
+
+def test_step_03_the_window_closes_at_23_59_59_of_the_fifth_day(tour, screenshot):
+    tour.to_deadline("lvpkg-dm000008", "Last minute before deadline")
+    expect(tour.page.get_by_test_id("demo-time")).to_contain_text("23:59:")
+    expect(tour.row("lvpkg-dm000008").get_by_role("link", name="Refund")).to_be_visible()
+    screenshot("tour-04-deadline-last-minute")
+
+    tour.to_deadline("lvpkg-dm000008", "1 s past deadline")
+    expect(tour.page.get_by_test_id("demo-time")).to_contain_text("00:00:0")
+    expect(tour.row("lvpkg-dm000008").get_by_role("button", name="Refund")).to_have_attribute("aria-disabled", "true")
+    expect(tour.row("lvpkg-dm000008")).to_contain_text("The five-day refund window has closed.")
+    screenshot("tour-05-deadline-passed")
+
+
+def test_step_04_a_used_package(tour, screenshot):
+    expect(tour.row("lvpkg-dm000005").get_by_role("button", name="Refund")).to_have_attribute("aria-disabled", "true")
+
+    expect(tour.refund_page("lvpkg-dm000005")).to_contain_text("The package has been used")
+    screenshot("tour-06-used")
+
+
+def test_step_05_a_giveaway(tour, screenshot):
+    expect(tour.row("lvpkg-dm000010").get_by_role("button", name="Refund")).to_have_attribute("aria-disabled", "true")
+
+    expect(tour.refund_page("lvpkg-dm000010")).to_contain_text("Giveaway packages cannot be refunded.")
+    screenshot("tour-07-giveaway")
+
+
+def test_step_06_an_account_suspended_for_violations(tour, screenshot):
+    tour.persona("suspended")
+    expect(tour.row("lvpkg-dm000021").get_by_role("button", name="Refund")).to_have_attribute("aria-disabled", "true")
+    tour.close_panel()
+    screenshot("tour-08-suspended-packages")
+
+    expect(tour.refund_page("lvpkg-dm000021")).to_contain_text("suspended for violating the rules")
+    screenshot("tour-09-suspended")
+
+
+def test_step_07_billing_in_progress(tour, screenshot):
+    tour.click_in_panel("Open a billing window")
+    expect(tour.page.get_by_test_id("demo-billing-flag")).to_be_visible()
+    expect(tour.row("lvpkg-dm000002").get_by_role("button", name="Refund")).to_have_attribute("aria-disabled", "true")
+    screenshot("tour-10-billing-window")
+
+    expect(tour.refund_page("lvpkg-dm000002")).to_contain_text("Billing is being processed")
+    screenshot("tour-11-billing-in-progress")
+
+    tour.click_in_panel("Close the billing window")
+    expect(tour.page.get_by_role("button", name="Refund USD")).to_be_visible()

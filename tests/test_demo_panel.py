@@ -1,0 +1,419 @@
+from datetime import datetime, timedelta
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.urls import reverse
+
+from console import clock
+from console.billing.usage import usage_simulate
+from console.demo import selectors, services
+from console.demo.services import DeadlineMoment
+from console.demo.urls import urlpatterns as demo_urlpatterns
+from console.demo_data import DEMO_UIN
+from console.models import Account, AuditEntry, Deduction, DemoClock
+from console.models.billing import UsageRecord
+from refunds.policy import Reason
+from refunds.selectors import account_facts, refund_verdict
+from tests.factories import MemberFactory, PackageFactory, StaffFactory, UserFactory
+from tests.test_clock import demo_mode  # noqa: F401  (the shared demo-mode fixture)
+
+BEIJING = clock.ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def owner(db):
+    return MemberFactory(user=UserFactory(username="demo"))
+
+
+@pytest.fixture
+def personas(owner):
+    """The seed's four logins, built from factories."""
+    MemberFactory(user=UserFactory(username="viewer"), account=owner.account, sub_user=True)
+    MemberFactory(user=UserFactory(username="suspended"), account__suspended_for_violation=True)
+    StaffFactory(username="admin", is_superuser=True)
+    return owner
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    client.force_login(owner.user)
+    return client
+
+
+def last_audit(action: str) -> AuditEntry:
+    return AuditEntry.objects.filter(action=action).latest("id")
+
+
+# --- outside demo mode none of it exists ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [pattern.name for pattern in demo_urlpatterns])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_outside_demo_mode_every_demo_url_answers_404(settings, owner_client, name, method):
+    settings.DEMO_MODE = False
+
+    response = getattr(owner_client, method)(reverse(f"demo:{name}"), {"next": "/"})
+
+    assert response.status_code == 404
+
+
+def test_outside_demo_mode_pages_carry_no_panel(settings, client, db):
+    settings.DEMO_MODE = False
+
+    response = client.get(reverse("login"))
+
+    assert b'data-testid="demo-panel"' not in response.content
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda user: services.persona_switch(actor=user, username="demo"),
+        lambda user: services.clock_advance(actor=user, by=timedelta(hours=1)),
+        lambda user: services.clock_reset(actor=user),
+        lambda user: services.usage_day_simulate(actor=user),
+        lambda user: services.billing_yesterday_run(actor=user),
+        lambda user: services.billing_window_set(actor=user, account=user.member.account, open=True),
+        lambda user: services.demo_reset(actor=user),
+    ],
+    ids=["persona", "advance", "reset_clock", "usage", "billing", "window", "reset_data"],
+)
+def test_outside_demo_mode_every_panel_service_refuses(settings, owner, call):
+    settings.DEMO_MODE = False
+
+    with pytest.raises(PermissionError):
+        call(owner.user)
+
+    assert not AuditEntry.objects.filter(action__startswith="demo.").exists()
+
+
+# --- the panel on the page -----------------------------------------------------------------------
+
+
+def test_in_demo_mode_the_panel_shows_the_demo_time_with_its_zone(demo_mode, client):
+    demo_mode.BILLING_TIME_ZONE = "Asia/Shanghai"
+    clock.set_offset(datetime(2026, 3, 1, 9, 30, tzinfo=BEIJING) - clock.timezone.now())
+
+    response = client.get(reverse("login"))
+
+    assert b'data-testid="demo-panel"' in response.content
+    assert b"2026-03-01 09:30:" in response.content
+    assert b"Asia/Shanghai (UTC+0800)" in response.content
+
+
+def test_the_panel_offers_a_button_for_every_persona(demo_mode, client):
+    response = client.get(reverse("login"))
+
+    for username in services.PERSONAS:
+        assert f'name="username" value="{username}"'.encode() in response.content
+
+
+def test_the_panel_adds_no_query_to_a_page(demo_mode, owner_client, django_assert_max_num_queries):
+    # The clock's offset, session, user, member, account: what any signed-in page in demo mode
+    # costs before its own content; the panel itself reads nothing.
+    with django_assert_max_num_queries(5):
+        response = owner_client.get(reverse("demo:home"))
+
+    assert b'data-testid="demo-panel"' in response.content
+
+
+# --- persona -------------------------------------------------------------------------------------
+
+
+def test_switching_persona_returns_that_login(demo_mode, personas):
+    user = services.persona_switch(actor=personas.user, username="viewer")
+
+    assert user.username == "viewer"
+
+
+def test_switching_persona_is_audited_with_the_previous_login_as_actor(demo_mode, personas):
+    services.persona_switch(actor=personas.user, username="viewer")
+
+    entry = last_audit("demo.persona_switch")
+    assert (entry.actor, entry.after) == (personas.user, {"username": "viewer"})
+
+
+def test_switching_to_a_name_that_is_not_a_persona_is_refused(demo_mode, personas):
+    UserFactory(username="mallory")
+
+    with pytest.raises(services.PanelError):
+        services.persona_switch(actor=personas.user, username="mallory")
+
+
+def test_the_persona_button_signs_in_as_that_persona_and_goes_back(demo_mode, personas, client):
+    client.force_login(personas.user)
+
+    response = client.post(reverse("demo:persona"), {"username": "viewer", "next": "/tickets/"})
+
+    assert response.status_code == 302 and response.url == "/tickets/"
+    assert client.session[SESSION_KEY] == str(personas.account.members.get(user__username="viewer").user.pk)
+
+
+def test_a_signed_out_visitor_can_pick_a_persona(demo_mode, personas, client):
+    client.post(reverse("demo:persona"), {"username": "demo", "next": "/"})
+
+    assert client.session[SESSION_KEY] == str(personas.user.pk)
+
+
+def test_the_admin_persona_lands_on_the_admin(demo_mode, personas, client):
+    response = client.post(reverse("demo:persona"), {"username": "admin", "next": "/css/packages/"})
+
+    assert response.url == reverse("admin:index")
+
+
+def test_a_next_on_another_host_is_not_followed(demo_mode, personas, client):
+    response = client.post(reverse("demo:persona"), {"username": "demo", "next": "https://evil.example/"})
+
+    assert response.url == reverse("packages")
+
+
+def test_an_htmx_panel_post_answers_with_a_client_redirect(demo_mode, personas, client):
+    response = client.post(
+        reverse("demo:persona"), {"username": "demo", "next": "/tickets/"}, headers={"HX-Request": "true"}
+    )
+
+    assert (response.status_code, response["HX-Redirect"]) == (200, "/tickets/")
+
+
+# --- clock ---------------------------------------------------------------------------------------
+
+
+def test_advancing_the_clock_adds_to_the_current_offset(demo_mode, owner):
+    clock.set_offset(timedelta(hours=1))
+
+    services.clock_advance(actor=owner.user, by=timedelta(days=1))
+
+    assert clock.stored_offset() == timedelta(days=1, hours=1)
+
+
+def test_a_clock_move_is_audited_with_the_offset_before_and_after(demo_mode, owner):
+    services.clock_advance(actor=owner.user, by=timedelta(hours=1))
+
+    entry = last_audit("demo.clock_advance")
+    assert (entry.actor, entry.before["offset"], entry.after["offset"]) == (owner.user, "P0DT00H00M00S", "P0DT01H00M00S")
+
+
+def test_going_back_to_real_time_clears_the_offset(demo_mode, owner):
+    clock.set_offset(timedelta(days=4))
+
+    services.clock_reset(actor=owner.user)
+
+    assert clock.stored_offset() == timedelta(0)
+
+
+def test_the_plus_one_day_button_moves_the_clock_a_day_and_says_so(demo_mode, owner_client):
+    response = owner_client.post(reverse("demo:clock"), {"step": "day", "next": "/tickets/"}, follow=True)
+
+    assert clock.stored_offset() == timedelta(days=1)
+    assert "Clock moved +1 day" in [str(m) for m in response.context["messages"]][0]
+
+
+def test_an_unknown_clock_step_moves_nothing(demo_mode, owner_client):
+    response = owner_client.post(reverse("demo:clock"), {"step": "century", "next": "/tickets/"}, follow=True)
+
+    assert clock.stored_offset() == timedelta(0)
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+
+
+# --- deadline ------------------------------------------------------------------------------------
+
+
+def test_the_last_minute_moment_is_23_59_00_on_the_fifth_day(demo_mode):
+    bought = datetime(2022, 12, 1, 8, 0, tzinfo=BEIJING)
+
+    assert services.deadline_moment(bought, DeadlineMoment.LAST_MINUTE) == datetime(2022, 12, 6, 23, 59, tzinfo=BEIJING)
+
+
+def test_the_second_past_moment_is_midnight_after_the_deadline(demo_mode):
+    bought = datetime(2022, 12, 1, 8, 0, tzinfo=BEIJING)
+
+    assert services.deadline_moment(bought, DeadlineMoment.SECOND_PAST) == datetime(2022, 12, 7, 0, 0, tzinfo=BEIJING)
+
+
+def window_open_for(package) -> bool:
+    facts = account_facts(package.owner, now=clock.now())
+    return Reason.PAST_DEADLINE not in refund_verdict(package, account_facts=facts).reasons
+
+
+def test_moving_to_the_last_minute_leaves_the_refund_window_open(demo_mode, owner):
+    package = PackageFactory(owner=owner.account, purchased_at=clock.now() - timedelta(days=2))
+
+    services.clock_to_deadline(actor=owner.user, package=package, moment=DeadlineMoment.LAST_MINUTE)
+
+    assert window_open_for(package)
+
+
+def test_moving_one_second_past_the_deadline_closes_the_refund_window(demo_mode, owner):
+    package = PackageFactory(owner=owner.account, purchased_at=clock.now() - timedelta(days=2))
+
+    services.clock_to_deadline(actor=owner.user, package=package, moment=DeadlineMoment.SECOND_PAST)
+
+    assert not window_open_for(package)
+
+
+def test_the_package_chooser_lists_only_the_accounts_self_service_packages(demo_mode, owner):
+    traffic = PackageFactory(owner=owner.account, kind="traffic")
+    tsc = PackageFactory(owner=owner.account, kind="transcode_tsc")
+    PackageFactory(owner=owner.account, kind="co_anchoring")
+    PackageFactory(kind="traffic")
+
+    assert set(selectors.deadline_choices(owner.account)) == {traffic, tsc}
+
+
+def test_the_package_chooser_reads_codes_and_specs_in_one_query(demo_mode, owner, django_assert_num_queries):
+    PackageFactory.create_batch(3, owner=owner.account)
+
+    with django_assert_num_queries(1):
+        labels = [f"{p.code} {p.spec.name}" for p in selectors.deadline_choices(owner.account)]
+
+    assert len(labels) == 3
+
+
+def test_the_chooser_answers_htmx_with_the_form_alone(demo_mode, owner_client, owner):
+    package = PackageFactory(owner=owner.account)
+
+    response = owner_client.get(reverse("demo:deadline"), {"next": "/tickets/"}, headers={"HX-Request": "true"})
+
+    assert package.code.encode() in response.content
+    assert b"<html" not in response.content
+
+
+def test_the_deadline_form_moves_the_clock_and_goes_back(demo_mode, owner_client, owner):
+    package = PackageFactory(owner=owner.account, purchased_at=clock.now() - timedelta(days=2))
+
+    response = owner_client.post(
+        reverse("demo:deadline"), {"package": package.pk, "moment": "last_minute", "next": "/tickets/"}
+    )
+
+    assert response.url == "/tickets/"
+    assert last_audit("demo.clock_to_deadline").note == f"{package.code}: Last minute before the deadline"
+
+
+def test_the_chooser_comes_back_on_the_package_moved_to_last(demo_mode, owner_client, owner):
+    PackageFactory(owner=owner.account)
+    chosen = PackageFactory(owner=owner.account, purchased_at=clock.now() - timedelta(days=2))
+    owner_client.post(reverse("demo:deadline"), {"package": chosen.pk, "moment": "last_minute", "next": "/"})
+
+    response = owner_client.get(reverse("demo:deadline"), headers={"HX-Request": "true"})
+
+    assert f'<option value="{chosen.pk}" selected>'.encode() in response.content
+
+
+def test_another_accounts_package_gets_an_error_beside_the_field_and_no_move(demo_mode, owner_client, owner):
+    PackageFactory(owner=owner.account)
+    stranger = PackageFactory()
+
+    response = owner_client.post(
+        reverse("demo:deadline"), {"package": stranger.pk, "moment": "last_minute", "next": "/tickets/"}
+    )
+
+    assert b'id="demo-package-error"' in response.content
+    assert b"Choose one of this account&#x27;s self-service packages." in response.content
+    assert not DemoClock.objects.exists()
+
+
+# --- billing -------------------------------------------------------------------------------------
+
+
+def test_simulating_a_day_writes_usage_for_the_demo_today(demo_mode, owner):
+    PackageFactory(owner=owner.account)
+    clock.set_offset(timedelta(days=3))
+
+    day, written = services.usage_day_simulate(actor=owner.user)
+
+    assert day == clock.today()
+    assert UsageRecord.objects.filter(account=owner.account, day=day).count() == written > 0
+
+
+def test_simulating_a_day_is_audited(demo_mode, owner):
+    PackageFactory(owner=owner.account)
+
+    services.usage_day_simulate(actor=owner.user)
+
+    assert last_audit("demo.usage_simulate").actor == owner.user
+
+
+def test_running_billing_deducts_yesterdays_usage(demo_mode, owner):
+    package = PackageFactory(owner=owner.account, purchased_at=clock.now() - timedelta(days=3))
+    yesterday = clock.today() - timedelta(days=1)
+    usage_simulate(day=yesterday)
+
+    services.billing_yesterday_run(actor=owner.user)
+
+    assert Deduction.objects.filter(package=package, usage_date=yesterday).exists()
+
+
+def test_running_billing_is_audited(demo_mode, owner):
+    services.billing_yesterday_run(actor=owner.user)
+
+    assert last_audit("demo.billing_run").actor == owner.user
+
+
+def test_opening_the_billing_window_blocks_refunds_of_the_account(demo_mode, owner):
+    package = PackageFactory(owner=owner.account)
+
+    services.billing_window_set(actor=owner.user, account=owner.account, open=True)
+
+    facts = account_facts(Account.objects.get(pk=owner.account.pk), now=clock.now())
+    assert Reason.BILLING_IN_PROGRESS in refund_verdict(package, account_facts=facts).reasons
+
+
+def test_closing_the_billing_window_ends_billing_in_progress(demo_mode, owner):
+    services.billing_window_set(actor=owner.user, account=owner.account, open=True)
+
+    services.billing_window_set(actor=owner.user, account=owner.account, open=False)
+
+    assert not Account.objects.get(pk=owner.account.pk).billing_in_progress
+
+
+def test_a_billing_window_change_is_audited_with_the_user_as_actor(demo_mode, owner):
+    services.billing_window_set(actor=owner.user, account=owner.account, open=True)
+
+    entry = last_audit("demo.billing_window_open")
+    assert (entry.actor, entry.account) == (owner.user, owner.account)
+
+
+def test_the_window_button_opens_the_window_of_the_personas_account(demo_mode, owner_client, owner):
+    owner_client.post(reverse("demo:window"), {"state": "open", "next": "/tickets/"})
+
+    assert Account.objects.get(pk=owner.account.pk).billing_in_progress
+
+
+# --- reset ---------------------------------------------------------------------------------------
+# Committed, as in a real request: PostgreSQL will not TRUNCATE (the reset's flush) tables that
+# hold rows inserted earlier in the same transaction. serialized_rollback keeps the flush after
+# each test from re-creating content types under new ids, which the next restore would trip on.
+RESET = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@RESET
+def test_resetting_seeds_the_demo_data_again(demo_mode, personas):
+    services.demo_reset(actor=personas.user)
+
+    assert Account.objects.filter(uin=DEMO_UIN).exists()
+
+
+@RESET
+def test_resetting_puts_the_clock_back_to_real_time(demo_mode, personas):
+    clock.set_offset(timedelta(days=9))
+
+    services.demo_reset(actor=personas.user)
+
+    assert clock.stored_offset() == timedelta(0)
+
+
+@RESET
+def test_resetting_is_audited_as_the_re_created_login(demo_mode, personas):
+    user = services.demo_reset(actor=personas.user)
+
+    entry = last_audit("demo.reset")
+    assert (entry.actor, entry.actor_label) == (user, "demo")
+
+
+@RESET
+def test_the_reset_button_keeps_the_persona_signed_in(demo_mode, personas, client):
+    client.force_login(personas.user)
+
+    client.post(reverse("demo:reset"), {"next": "/tickets/"})
+
+    assert client.session[SESSION_KEY] == str(Account.objects.get(uin=DEMO_UIN).members.get(user__username="demo").user.pk)

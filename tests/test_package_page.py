@@ -1,0 +1,371 @@
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from console import clock
+from console.models import BillingMode, Package
+from console.templatetags.console_format import countdown, quantity, zoned
+from tests.factories import AccountFactory, DeductionFactory, MemberFactory, PackageFactory, spec
+
+URL = reverse("packages")
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def owner(client):
+    member = MemberFactory()
+    client.force_login(member.user)
+    return member
+
+
+def codes(response) -> list[str]:
+    return [row.package.code for row in response.context["view"].rows]
+
+
+def row_html(response, package) -> str:
+    html = response.content.decode()
+    start = html.index(f'id="package-{package.pk}"')
+    return html[start : html.index("</tr>", start)]
+
+
+# --- formatting -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("gb", "text"),
+    [("0", "0 GB"), ("99.5", "99.5 GB"), ("500", "500 GB"), ("1000", "1 TB"), ("1500", "1.5 TB"),
+     ("200000", "200 TB"), ("1000000", "1 PB")],
+)
+def test_traffic_is_shown_in_gb_tb_or_pb_with_1000_per_step(gb, text):
+    assert quantity(Decimal(gb), "traffic") == text
+
+
+@pytest.mark.parametrize(
+    ("minutes", "text"),
+    [("0", "0 h"), ("45", "45 min"), ("300", "5 h"), ("6030", "100 h 30 min"), ("6000000", "100,000 h")],
+)
+def test_transcoding_minutes_are_shown_as_hours_and_minutes(minutes, text):
+    assert quantity(Decimal(minutes), "transcode_standard") == text
+
+
+def test_licences_are_counted_in_licence_years():
+    assert quantity(Decimal("1"), "licence") == "1 licence-year"
+
+
+def test_times_are_shown_in_the_billing_zone_with_its_offset():
+    assert zoned(datetime(2026, 11, 26, 2, 0, tzinfo=ZoneInfo("UTC"))) == "2026-11-26 10:00:00 (UTC+8)"
+
+
+@pytest.mark.parametrize(
+    ("left", "text"),
+    [(timedelta(days=2, hours=13, minutes=5), "2d 13h left"), (timedelta(hours=5, minutes=7), "5h 7m left"),
+     (timedelta(minutes=9, seconds=30), "9m left"), (timedelta(seconds=20), "less than a minute left"),
+     (timedelta(0), ""), (timedelta(hours=-1), "")],
+)
+def test_countdown_reads_at_a_glance_and_is_empty_once_the_deadline_passed(left, text):
+    now = datetime(2026, 11, 26, 10, 0, tzinfo=BEIJING)
+    assert countdown(now + left, now) == text
+
+
+# --- the page -------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_the_login_page(client):
+    response = client.get(URL)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_the_traffic_tab_is_the_default_and_lists_only_traffic_packages(client, owner):
+    traffic = PackageFactory(owner=owner.account)
+    PackageFactory(owner=owner.account, kind="transcode_standard")
+
+    response = client.get(URL)
+
+    assert codes(response) == [traffic.code]
+
+
+@pytest.mark.django_db
+def test_the_transcoding_tab_lists_standard_and_tsc_packages_with_their_type(client, owner):
+    PackageFactory(owner=owner.account)
+    standard = PackageFactory(owner=owner.account, kind="transcode_standard")
+    tsc = PackageFactory(owner=owner.account, kind="transcode_tsc")
+
+    response = client.get(URL, {"tab": "transcoding"})
+
+    assert sorted(codes(response)) == sorted([standard.code, tsc.code])
+    assert "<td>TSC</td>" in row_html(response, tsc)
+
+
+@pytest.mark.django_db
+def test_the_plugins_tab_lists_co_anchoring_and_licence_packages(client, owner):
+    PackageFactory(owner=owner.account)
+    co_anchoring = PackageFactory(owner=owner.account, kind="co_anchoring")
+    licence = PackageFactory(owner=owner.account, kind="licence")
+
+    response = client.get(URL, {"tab": "other"})
+
+    assert sorted(codes(response)) == sorted([co_anchoring.code, licence.code])
+
+
+@pytest.mark.django_db
+def test_other_accounts_packages_are_not_listed(client, owner):
+    PackageFactory()
+
+    response = client.get(URL)
+
+    assert codes(response) == []
+
+
+@pytest.mark.django_db
+def test_filtering_by_status_keeps_only_packages_with_that_status(client, owner):
+    unused = PackageFactory(owner=owner.account)
+    in_use = PackageFactory(owner=owner.account)
+    DeductionFactory(package=in_use)
+
+    response = client.get(URL, {"status": "in_use"})
+
+    assert codes(response) == [in_use.code]
+    assert unused.code not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_searching_by_package_id_matches_part_of_the_id(client, owner):
+    wanted = PackageFactory(owner=owner.account, code="lvpkg-wanted-01")
+    PackageFactory(owner=owner.account, code="lvpkg-other-02")
+
+    response = client.get(URL, {"q": "WANTED"})
+
+    assert codes(response) == [wanted.code]
+
+
+@pytest.mark.django_db
+def test_packages_sort_newest_purchase_first_by_default(client, owner):
+    now = clock.now()
+    older = PackageFactory(owner=owner.account, purchased_at=now - timedelta(days=3))
+    newer = PackageFactory(owner=owner.account, purchased_at=now - timedelta(days=1))
+
+    response = client.get(URL)
+
+    assert codes(response) == [newer.code, older.code]
+
+
+@pytest.mark.django_db
+def test_packages_sort_by_expiry_soonest_first(client, owner):
+    now = clock.now()
+    later = PackageFactory(owner=owner.account, expires_at=now + timedelta(days=300))
+    sooner = PackageFactory(owner=owner.account, expires_at=now + timedelta(days=30))
+
+    response = client.get(URL, {"sort": "expires"})
+
+    assert codes(response) == [sooner.code, later.code]
+
+
+@pytest.mark.django_db
+def test_paging_shows_the_chosen_page_at_the_chosen_size(client, owner):
+    now = clock.now()
+    packages = [PackageFactory(owner=owner.account, purchased_at=now - timedelta(hours=i + 1)) for i in range(25)]
+
+    response = client.get(URL, {"size": "20", "page": "2"})
+
+    assert codes(response) == [p.code for p in packages[20:]]
+    assert "Page 2 of 2" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_invalid_query_values_fall_back_to_the_defaults(client, owner):
+    package = PackageFactory(owner=owner.account)
+
+    response = client.get(URL, {"tab": "nope", "status": "x", "sort": "';drop", "page": "-3", "size": "7"})
+
+    assert response.status_code == 200
+    assert codes(response) == [package.code]
+    assert response.context["view"].query.size == 10
+
+
+@pytest.mark.django_db
+def test_a_page_past_the_end_shows_the_last_page(client, owner):
+    package = PackageFactory(owner=owner.account)
+
+    response = client.get(URL, {"page": "99"})
+
+    assert codes(response) == [package.code]
+
+
+@pytest.mark.django_db
+def test_an_htmx_request_gets_only_the_table(client, owner):
+    PackageFactory(owner=owner.account)
+
+    response = client.get(URL, {"tab": "traffic"}, headers={"HX-Request": "true"})
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="package-table"')
+    assert "<html" not in html
+    assert response["Vary"] == "HX-Request, Cookie"
+
+
+@pytest.mark.django_db
+def test_an_htmx_history_restore_gets_the_whole_page(client, owner):
+    response = client.get(URL, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+
+    assert "<html" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_links_keep_the_current_filters_in_their_address(client, owner):
+    now = clock.now()
+    for i in range(11):
+        PackageFactory(owner=owner.account, purchased_at=now - timedelta(hours=i + 1))
+
+    response = client.get(URL, {"sort": "expires", "q": "lvpkg"})
+
+    assert f'href="{URL}?tab=traffic&amp;q=lvpkg&amp;sort=expires&amp;page=2"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_rows_show_quantities_in_the_unit_of_their_kind(client, owner):
+    package = PackageFactory(owner=owner.account, spec=spec("traffic", "1 TB"), total=Decimal("1000"))
+    DeductionFactory(package=package, usage=Decimal("250"))
+
+    response = client.get(URL)
+
+    assert "1 TB / 250 GB / 750 GB" in row_html(response, package)
+
+
+@pytest.mark.django_db
+def test_expiry_time_is_shown_with_its_zone(client, owner):
+    package = PackageFactory(owner=owner.account, expires_at=datetime(2027, 1, 2, 3, 4, 5, tzinfo=BEIJING))
+
+    response = client.get(URL)
+
+    assert "2027-01-02 03:04:05 (UTC+8)" in row_html(response, package)
+
+
+@pytest.mark.django_db
+def test_an_open_refund_window_shows_a_countdown_and_the_exact_deadline(client, owner):
+    now = clock.now().astimezone(BEIJING)
+    package = PackageFactory(owner=owner.account, purchased_at=now - timedelta(days=4))
+
+    response = client.get(URL)
+
+    # Open until the end of the Beijing day five days after purchase: tomorrow, 23:59:59.
+    html = row_html(response, package)
+    assert "left</strong>" in html
+    assert f"until {now + timedelta(days=1):%Y-%m-%d} 23:59:59 (UTC+8)" in html
+
+
+@pytest.mark.django_db
+def test_a_closed_refund_window_says_closed(client, owner):
+    package = PackageFactory(owner=owner.account, purchased_at=clock.now() - timedelta(days=7))
+
+    response = client.get(URL)
+
+    assert "Closed" in row_html(response, package)
+
+
+@pytest.mark.django_db
+def test_the_payer_is_shown_when_another_account_paid(client, owner):
+    payer = AccountFactory(name="Parent Org", uin=200000000001)
+    package = PackageFactory(owner=owner.account, payer=payer)
+
+    response = client.get(URL)
+
+    html = row_html(response, package)
+    assert "Parent Org" in html and "UIN 200000000001" in html
+
+
+@pytest.mark.django_db
+def test_an_eligible_package_has_a_working_refund_link(client, owner):
+    package = PackageFactory(owner=owner.account)
+
+    response = client.get(URL)
+
+    html = row_html(response, package)
+    assert f'href="{reverse("refunds:dialog", args=[package.pk])}?tab=traffic"' in html
+    assert 'aria-disabled="true"' not in html
+
+
+@pytest.mark.django_db
+def test_a_refund_button_that_cannot_be_used_says_every_reason_why(client, owner):
+    package = PackageFactory(owner=owner.account, purchased_at=clock.now() - timedelta(days=8))
+    DeductionFactory(package=package)
+
+    response = client.get(URL)
+
+    html = row_html(response, package)
+    reasons = "The five-day refund window has closed. The package has been used: a deduction has been made from it."
+    assert 'aria-disabled="true"' in html
+    assert f'title="{reasons}"' in html
+    assert f'<span id="refund-why-{package.pk}" class="sr-only">Refund unavailable: {reasons}</span>' in html
+    assert f'aria-describedby="refund-why-{package.pk}"' in html
+
+
+@pytest.mark.django_db
+def test_a_sub_user_without_refund_permission_sees_the_button_disabled(client):
+    member = MemberFactory(sub_user=True)
+    client.force_login(member.user)
+    package = PackageFactory(owner=member.account)
+
+    response = client.get(URL)
+
+    assert "You do not have permission to refund packages." in row_html(response, package)
+
+
+@pytest.mark.django_db
+def test_ticket_only_packages_link_to_a_prefilled_ticket(client, owner):
+    package = PackageFactory(owner=owner.account, kind="co_anchoring")
+
+    response = client.get(URL, {"tab": "other"})
+
+    expected = f'{reverse("tickets:submit")}?product=css&amp;issue_type=other&amp;package={package.code}'
+    assert f'href="{expected}">Submit a ticket to refund' in row_html(response, package)
+
+
+@pytest.mark.django_db
+def test_the_top_shows_billing_mode_balances_and_refunds_left(client):
+    member = MemberFactory(account__billing_mode=BillingMode.DAILY_BANDWIDTH, account__cash_balance=Decimal("12.50"))
+    client.force_login(member.user)
+
+    response = client.get(URL)
+
+    html = response.content.decode()
+    assert "Bill-by-bandwidth (daily peak)" in html
+    assert "USD 12.50" in html
+    assert "Self-service refunds left: <strong>3 of 3</strong> in the last 365 days" in html
+
+
+@pytest.mark.django_db
+def test_packages_of_an_account_not_billed_by_traffic_show_as_frozen(client):
+    member = MemberFactory(account__billing_mode=BillingMode.DAILY_BANDWIDTH)
+    client.force_login(member.user)
+    package = PackageFactory(owner=member.account)
+
+    response = client.get(URL)
+
+    assert 'class="badge badge-frozen"' in row_html(response, package)
+
+
+def _add_packages(account, count: int) -> None:
+    traffic = spec("traffic")
+    now = clock.now()
+    Package.objects.bulk_create(
+        PackageFactory.build(owner=account, spec=traffic, purchased_at=now - timedelta(minutes=i + 1))
+        for i in range(count)
+    )
+
+
+@pytest.mark.django_db
+def test_the_page_costs_as_many_queries_for_500_packages_as_for_5(client, owner, django_assert_num_queries):
+    _add_packages(owner.account, 5)
+    with django_assert_num_queries(8):
+        client.get(URL, {"size": "100", "status": "unused"})
+    _add_packages(owner.account, 495)
+
+    with django_assert_num_queries(8):
+        response = client.get(URL, {"size": "100", "status": "unused"})
+
+    assert len(response.context["view"].rows) == 100

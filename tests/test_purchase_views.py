@@ -1,0 +1,128 @@
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from console.models import Package, PackageSpec
+from tests.factories import FundedAccountFactory, MemberFactory, StaffFactory, VoucherFactory, spec
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def member(client):
+    member = MemberFactory(account=FundedAccountFactory(funds={"cash": "50.00"}))
+    client.force_login(member.user)
+    return member
+
+
+def confirm(client, spec_obj, **fields):
+    data = {
+        "spec": spec_obj.pk, "shown_spec": spec_obj.pk, "shown_price": spec_obj.list_price,
+        "idempotency_key": str(uuid.uuid4()), "voucher": "", "action": "buy", **fields,
+    }
+    return client.post(reverse("package_buy"), data, **HTMX)
+
+
+def test_the_buy_button_opens_a_dialog_with_the_price_and_how_it_is_paid(client, member):
+    response = client.get(reverse("package_buy"), **HTMX)
+
+    html = response.content.decode()
+    assert html.lstrip().startswith("<dialog")
+    assert 'data-testid="quote-list-price">USD 3.88' in html
+    assert "free credits first, then commission credits, then cash" in html
+
+
+def test_choosing_another_spec_redraws_the_quote_without_buying(client, member):
+    ten_tb = spec("traffic", "10 TB")
+
+    response = client.post(
+        reverse("package_buy"),
+        {"spec": ten_tb.pk, "shown_spec": spec().pk, "shown_price": "3.88", "idempotency_key": str(uuid.uuid4())},
+        **HTMX,
+    )
+
+    assert 'data-testid="quote-discount">- USD 35.08' in response.content.decode()
+    assert not Package.objects.exists()
+
+
+def test_confirming_buys_the_package_and_closes_the_dialog_with_a_toast(client, member):
+    response = confirm(client, spec("traffic", "100 GB"))
+
+    package = Package.objects.get(owner=member.account)
+    assert response.status_code == 200
+    assert "closeDialog" in response.headers["HX-Trigger-After-Settle"]
+    assert package.code in response.headers["HX-Trigger-After-Settle"]
+
+
+def test_a_refused_purchase_redraws_the_form_with_the_error_beside_the_voucher(client, member):
+    other = VoucherFactory()
+
+    response = confirm(client, spec("traffic", "100 GB"), voucher=other.code)
+
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert 'id="voucher-errors"' in html and "No voucher with this code belongs to your account." in html
+    assert not Package.objects.exists()
+
+
+def test_a_stale_price_is_shown_beside_the_package_field(client, member):
+    hundred_gb = spec("traffic", "100 GB")
+    PackageSpec.objects.filter(pk=hundred_gb.pk).update(list_price=Decimal("4.00"))
+
+    response = confirm(client, hundred_gb, shown_price="3.88")
+
+    assert response.status_code == 409
+    assert "changed from USD 3.88 to USD 4.00" in response.content.decode()
+
+
+def test_not_enough_balance_shows_in_the_dialog(client, member):
+    response = confirm(client, spec("traffic", "10 TB"))
+
+    assert response.status_code == 409
+    assert "Not enough balance" in response.content.decode()
+
+
+def test_without_javascript_the_purchase_redirects_to_the_new_package(client, member):
+    hundred_gb = spec("traffic", "100 GB")
+
+    response = client.post(reverse("package_buy"), {
+        "spec": hundred_gb.pk, "shown_spec": hundred_gb.pk, "shown_price": "3.88", "idempotency_key": str(uuid.uuid4()),
+    })
+
+    package = Package.objects.get(owner=member.account)
+    assert response.url == reverse("package_detail", args=[package.code])
+
+
+def test_a_sub_user_without_the_refund_grant_sees_no_confirm_button(client):
+    member = MemberFactory(sub_user=True)
+    client.force_login(member.user)
+
+    html = client.get(reverse("package_buy"), **HTMX).content.decode()
+
+    assert "Confirm and pay" not in html
+
+
+def test_staff_grant_a_giveaway_from_the_admin(client):
+    account = FundedAccountFactory()
+    client.force_login(StaffFactory(is_superuser=True))
+
+    response = client.post(reverse("admin:console_package_grant"), {
+        "uin": account.uin, "spec": spec("traffic", "500 GB").pk, "note": "Partner launch",
+    })
+
+    package = Package.objects.get(owner=account)
+    assert response.url == reverse("admin:console_package_change", args=[package.pk])
+    assert package.source == "giveaway"
+
+
+def test_the_admin_grant_form_says_when_no_account_has_the_uin(client):
+    client.force_login(StaffFactory(is_superuser=True))
+
+    response = client.post(reverse("admin:console_package_grant"), {"uin": 1, "spec": spec().pk, "note": "x"})
+
+    assert "No account has this UIN." in response.content.decode()
+    assert not Package.objects.exists()

@@ -1,0 +1,292 @@
+import json
+import re
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from console import clock
+from console.models import AuditEntry
+from refunds.models import Refund
+from tests.factories import AccountFactory, MemberFactory, PackageFactory
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    # The rate limiter counts in the process-wide cache; each test starts with a clean slate.
+    cache.clear()
+
+
+@pytest.fixture
+def owner(client):
+    member = MemberFactory(account__name="Aurora Live", account__uin=100000000042)
+    client.force_login(member.user)
+    return member
+
+
+@pytest.fixture
+def package(owner):
+    return PackageFactory(owner=owner.account)
+
+
+def dialog_url(package) -> str:
+    return reverse("refunds:dialog", args=[package.pk])
+
+
+def confirm_url(package) -> str:
+    return reverse("refunds:confirm", args=[package.pk])
+
+
+def idempotency_key(response) -> str:
+    return re.search(r'name="idempotency_key" value="([^"]*)"', response.content.decode()).group(1)
+
+
+def confirmation(**changes) -> dict:
+    return {"confirm": "on", "reason": "", "idempotency_key": str(uuid.uuid4()), "page_query": "tab=traffic", **changes}
+
+
+# --- the dialog -----------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_the_dialog_shows_what_comes_back_and_where_it_goes(client, owner):
+    package = PackageFactory(
+        owner=owner.account, list_price=Decimal("3.88"), discount=Decimal("0.38"), voucher=Decimal("0.50"),
+        paid_commission=Decimal("1.00"), paid_free=Decimal("0.25"),
+    )
+
+    response = client.get(dialog_url(package), headers=HTMX)
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<dialog id="refund-dialog"')
+    assert "data-auto-open" in html
+    assert "<td>USD 1.75</td>" in html  # cash: 3.88 - 0.38 - 0.50 - 1.00 - 0.25
+    assert "<td>USD 1.00</td>" in html and "<td>USD 0.25</td>" in html
+    assert '<td data-testid="refund-total">USD 3.00</td>' in html
+    assert "Not refunded: discount USD 0.38, voucher USD 0.50." in html
+    assert "Aurora Live (UIN 100000000042)" in html
+    assert "cannot be undone" in html
+
+
+@pytest.mark.django_db
+def test_the_dialog_carries_a_fresh_idempotency_key_each_time_it_opens(client, package):
+    first, second = (idempotency_key(client.get(dialog_url(package), headers=HTMX)) for _ in range(2))
+
+    assert uuid.UUID(first) and first != second
+
+
+@pytest.mark.django_db
+def test_without_javascript_the_dialog_is_a_page_of_its_own(client, package):
+    response = client.get(dialog_url(package), {"tab": "traffic", "page": "2"})
+
+    html = response.content.decode()
+    assert "<html" in html and "<dialog" in html and " open>" in html
+    assert f'href="{reverse("packages")}?tab=traffic&amp;page=2">Back to packages' in html
+
+
+@pytest.mark.django_db
+def test_the_dialog_of_another_accounts_package_is_not_found(client, owner):
+    response = client.get(dialog_url(PackageFactory()))
+
+    assert response.status_code == 404
+
+
+# --- confirming -----------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_confirming_refunds_the_package_and_closes_the_dialog_with_a_toast(client, owner, package):
+    response = client.post(confirm_url(package), confirmation(), headers=HTMX)
+
+    assert response.status_code == 200
+    assert Refund.objects.filter(package=package).exists()
+    assert response["HX-Reswap"] == "none"
+    events = json.loads(response["HX-Trigger-After-Settle"])
+    assert "closeDialog" in events
+    assert events["toast"]["message"] == "Refunded USD 3.88 to Aurora Live (UIN 100000000042)."
+
+
+@pytest.mark.django_db
+def test_after_a_refund_the_row_and_the_balances_are_redrawn_in_place(client, owner, package):
+    response = client.post(confirm_url(package), confirmation(), headers=HTMX)
+
+    html = response.content.decode()
+    assert '<section id="package-table" class="panel package-table" hx-target="this" hx-swap="outerHTML" hx-push-url="true" hx-swap-oob="true">' in html
+    assert 'class="badge badge-refunded"' in html
+    assert 'id="account-summary"' in html and 'hx-swap-oob="true"' in html
+    assert '<strong data-testid="balance-cash">USD 3.88</strong>' in html
+
+
+@pytest.mark.django_db
+def test_the_redrawn_table_keeps_the_page_the_person_was_on(client, owner, package):
+    response = client.post(confirm_url(package), confirmation(page_query="tab=traffic&sort=expires&size=20&page=1"), headers=HTMX)
+
+    html = response.content.decode()
+    assert '<option value="expires" selected>' in html
+    assert '<option value="20" selected>' in html
+
+
+@pytest.mark.django_db
+def test_without_javascript_a_refund_redirects_back_with_a_message(client, owner, package):
+    response = client.post(confirm_url(package), confirmation(page_query="tab=traffic&sort=expires"))
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('packages')}?tab=traffic&sort=expires"
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Refunded USD 3.88 to Aurora Live (UIN 100000000042)."
+    ]
+
+
+@pytest.mark.django_db
+def test_confirming_without_ticking_the_box_asks_for_it_and_refunds_nothing(client, package):
+    response = client.post(confirm_url(package), confirmation(confirm=""), headers=HTMX)
+
+    assert response.status_code == 422
+    assert "Tick the box to confirm the refund." in response.content.decode()
+    assert response.content.decode().lstrip().startswith('<form id="refund-form"')
+    assert not Refund.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_confirmation_without_a_valid_key_is_refused(client, package):
+    response = client.post(confirm_url(package), confirmation(idempotency_key="not-a-uuid"), headers=HTMX)
+
+    assert response.status_code == 422
+    assert "This confirmation is not valid" in response.content.decode()
+    assert not Refund.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_refund_refused_by_the_policy_shows_why_in_the_dialog_and_changes_nothing(client, owner):
+    # The window closed while the dialog was open.
+    package = PackageFactory(owner=owner.account, purchased_at=clock.now() - timedelta(days=7))
+
+    response = client.post(confirm_url(package), confirmation(), headers=HTMX)
+
+    assert response.status_code == 409
+    assert "The five-day refund window has closed." in response.content.decode()
+    package.refresh_from_db()
+    assert not package.is_refunded
+    owner.account.refresh_from_db()
+    assert owner.account.cash_balance == Decimal("0.00")
+
+
+@pytest.mark.django_db
+def test_a_refund_is_refused_while_billing_runs(client, owner, package):
+    owner.account.billing_started_at = clock.now()
+    owner.account.save()
+
+    response = client.post(confirm_url(package), confirmation(), headers=HTMX)
+
+    assert response.status_code == 409
+    assert "Billing is being processed." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_replaying_a_confirmation_shows_the_first_refund(client, owner, package):
+    data = confirmation()
+    client.post(confirm_url(package), data, headers=HTMX)
+
+    response = client.post(confirm_url(package), data, headers=HTMX)
+
+    assert response.status_code == 200
+    assert json.loads(response["HX-Trigger-After-Settle"])["toast"]["message"].startswith("Refunded USD 3.88")
+    assert Refund.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_key_already_used_for_another_package_is_a_clear_error(client, owner, package):
+    data = confirmation()
+    client.post(confirm_url(package), data, headers=HTMX)
+    other = PackageFactory(owner=owner.account)
+
+    response = client.post(confirm_url(other), data, headers=HTMX)
+
+    assert response.status_code == 409
+    assert "already used for another package" in response.content.decode()
+    other.refresh_from_db()
+    assert not other.is_refunded
+
+
+@pytest.mark.django_db
+def test_get_on_the_confirm_address_does_not_refund(client, package):
+    response = client.get(confirm_url(package), confirmation())
+
+    assert response.status_code == 405
+    assert not Refund.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_post_without_the_csrf_token_is_rejected(package, owner):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner.user)
+
+    response = client.post(confirm_url(package), confirmation())
+
+    assert response.status_code == 403
+    assert not Refund.objects.exists()
+
+
+@pytest.mark.django_db
+def test_refund_requests_are_rate_limited_per_user(client, owner, settings):
+    settings.RATELIMIT_ENABLE = True
+    package = PackageFactory(owner=owner.account, purchased_at=clock.now() - timedelta(days=7))
+    for _ in range(10):
+        client.post(confirm_url(package), confirmation(), headers=HTMX)
+
+    response = client.post(confirm_url(package), confirmation(), headers=HTMX)
+
+    assert response.status_code == 429
+    assert "Too many refund requests" in response.content.decode()
+
+
+# --- who may refund -------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_anonymous_refund_requests_are_sent_to_log_in(package):
+    response = Client().post(confirm_url(package), confirmation())
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_refunding_another_accounts_package_is_not_found_and_audited(client, owner):
+    stranger = PackageFactory(owner=AccountFactory())
+
+    response = client.post(confirm_url(stranger), confirmation())
+
+    assert response.status_code == 404
+    stranger.refresh_from_db()
+    assert not stranger.is_refunded
+    assert AuditEntry.objects.filter(action="refund.not_found", account=owner.account, actor=owner.user).exists()
+
+
+@pytest.mark.django_db
+def test_a_sub_user_without_refund_permission_is_refused(client):
+    member = MemberFactory(sub_user=True)
+    client.force_login(member.user)
+    package = PackageFactory(owner=member.account)
+
+    response = client.post(confirm_url(package), confirmation(), headers=HTMX)
+
+    assert response.status_code == 409
+    assert "You do not have permission to refund packages." in response.content.decode()
+    assert not Refund.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_sub_user_granted_refunds_may_refund(client):
+    member = MemberFactory(sub_user_with_refund=True)
+    client.force_login(member.user)
+    package = PackageFactory(owner=member.account)
+
+    response = client.post(confirm_url(package), confirmation(), headers=HTMX)
+
+    assert response.status_code == 200
+    assert Refund.objects.get().requested_by == member.user
