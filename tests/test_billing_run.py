@@ -262,7 +262,7 @@ def test_a_batch_of_accounts_costs_the_same_number_of_queries_however_many_accou
 
     # count of pending, pick, usage, mark (2), lock accounts, bills done, lock packages,
     # deductions, package updates, bills, clear marker, savepoints, and the empty next pick.
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(17):
         summary = billing_run(day=DAY, batch_size=100)
 
     assert summary.deductions == 50

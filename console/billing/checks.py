@@ -12,13 +12,12 @@ from console.models.ledger import BALANCE_FIELD
 
 @dataclass(frozen=True)
 class Drift:
-    what: str
-    key: str
+    subject: str
     recorded: Decimal
     summed: Decimal
 
     def __str__(self) -> str:
-        return f"{self.what} {self.key}: recorded {self.recorded}, sum of entries {self.summed} (drift {self.recorded - self.summed:+})"
+        return f"{self.subject}: recorded {self.recorded}, sum of entries {self.summed} (drift {self.recorded - self.summed:+})"
 
 
 def _sum_of(queryset, field: str):
@@ -40,10 +39,15 @@ def ledger_drift() -> list[Drift]:
         for bucket in Bucket:
             recorded, summed = getattr(account, BALANCE_FIELD[bucket]), getattr(account, f"sum_{bucket.value}")
             if recorded != summed:
-                drift.append(Drift(f"Account {account.uin} {bucket.label.lower()} balance", str(account.pk), recorded, summed))
+                drift.append(Drift(f"Account {account.uin} {bucket.label.lower()} balance", recorded, _like(summed, recorded)))
     packages = Package.objects.annotate(
         deducted=_sum_of(Deduction.objects.filter(package=OuterRef("pk")), "package")
     ).exclude(used=F("deducted"))
     for code, used, deducted in packages.order_by("pk").values_list("code", "used", "deducted"):
-        drift.append(Drift("Package used", code, used, deducted))
+        drift.append(Drift(f"Package {code} used", used, _like(deducted, used)))
     return drift
+
+
+def _like(value, model: Decimal) -> Decimal:
+    # SQLite hands sums back without their scale; print them with the recorded figure's.
+    return Decimal(value).quantize(model)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 
 from console import clock
 from console.billing import pricing
@@ -18,6 +18,7 @@ from console.models import (
     LedgerKind,
     Member,
     Package,
+    PackageKind,
     PackageSource,
     PackageSpec,
     Purchase,
@@ -51,7 +52,9 @@ class PurchaseResult:
 
 
 def specs_on_sale() -> QuerySet[PackageSpec]:
-    return PackageSpec.objects.filter(on_sale=True).order_by("kind", "size")
+    """In the console's order: traffic first, then transcoding, then the rest."""
+    kind_order = Case(*(When(kind=kind, then=Value(i)) for i, kind in enumerate(PackageKind.values)))
+    return PackageSpec.objects.filter(on_sale=True).order_by(kind_order, "size")
 
 
 def discount_percent(spec: PackageSpec, discounts: list[Discount] | None = None) -> Decimal:
@@ -72,7 +75,7 @@ def purchase_quote(*, account: Account, spec: PackageSpec, voucher: Voucher | No
     return pricing.quote(
         list_price=spec.list_price,
         discount_percent=discount_percent(spec),
-        voucher_amount=voucher.amount if voucher else Decimal("0"),
+        voucher_amount=voucher.amount if voucher else Decimal("0.00"),
         free=account.free_balance,
         commission=account.commission_balance,
         cash=account.cash_balance,

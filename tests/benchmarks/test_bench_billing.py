@@ -15,11 +15,12 @@ from django.db import connection
 
 from console import clock
 from console.billing.checks import ledger_drift
-from console.billing.run import billing_run, day_bounds
-from console.models import DailyBill, Deduction
+from console.billing.run import DEFAULT_BATCH_SIZE, billing_run, day_bounds
+from console.models import DailyBill, Deduction, LedgerEntry, LedgerKind
 
 ACCOUNTS = int(os.environ.get("BENCH_ACCOUNTS", 100_000))
 PACKAGES_PER_ACCOUNT = 10
+BATCH = int(os.environ.get("BENCH_BATCH", DEFAULT_BATCH_SIZE))
 DAY = clock.today() - timedelta(days=1)
 
 pytestmark = [
@@ -112,12 +113,7 @@ def test_billing_one_day_for_100k_accounts_and_1m_packages():
     built = time.monotonic() - started
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
-    if os.environ.get('BENCH_PROFILE'):
-        import cProfile, pstats
-        prof = cProfile.Profile(); prof.enable(); summary = billing_run(day=DAY); prof.disable()
-        pstats.Stats(prof).sort_stats('cumulative').print_stats(35)
-    else:
-        summary = billing_run(day=DAY)
+    summary = billing_run(day=DAY, batch_size=BATCH)
 
     rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     check_started = time.monotonic()
@@ -126,7 +122,9 @@ def test_billing_one_day_for_100k_accounts_and_1m_packages():
     print(
         f"\nbuilt data set in {built:.1f} s; {summary}\n"
         f"peak RSS {rss_peak / 1024:.0f} MiB (before the run {rss_before / 1024:.0f} MiB); "
-        f"{summary.deductions / summary.seconds:,.0f} deductions/s; check_ledger {check_seconds:.1f} s, drift {len(drift)}"
+        f"{summary.deductions / summary.seconds:,.0f} deductions/s; "
+        f"{LedgerEntry.objects.filter(kind=LedgerKind.PAY_AS_YOU_GO).count()} pay-as-you-go ledger entries; "
+        f"check_ledger {check_seconds:.1f} s, drift {len(drift)}; load average {os.getloadavg()[0]:.1f}"
     )
     assert summary.accounts_billed == DailyBill.objects.count() == ACCOUNTS - ACCOUNTS // 20
     assert summary.deductions == Deduction.objects.filter(usage_date=DAY).count()

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -67,3 +68,14 @@ def test_without_javascript_the_panel_still_moves_the_clock(demo_owner, login, p
 
     expect(page.get_by_role("status")).to_contain_text("Clock moved +1 day")
     expect(page.get_by_role("heading", name="Package/Plugin Management")).to_be_visible()
+
+
+def test_a_panel_action_comes_back_to_the_tab_shown_now(demo_owner, login, page):
+    login("demo", "correct-horse")
+    page.get_by_role("link", name="Transcoding package").click()
+    page.wait_for_url("**/css/packages/?tab=transcoding**")
+
+    with page.expect_navigation():
+        panel_open(page).get_by_role("button", name="+1 hour").click()
+
+    expect(page).to_have_url(re.compile(r"tab=transcoding"))

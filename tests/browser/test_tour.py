@@ -4,6 +4,7 @@ Each test saves the screenshots its tour step links to, after asserting what the
 the pictures in the tour stay true to the code.
 """
 
+import re
 from io import StringIO
 
 import pytest
@@ -51,14 +52,15 @@ class Tour:
         if panel.get_attribute("open") is not None:
             panel.locator("summary").click()
 
-    def click_in_panel(self, name: str):
+    def click_in_panel(self, name: str | re.Pattern):
         # Every panel action reloads the page (htmx's HX-Redirect, or a plain redirect).
         with self.page.expect_navigation():
             self.panel().get_by_role("button", name=name).click()
         self.page.wait_for_load_state("networkidle")
 
     def persona(self, username: str):
-        self.click_in_panel(username)
+        # The button reads "<name> <who>", e.g. "demo owner".
+        self.click_in_panel(re.compile(rf"^{username}\b"))
 
     def to_deadline(self, code: str, button: str):
         self.panel().get_by_label("Package").select_option(value=str(Package.objects.get(code=code).pk))
@@ -112,6 +114,17 @@ def test_step_04_a_used_package(tour, screenshot):
     screenshot("tour-06-used")
 
 
+def test_step_04_billing_a_day_uses_a_package_and_closes_its_refund(tour):
+    tour.click_in_panel("Simulate a day of usage")
+    tour.click_in_panel("+1 day")
+    tour.click_in_panel("Run billing for yesterday")
+    expect(tour.page.get_by_role("status")).to_contain_text("Billed")
+
+    tour.go("/css/packages/?tab=transcoding")
+    expect(tour.row("lvpkg-dm000003").get_by_test_id("status")).to_have_text("In use")
+    expect(tour.row("lvpkg-dm000003").get_by_role("button", name="Refund")).to_have_attribute("aria-disabled", "true")
+
+
 def test_step_05_a_giveaway(tour, screenshot):
     expect(tour.row("lvpkg-dm000010").get_by_role("button", name="Refund")).to_have_attribute("aria-disabled", "true")
 
@@ -140,3 +153,41 @@ def test_step_07_billing_in_progress(tour, screenshot):
 
     tour.click_in_panel("Close the billing window")
     expect(tour.page.get_by_role("button", name="Refund USD")).to_be_visible()
+
+
+def test_step_08_a_sub_user_without_the_refund_permission(tour, screenshot):
+    tour.persona("viewer")
+    expect(tour.page.get_by_test_id("account-chip")).to_contain_text("viewer (sub-user)")
+
+    expect(tour.refund_page("lvpkg-dm000002")).to_contain_text("You do not have permission to refund packages")
+    screenshot("tour-12-viewer")
+
+
+def test_step_09_a_co_anchoring_package_goes_through_a_ticket_and_staff_approval(tour, screenshot):
+    # given the owner asks for a refund of a co-anchoring package, which needs a ticket
+    tour.page.get_by_role("link", name="Plugins & other packages").click()
+    tour.row("lvpkg-dm000011").get_by_role("link", name="Submit a ticket to refund").click()
+    expect(tour.page.get_by_label("Related package")).to_have_value("lvpkg-dm000011")
+    tour.page.get_by_label("Title").fill("Refund my co-anchoring package")
+    tour.page.get_by_label("Description").fill("Bought the wrong size on Tuesday; it has not been used.")
+    tour.page.get_by_label("Phone number").fill("13800000000")
+    tour.page.evaluate("window.scrollTo(0, 0)")
+    screenshot("tour-13-ticket-form")
+    tour.page.get_by_role("button", name="Submit Ticket").click()
+    expect(tour.page.get_by_test_id("ticket-status")).to_have_text("Open")
+
+    # when staff review it in the admin and approve the refund
+    tour.persona("admin")
+    tour.page.locator("#tickets-ticket").get_by_role("link", name="Tickets").click()
+    tour.page.get_by_role("link", name="Refund my co-anchoring package").click()
+    expect(tour.page.locator(".refund-verdict")).to_contain_text("Refundable")
+    screenshot("tour-14-staff-review")
+    tour.page.get_by_role("button", name="Approve refund").click()
+    expect(tour.page.locator(".messagelist")).to_contain_text("refunded USD")
+
+    # then, back as the owner, the ticket is resolved and the package refunded
+    tour.go("/demo/")
+    tour.persona("demo")
+    tour.go("/css/packages/?tab=other")
+    expect(tour.row("lvpkg-dm000011").get_by_test_id("status")).to_have_text("Refunded")
+    screenshot("tour-15-ticket-refunded")
