@@ -14,9 +14,12 @@ def home(request):
 
 
 def package_page_context(page: selectors.PackagePage) -> dict:
+    params = page.query.as_querydict()
     return {
         "view": page,
-        "params": page.query.as_querydict(),
+        "params": params,
+        # Encoded once here: every row's Refund link carries it.
+        "page_query": params.urlencode(),
         "tabs": Tab.choices,
         "statuses": PackageStatus.choices,
         "sorts": Sort.choices,

@@ -2,6 +2,7 @@
 
 import random
 import threading
+import time
 from datetime import timedelta
 from decimal import Decimal
 from unittest import mock
@@ -69,8 +70,8 @@ def test_racing_a_refund_against_billing_never_both_refunds_and_deducts():
         refund, bill = _refund(member, package, f"race-{trial}"), lambda: billing_run(day=DAY)
         jitter = rng.uniform(0, 0.004)
 
-        def late(fn):
-            return lambda: (threading.Event().wait(jitter), fn())
+        def late(fn, delay=jitter):
+            return lambda: (time.sleep(delay), fn())
 
         # when: alternate which side starts first and which one is held back a little
         pair = (refund, late(bill)) if trial % 2 else (bill, late(refund))

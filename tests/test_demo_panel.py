@@ -140,6 +140,11 @@ def test_switching_to_a_name_that_is_not_a_persona_is_refused(demo_mode, persona
         services.persona_switch(actor=personas.user, username="mallory")
 
 
+def test_switching_to_a_persona_not_seeded_yet_says_to_reset(demo_mode, owner):
+    with pytest.raises(services.PanelError, match="reset the demo data"):
+        services.persona_switch(actor=owner.user, username="viewer")
+
+
 def test_the_persona_button_signs_in_as_that_persona_and_goes_back(demo_mode, personas, client):
     client.force_login(personas.user)
 
@@ -276,6 +281,15 @@ def test_the_chooser_answers_htmx_with_the_form_alone(demo_mode, owner_client, o
 
     assert package.code.encode() in response.content
     assert b"<html" not in response.content
+
+
+def test_without_javascript_the_chooser_is_a_page_with_one_package_list(demo_mode, owner_client, owner):
+    PackageFactory(owner=owner.account)
+
+    response = owner_client.get(reverse("demo:deadline"), {"next": "/tickets/"})
+
+    assert b"<html" in response.content
+    assert response.content.count(b'id="demo-package"') == 1
 
 
 def test_the_deadline_form_moves_the_clock_and_goes_back(demo_mode, owner_client, owner):

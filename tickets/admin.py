@@ -271,7 +271,8 @@ class TicketAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = form_class(request.POST) if form_class else None
         if form is not None and not form.is_valid():
-            # Show the errors beside the field on the change page; nothing was saved.
+            # Show the errors beside the field on the change page; nothing was saved. The change
+            # view would treat a POST as an edit of the ticket, so it is shown as a GET.
             request.method = "GET"
             return self.change_view(request, str(object_id), extra_context={form_name: form})
         act(form.cleaned_data if form is not None else {})

@@ -17,7 +17,7 @@ def bulk_insert(model: type[Model], fields: tuple[str, ...], rows: list[tuple]) 
     if not rows:
         return
     if connection.vendor != "postgresql":
-        model.objects.bulk_create([model(**dict(zip(fields, row))) for row in rows], batch_size=2000)
+        model.objects.bulk_create([model(**dict(zip(fields, row, strict=True))) for row in rows], batch_size=2000)
         return
     meta = {f.attname: f for f in model._meta.concrete_fields}
     json_at = [i for i, name in enumerate(fields) if isinstance(meta[name], JSONField)]

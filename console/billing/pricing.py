@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from console.billing.rates import money
 
-ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)

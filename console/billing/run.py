@@ -8,7 +8,7 @@ a second run (or the rest of a run that died) skip what is already billed.
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time as clock_time, timedelta
 from decimal import Decimal
 
@@ -34,7 +34,7 @@ from console.models.billing import METERED_KINDS
 from console.services import audit_record, ledger_post
 
 DEFAULT_BATCH_SIZE = 500
-ZERO = Decimal("0")
+ZERO = Decimal("0.00")
 
 
 @dataclass
@@ -48,7 +48,6 @@ class BillingSummary:
     renewals: int = 0
     renewal_failures: int = 0
     seconds: float = 0.0
-    batches: int = field(default=0, repr=False)
 
     def __str__(self) -> str:
         return (
@@ -153,7 +152,6 @@ def _bill_batch(ids: list[int], *, day: date, summary: BillingSummary) -> None:
             run.bill_account(account, usage[account.pk], packages[account.pk])
         run.write()
         Account.objects.filter(pk__in=ids).update(billing_started_at=None)
-    summary.batches += 1
 
 
 def _mark_billing(ids: list[int], *, at: datetime) -> None:
@@ -260,7 +258,8 @@ class _Batch:
 
 
 def billing_window_open(*, account: Account) -> None:
-    """Mark `account` as being billed by hand (the demo panel): refunds wait until it closes."""
+    """Mark `account` as being billed by hand (the demo panel): refunds are refused as "billing
+    in progress" until it closes, or until a billing run reaches the account and clears it."""
     _window_set(account=account, at=clock.now(), action="billing.window_opened")
 
 

@@ -5,6 +5,7 @@ htmx (then the answer is an HX-Redirect to the same place); either way the page 
 since a moved clock or a new persona changes everything on it.
 """
 
+from datetime import datetime
 from functools import wraps
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from console import clock
 from console.demo import services
 from console.demo.forms import CLOCK_STEPS, ClockForm, DeadlineForm, PersonaForm, WindowForm
+from console.models import Account
 from refunds.policy import refund_deadline
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -50,14 +52,22 @@ def _back(request: HttpRequest, url: str | None = None) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def _demo_time(moment) -> str:
+def _demo_time(moment: datetime) -> str:
     local = timezone.localtime(moment, clock.billing_zone())
     return f"{local.strftime(TIME_FORMAT)} ({settings.BILLING_TIME_ZONE})"
 
 
-def _account_of(request: HttpRequest):
+def _account_of(request: HttpRequest) -> Account | None:
     member = getattr(request.user, "member", None)
     return member.account if member else None
+
+
+def _landing(user, next_url: str) -> str:
+    """Where a new persona lands: the same page when it can see it, else its own start page."""
+    admin_home = reverse("admin:index")
+    if getattr(user, "member", None) is None:
+        return admin_home if user.is_staff else reverse("demo:home")
+    return reverse("packages") if next_url.startswith(admin_home) else next_url
 
 
 @demo_only
@@ -81,14 +91,6 @@ def persona(request: HttpRequest) -> HttpResponse:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, f"You are now {user.get_username()}: {services.PERSONAS[user.get_username()]}.")
     return _back(request, _landing(user, _next_url(request)))
-
-
-def _landing(user, next_url: str) -> str:
-    """Where a new persona lands: the same page when it can see it, else its own start page."""
-    admin_home = reverse("admin:index")
-    if getattr(user, "member", None) is None:
-        return admin_home if user.is_staff else reverse("demo:home")
-    return reverse("packages") if next_url.startswith(admin_home) else next_url
 
 
 @demo_only

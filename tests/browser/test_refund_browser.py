@@ -1,8 +1,4 @@
-"""A person refunds a traffic package in the console, the way they would with a mouse.
-
-serialized_rollback brings back the package catalogue the migrations seeded, which the flush
-after each live-server test removes.
-"""
+"""A person refunds a traffic package in the console, the way they would with a mouse."""
 
 import re
 from decimal import Decimal
@@ -10,9 +6,17 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from console.demo_data import catalogue_ensure
 from tests.factories import DeductionFactory, MemberFactory, PackageFactory, UserFactory
 
 REFUND_FOR_BROWSER = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(autouse=True)
+def catalogue(transactional_db):
+    # serialized_rollback should bring the seeded catalogue back after another test's flush, but
+    # in a full run it sometimes finds nothing to restore; load it so this test never depends on it.
+    catalogue_ensure()
 
 
 def row(page, package):
