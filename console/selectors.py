@@ -131,7 +131,7 @@ def package_page(*, member: Member, query: PackageQuery, now: datetime) -> Packa
         account=account,
         now=now,
         allowance=allowance,
-        allowance_remaining=max(allowance - facts.recent_self_service_refunds, 0),
+        allowance_remaining=policy.allowance_remaining(allowance, facts.recent_self_service_refunds),
     )
 
 

@@ -141,6 +141,10 @@ def refund_deadline(purchased_at: datetime, zone: ZoneInfo) -> datetime:
     return datetime.combine(local_end.date(), time.max, tzinfo=zone)
 
 
+def allowance_remaining(allowance: int, recent_self_service_refunds: int) -> int:
+    return max(allowance - recent_self_service_refunds, 0)
+
+
 def channel_for(kind: str) -> Channel:
     return Channel.SELF_SERVICE if kind in SELF_SERVICE_KINDS else Channel.TICKET
 
@@ -165,7 +169,7 @@ def evaluate(
         raise ValueError("Only a ticket review may overrule a suspicion of refund abuse")
     deadline = refund_deadline(package.purchased_at, zone)
     channel = channel_for(package.kind)
-    allowance_remaining = max(allowance - account.recent_self_service_refunds, 0)
+    remaining = allowance_remaining(allowance, account.recent_self_service_refunds)
 
     reasons: list[Reason] = []
     if package.refunded:
@@ -182,7 +186,7 @@ def evaluate(
         reasons.append(Reason.BILLING_IN_PROGRESS)
     if via == Channel.SELF_SERVICE and channel == Channel.TICKET:
         reasons.append(Reason.TICKET_REQUIRED)
-    if channel == Channel.SELF_SERVICE and allowance_remaining == 0:
+    if channel == Channel.SELF_SERVICE and remaining == 0:
         reasons.append(Reason.ALLOWANCE_USED_UP)
     if via == Channel.SELF_SERVICE and not person_may_refund:
         reasons.append(Reason.NO_PERMISSION)
@@ -199,6 +203,6 @@ def evaluate(
         not_refunded_voucher=package.voucher,
         payer_uin=package.payer_uin,
         payer_name=package.payer_name,
-        allowance_remaining=allowance_remaining,
+        allowance_remaining=remaining,
         overruled=overruled,
     )

@@ -14,6 +14,7 @@ from console import clock
 from console import selectors as console_selectors
 from console.forms import PackageQueryForm
 from console.models import Member, Package
+from console.selectors import PackageQuery
 from console.views import package_page_context
 from refunds import policy, selectors
 from refunds.forms import RefundConfirmForm
@@ -33,6 +34,11 @@ def _package_or_404(member: Member, package_id: int) -> Package:
         raise Http404("No such package in this account.") from None
 
 
+def _page_query(params: QueryDict) -> PackageQuery:
+    """The package table's view the dialog was opened from, cleaned of anything invalid."""
+    return PackageQueryForm(params).query()
+
+
 def _render_dialog(request, *, member, package, form, verdict: policy.Verdict | None = None, status=200):
     """The dialog as htmx wants it (the whole <dialog>, or only its form after a POST) or,
     without JavaScript, as a page of its own."""
@@ -44,7 +50,7 @@ def _render_dialog(request, *, member, package, form, verdict: policy.Verdict | 
     template = TEMPLATE
     if request.htmx:
         template += "#form" if request.method == "POST" else "#dialog"
-    back_query = PackageQueryForm(QueryDict(form["page_query"].value() or "")).query().as_querydict().urlencode()
+    back_query = _page_query(QueryDict(form["page_query"].value() or "")).as_querydict().urlencode()
     context = {"package": package, "verdict": verdict, "form": form, "back_query": back_query}
     return render(request, template, context, status=status)
 
@@ -54,7 +60,7 @@ def _render_dialog(request, *, member, package, form, verdict: policy.Verdict | 
 def refund_dialog(request, package_id: int):
     member = console_selectors.member_for(request.user)
     package = _package_or_404(member, package_id)
-    page_query = PackageQueryForm(request.GET).query().as_querydict().urlencode()
+    page_query = _page_query(request.GET).as_querydict().urlencode()
     form = RefundConfirmForm(initial={"idempotency_key": uuid.uuid4(), "page_query": page_query})
     return _render_dialog(request, member=member, package=package, form=form)
 
@@ -65,12 +71,17 @@ def refund_dialog(request, package_id: int):
 def refund_confirm(request, package_id: int):
     member = console_selectors.member_for(request.user)
     form = RefundConfirmForm(request.POST)
+
+    def dialog_again(status: int, verdict: policy.Verdict | None = None):
+        package = _package_or_404(member, package_id)
+        return _render_dialog(request, member=member, package=package, form=form, verdict=verdict, status=status)
+
     valid = form.is_valid()
     if request.limited:
         form.add_error(None, "Too many refund requests. Wait a minute, then try again.")
-        return _render_dialog(request, member=member, package=_package_or_404(member, package_id), form=form, status=429)
+        return dialog_again(429)
     if not valid:
-        return _render_dialog(request, member=member, package=_package_or_404(member, package_id), form=form, status=422)
+        return dialog_again(422)
     try:
         result = package_refund(
             package_id=package_id,
@@ -83,16 +94,16 @@ def refund_confirm(request, package_id: int):
     except PackageNotFound:
         raise Http404("No such package in this account.") from None
     except RefundRefused as refused:
-        package = _package_or_404(member, package_id)
-        return _render_dialog(request, member=member, package=package, form=form, verdict=refused.verdict, status=409)
+        # Nothing changed; the dialog now says why (e.g. the window closed while it was open).
+        return dialog_again(409, refused.verdict)
     except IdempotencyKeyReused:
         form.add_error(None, "This confirmation was already used for another package. Close the dialog and open Refund again.")
-        return _render_dialog(request, member=member, package=_package_or_404(member, package_id), form=form, status=409)
+        return dialog_again(409)
 
     # A replay answers with the first refund, so the person sees what actually happened.
     refund = result.refund
     done = f"Refunded USD {refund.total} to {refund.payer.name} (UIN {refund.payer.uin})."
-    query = PackageQueryForm(QueryDict(form.cleaned_data["page_query"])).query()
+    query = _page_query(QueryDict(form.cleaned_data["page_query"]))
     if not request.htmx:
         messages.success(request, done)
         return redirect(f"{reverse('packages')}?{query.as_querydict().urlencode()}")

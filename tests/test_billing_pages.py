@@ -8,7 +8,13 @@ from django.urls import reverse
 
 from console import clock
 from console.models import RenewalFailure
-from tests.factories import DeductionFactory, _fund, FundedAccountFactory, MemberFactory, PackageFactory
+from tests.factories import (
+    DeductionFactory,
+    FundedAccountFactory,
+    MemberFactory,
+    PackageFactory,
+    _fund,
+)
 
 pytestmark = pytest.mark.django_db
 

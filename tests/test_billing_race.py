@@ -13,6 +13,7 @@ from django.db import connection
 from console import clock
 from console.billing import run
 from console.billing.run import billing_run, day_bounds
+from console.demo_data import catalogue_ensure
 from console.models import Deduction, Package
 from refunds import services as refund_services
 from refunds.policy import Reason
@@ -25,6 +26,13 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, seri
 DAY = clock.today() - timedelta(days=1)
 BOUGHT = day_bounds(DAY)[0] - timedelta(days=2)
 TRIALS = 200
+
+
+@pytest.fixture(autouse=True)
+def catalogue():
+    # serialized_rollback should restore the price list, but after a transactional browser test
+    # (Playwright's `page`) it was found empty; loading it here keeps these tests independent.
+    catalogue_ensure()
 
 
 def _customer_with_usage():

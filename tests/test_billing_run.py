@@ -1,14 +1,29 @@
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.core.management import call_command
 
 from console import clock
 from console.billing import run
-from console.billing.run import billing_run, billing_window_close, billing_window_open, day_bounds
+from console.billing.run import (
+    billing_run,
+    billing_window_close,
+    billing_window_open,
+    day_bounds,
+)
 from console.billing.usage import usage_simulate
-from console.models import BillingMode, DailyBill, Deduction, LedgerEntry, LedgerKind, Package, RenewalFailure, UsageRecord
+from console.models import (
+    BillingMode,
+    DailyBill,
+    Deduction,
+    LedgerEntry,
+    LedgerKind,
+    Package,
+    RenewalFailure,
+    UsageRecord,
+)
 from refunds.policy import Reason
 from refunds.services import RefundRefused, package_refund
 from tests.factories import (
@@ -260,9 +275,9 @@ def test_a_batch_of_accounts_costs_the_same_number_of_queries_however_many_accou
         UsageRecordFactory(account=account, day=DAY)
         UsageRecordFactory(account=account, day=DAY, package_kind="transcode_standard", item="h264:720p")
 
-    # count of pending, pick, usage, mark (2), lock accounts, bills done, lock packages,
+    # Frozen count, pick, usage, mark (2), lock accounts, bills done, lock and read packages,
     # deductions, package updates, bills, clear marker, savepoints, and the empty next pick.
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         summary = billing_run(day=DAY, batch_size=100)
 
     assert summary.deductions == 50
@@ -342,3 +357,25 @@ def test_simulating_the_same_day_twice_writes_nothing_the_second_time():
     usage_simulate(day=DAY)
 
     assert usage_simulate(day=DAY) == 0
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+def test_run_billing_bills_yesterday_in_the_billing_zone_by_default(capsys):
+    account = AccountFactory()
+    traffic_package(account)
+    UsageRecordFactory(account=account, day=DAY)
+
+    call_command("run_billing")
+
+    assert DailyBill.objects.get(account=account).day == DAY
+    assert capsys.readouterr().out.startswith(f"Billed {DAY}: 1 accounts")
+
+
+def test_simulate_usage_writes_the_given_day(capsys):
+    traffic_package(AccountFactory())
+
+    call_command("simulate_usage", "--date", "2026-01-15")
+
+    assert set(UsageRecord.objects.values_list("day", flat=True)) == {date(2026, 1, 15)}

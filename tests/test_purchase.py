@@ -6,10 +6,29 @@ import pytest
 
 from console import clock
 from console.billing.checks import ledger_drift
-from console.billing.purchase import IdempotencyKeyReused, PurchaseRefused, giveaway_grant, package_purchase
+from console.billing.purchase import (
+    IdempotencyKeyReused,
+    PurchaseRefused,
+    giveaway_grant,
+    package_purchase,
+)
 from console.billing.renewal import package_auto_renew_set
-from console.models import AuditEntry, LedgerEntry, LedgerKind, Package, PackageSource, PackageSpec
-from tests.factories import FundedAccountFactory, MemberFactory, PackageFactory, StaffFactory, VoucherFactory, spec
+from console.models import (
+    AuditEntry,
+    LedgerEntry,
+    LedgerKind,
+    Package,
+    PackageSource,
+    PackageSpec,
+)
+from tests.factories import (
+    FundedAccountFactory,
+    MemberFactory,
+    PackageFactory,
+    StaffFactory,
+    VoucherFactory,
+    spec,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,13 @@ import pytest
 from django.urls import reverse
 
 from console.models import Package, PackageSpec
-from tests.factories import FundedAccountFactory, MemberFactory, StaffFactory, VoucherFactory, spec
+from tests.factories import (
+    FundedAccountFactory,
+    MemberFactory,
+    StaffFactory,
+    VoucherFactory,
+    spec,
+)
 
 pytestmark = pytest.mark.django_db
 

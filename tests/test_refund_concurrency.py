@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.db.models import Sum
 
-from console.models import Account, LedgerEntry, LedgerKind
 from console.demo_data import catalogue_ensure
+from console.models import Account, LedgerEntry, LedgerKind
 from refunds.models import Refund
 from refunds.services import RefundRefused, package_refund
 from tests.factories import AccountFactory, MemberFactory, PackageFactory

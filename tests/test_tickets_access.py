@@ -152,11 +152,22 @@ def test_my_tickets_takes_the_same_number_of_queries_for_1_or_12_tickets(client,
         TicketFactory(member=account_owner, package=PackageFactory(owner=account_owner.account))
     client.force_login(account_owner.user)
 
-    # session, user, member_for, and the base template's member + account, then the tickets.
-    with django_assert_max_num_queries(6):
+    # session, user, member_for, the base template's member + account, the count, the tickets.
+    with django_assert_max_num_queries(7):
         response = client.get(MINE)
 
     assert len(response.context["tickets"]) == tickets
+
+
+@pytest.mark.django_db
+def test_my_tickets_shows_twenty_a_page_most_recently_updated_first(client, account_owner):
+    tickets = [TicketFactory(member=account_owner) for _ in range(21)]
+    client.force_login(account_owner.user)
+
+    first, second = client.get(MINE), client.get(MINE, {"page": 2})
+
+    assert list(first.context["tickets"]) == tickets[:0:-1]
+    assert list(second.context["tickets"]) == [tickets[0]]
 
 
 @pytest.mark.django_db

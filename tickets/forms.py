@@ -42,8 +42,9 @@ class MultipleFileField(forms.FileField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
+        single_file_clean = super().clean
         files = data if isinstance(data, (list, tuple)) else [data] if data else []
-        return [super(MultipleFileField, self).clean(file, initial) for file in files]
+        return [single_file_clean(file, initial) for file in files]
 
 
 class TicketForm(forms.Form):

@@ -42,6 +42,8 @@ class Ticket(models.Model):
         indexes = [
             models.Index(fields=["account", "-updated_at"], name="ticket_account_updated"),
             models.Index(fields=["status", "created_at"], name="ticket_queue"),
+            # The review queue's default order (oldest first): a LIMIT 50 reads the index, no sort.
+            models.Index(fields=["created_at", "id"], name="ticket_oldest_first"),
         ]
         constraints = [
             models.CheckConstraint(

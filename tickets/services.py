@@ -88,16 +88,16 @@ def ticket_submit(
                 after={"status": ticket.status, "product": product, "issue_type": issue_type,
                        "package": package.code if package else None, "attachments": len(attachments)},
             )
+            _notify_after_commit(
+                ticket, subject=f"Ticket #{ticket.pk} received: {ticket.title}",
+                body=f"We received your ticket #{ticket.pk} and will reply here and in My tickets.",
+            )
     except IntegrityError:
         # Two identical submissions raced past the lookup above; the first one won.
         existing = Ticket.objects.filter(submission_key=submission_key, raised_by=member.user).first()
         if existing is None:
             raise
         return existing
-    _notify_after_commit(
-        ticket, subject=f"Ticket #{ticket.pk} received: {ticket.title}",
-        body=f"We received your ticket #{ticket.pk} and will reply here and in My tickets.",
-    )
     return ticket
 
 
@@ -161,7 +161,7 @@ def ticket_staff_reply(*, ticket_id: int, staff: AbstractBaseUser, body: str) ->
         if ticket.status in (Status.OPEN, Status.PROCESSING):
             _status_change(ticket, to=Status.AWAITING_CUSTOMER, actor=staff, now=now)
         message = _add_message(ticket, author=staff, body=body, from_staff=True, now=now)
-    _notify_after_commit(ticket, subject=f"New reply on ticket #{ticket.pk}", body=body)
+        _notify_after_commit(ticket, subject=f"New reply on ticket #{ticket.pk}", body=body)
     return message
 
 
@@ -177,7 +177,7 @@ def ticket_reject(*, ticket_id: int, staff: AbstractBaseUser, reason: str) -> Ti
         body = f"We could not approve this request.\n\n{reason.strip()}"
         _add_message(ticket, author=staff, body=body, from_staff=True, now=now)
         audit_record(actor=staff, action="ticket.rejected", obj=ticket, account=ticket.account, note=reason)
-    _notify_after_commit(ticket, subject=f"Ticket #{ticket.pk} resolved", body=body)
+        _notify_after_commit(ticket, subject=f"Ticket #{ticket.pk} resolved", body=body)
     return ticket
 
 
@@ -287,6 +287,7 @@ def _add_message(ticket: Ticket, *, author: AbstractBaseUser, body: str, from_st
 
 
 def _notify_after_commit(ticket: Ticket, *, subject: str, body: str) -> None:
+    """E-mail the ticket's contact once the transaction commits: never while a lock is held."""
     recipient, ticket_id = ticket.contact_email, ticket.pk
     transaction.on_commit(lambda: send_mail(
         subject=subject,

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -11,6 +12,8 @@ from tickets import selectors, services, transitions
 from tickets.catalogue import PRODUCT_BY_CODE, product_search
 from tickets.forms import ReplyForm, TicketForm
 from tickets.models import Attachment
+
+MINE_PER_PAGE = 20
 
 
 @login_required
@@ -75,7 +78,8 @@ def submit(request):
 @login_required
 def mine(request):
     member = member_for(request.user)
-    return render(request, "tickets/mine.html", {"tickets": selectors.ticket_list_for(member)})
+    page = Paginator(selectors.ticket_list_for(member), MINE_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "tickets/mine.html", {"page": page, "tickets": page.object_list})
 
 
 @login_required
@@ -94,6 +98,8 @@ def reply(request, pk: int):
     if form.is_valid():
         try:
             services.ticket_reply(ticket_id=ticket.pk, member=member, body=form.cleaned_data["body"])
+        except services.TicketNotFound:
+            raise Http404 from None
         except services.TicketActionRefused as error:
             form.add_error("body", str(error))
         else:
@@ -139,6 +145,8 @@ def _customer_status_action(request, pk, service, success: str):
     ticket = selectors.ticket_for(member, pk)
     try:
         service(ticket_id=ticket.pk, member=member)
+    except services.TicketNotFound:
+        raise Http404 from None
     except services.TicketActionRefused as error:
         messages.error(request, str(error))
     else:

@@ -11,7 +11,6 @@ from decimal import Decimal
 from console.billing.rates import money
 
 
-
 @dataclass(frozen=True)
 class Quote:
     list_price: Decimal

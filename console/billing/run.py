@@ -9,11 +9,21 @@ a second run (or the rest of a run that died) skip what is already billed.
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time as clock_time, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
 
 from console import clock
 from console.billing import rates
@@ -65,11 +75,21 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, datetime.combine(day + timedelta(days=1), clock_time.min, tzinfo=zone)
 
 
+def pays_for_day(day_end: datetime) -> Q:
+    """The packages that may pay for the day ending at `day_end`.
+
+    Not one bought after that day ended (the purchase-day rule: bought on Dec 25, it covers
+    Dec 25's usage but not Dec 24's), nor a refunded or used-up one, nor one not valid through
+    the whole day.
+    """
+    return Q(refunded_at__isnull=True, purchased_at__lt=day_end, expires_at__gt=day_end, used__lt=F("total"))
+
+
 @dataclass(slots=True)
 class PackageRow:
     """The facts billing needs of a package: plain values, since a batch loads thousands."""
 
-    FIELDS = ("pk", "owner_id", "kind", "spec_id", "total", "used", "purchased_at", "expires_at", "auto_renew", "refunded_at")
+    FIELDS = ("pk", "owner_id", "kind", "spec_id", "total", "used", "auto_renew")
 
     pk: int
     owner_id: int
@@ -77,29 +97,12 @@ class PackageRow:
     spec_id: int
     total: Decimal
     used: Decimal
-    purchased_at: datetime
-    expires_at: datetime
     auto_renew: bool
-    refunded_at: datetime | None
+    pays: bool
 
     @classmethod
-    def of(cls, package: Package) -> "PackageRow":
-        return cls(*(getattr(package, name) for name in cls.FIELDS))
-
-
-def can_pay_for(package: PackageRow, *, day_end: datetime) -> bool:
-    """Whether `package` may pay for the day ending at `day_end`.
-
-    Not when it was bought after that day ended (the purchase-day rule: bought on Dec 25, it
-    covers Dec 25's usage but not Dec 24's), nor when refunded, used up, or not valid through
-    the whole day.
-    """
-    return (
-        package.refunded_at is None
-        and package.purchased_at < day_end
-        and package.expires_at > day_end
-        and package.used < package.total
-    )
+    def of(cls, package: Package, *, pays: bool) -> "PackageRow":
+        return cls(*(getattr(package, name) for name in cls.FIELDS), pays=pays)
 
 
 def billing_run(*, day: date, batch_size: int = DEFAULT_BATCH_SIZE) -> BillingSummary:
@@ -133,19 +136,24 @@ def _bill_batch(ids: list[int], *, day: date, summary: BillingSummary) -> None:
         accounts = list(Account.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
         # Another run may have billed some of these since they were picked; the lock settles it.
         done = set(DailyBill.objects.filter(account_id__in=ids, day=day).values_list("account_id", flat=True))
+        pays = pays_for_day(day_end)
+        wanted = Package.objects.filter(owner_id__in=ids, kind__in=METERED_KINDS, refunded_at__isnull=True).filter(
+            pays | Q(auto_renew=True)
+        )
+        list(wanted.select_for_update().order_by("pk").values_list("pk", flat=True))
+        # Read again under the locks, soonest expiry first (the pk breaks ties, so a re-run draws
+        # in the same order), with the rule above decided by the database: no dates to decode.
         packages = defaultdict(list)
         for row in (
-            Package.objects.select_for_update()
-            .filter(owner_id__in=ids, kind__in=METERED_KINDS, refunded_at__isnull=True)
-            .filter(Q(purchased_at__lt=day_end, expires_at__gt=day_end, used__lt=F("total")) | Q(auto_renew=True))
-            .order_by("pk")
-            .values_list(*PackageRow.FIELDS)
+            wanted.annotate(pays=ExpressionWrapper(pays, output_field=BooleanField()))
+            .order_by("owner_id", "expires_at", "pk")
+            .values_list(*PackageRow.FIELDS, "pays")
         ):
             package = PackageRow(*row)
             packages[package.owner_id].append(package)
 
         now = clock.now()
-        run = _Batch(day=day, day_end=day_end, now=now, summary=summary)
+        run = _Batch(day=day, now=now, summary=summary)
         for account in accounts:
             if account.pk in done or account.billing_mode != BillingMode.DAILY_TRAFFIC:
                 continue
@@ -176,8 +184,8 @@ class _Bill:
 class _Batch:
     """The deductions, package changes and bills of one locked batch, written in bulk at the end."""
 
-    def __init__(self, *, day: date, day_end: datetime, now: datetime, summary: BillingSummary):
-        self.day, self.day_end, self.now, self.summary = day, day_end, now, summary
+    def __init__(self, *, day: date, now: datetime, summary: BillingSummary):
+        self.day, self.now, self.summary = day, now, summary
         self.deductions: list[tuple] = []
         self.changed: set[int] = set()
         self.bills: list[tuple[Account, _Bill]] = []
@@ -185,9 +193,8 @@ class _Batch:
     def bill_account(self, account: Account, usage: list[tuple[str, str, Decimal]], packages: list[PackageRow]) -> None:
         by_id = {p.pk: p for p in packages}
         slots: dict[str, list[Slot]] = defaultdict(list)
-        # Soonest expiry first; the pk breaks ties so a re-run draws in the same order.
-        for package in sorted(packages, key=lambda p: (p.expires_at, p.pk)):
-            if can_pay_for(package, day_end=self.day_end):
+        for package in packages:
+            if package.pays:
                 slots[package.kind].append(Slot(package_id=package.pk, remaining=package.total - package.used))
         renewals: dict[str, int] = defaultdict(int)
         lines, charge, deducted = [], ZERO, 0
@@ -219,7 +226,7 @@ class _Batch:
         """Before the day's charge, buy the auto-renewing package's spec again while the type's
         packages cannot cover the need (at most MAX_RENEWALS_PER_TYPE_PER_DAY per type)."""
         while need > sum((s.remaining for s in slots), ZERO) and renewals[kind] < MAX_RENEWALS_PER_TYPE_PER_DAY:
-            renewing = next((p for p in by_id.values() if p.kind == kind and p.auto_renew and p.refunded_at is None), None)
+            renewing = next((p for p in by_id.values() if p.kind == kind and p.auto_renew), None)
             if renewing is None:
                 return
             renewals[kind] += 1
@@ -233,7 +240,7 @@ class _Batch:
             self.summary.renewals += 1
             renewing.auto_renew = False
             # A renewal continues the package that ran out, so it pays for the day being billed.
-            by_id[renewed.pk] = PackageRow.of(renewed)
+            by_id[renewed.pk] = PackageRow.of(renewed, pays=True)
             slots.append(Slot(package_id=renewed.pk, remaining=renewed.total))
 
     def write(self) -> None:

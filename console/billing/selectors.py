@@ -5,7 +5,14 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import QuerySet
 
 from console import clock
-from console.models import Account, DailyBill, Deduction, LedgerEntry, Package, RenewalFailure
+from console.models import (
+    Account,
+    DailyBill,
+    Deduction,
+    LedgerEntry,
+    Package,
+    RenewalFailure,
+)
 
 
 def deductions_for(package: Package) -> QuerySet[Deduction]:

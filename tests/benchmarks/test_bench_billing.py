@@ -107,21 +107,33 @@ def _build_data_set():
         cur.execute("ANALYZE")
 
 
+def _server_cpu_seconds() -> float:
+    """CPU time of the PostgreSQL backend serving this connection (same host: read from /proc)."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def test_billing_one_day_for_100k_accounts_and_1m_packages():
     started = time.monotonic()
     _build_data_set()
     built = time.monotonic() - started
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before, server_before = resource.getrusage(resource.RUSAGE_SELF), _server_cpu_seconds()
 
     summary = billing_run(day=DAY, batch_size=BATCH)
 
-    rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    after, server_cpu = resource.getrusage(resource.RUSAGE_SELF), _server_cpu_seconds() - server_before
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     check_started = time.monotonic()
     drift = ledger_drift()
     check_seconds = time.monotonic() - check_started
     print(
         f"\nbuilt data set in {built:.1f} s; {summary}\n"
-        f"peak RSS {rss_peak / 1024:.0f} MiB (before the run {rss_before / 1024:.0f} MiB); "
+        f"peak RSS {after.ru_maxrss / 1024:.0f} MiB (before the run {before.ru_maxrss / 1024:.0f} MiB); "
+        f"CPU: Python process {cpu:.1f} s, PostgreSQL backend {server_cpu:.1f} s; "
         f"{summary.deductions / summary.seconds:,.0f} deductions/s; "
         f"{LedgerEntry.objects.filter(kind=LedgerKind.PAY_AS_YOU_GO).count()} pay-as-you-go ledger entries; "
         f"check_ledger {check_seconds:.1f} s, drift {len(drift)}; load average {os.getloadavg()[0]:.1f}"

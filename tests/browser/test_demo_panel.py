@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from console import clock
+from console.demo_data import catalogue_ensure
 from tests.factories import MemberFactory, PackageFactory, UserFactory
 
 # serialized_rollback brings back the package catalogue the migrations seeded, which the flush
@@ -16,6 +17,9 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def demo_owner(settings):
     # The live server runs in this process, so it sees the setting at once.
     settings.DEMO_MODE = True
+    # The serialized rollback does not always bring the catalogue back in front of a live-server
+    # test (it did not after another transactional test); make sure it is there.
+    catalogue_ensure()
     return MemberFactory(user=UserFactory(username="demo"), account__name="Aurora Live")
 
 

@@ -3,20 +3,21 @@
 import pytest
 from playwright.sync_api import expect
 
-from console.catalogue import catalogue_rows
-from console.models import Package, PackageSpec
+from console.demo_data import catalogue_ensure
+from console.models import Package
 from tests.factories import FundedAccountFactory, MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
+# The host runs other suites at the same time; a swap can take longer than the 5 s default.
+SLOW = 15_000
+
 
 @pytest.fixture
 def catalogue():
-    """The price list the migrations seed. serialized_rollback should bring it back after an
-    earlier transactional test's flush, but with Playwright's `page` fixture it was found empty
-    when such a test ran first, so the test loads it itself."""
-    for row in catalogue_rows():
-        PackageSpec.objects.update_or_create(kind=row["kind"], name=row["name"], defaults=row)
+    """serialized_rollback should bring back the price list the migrations seed, but after some
+    transactional tests with Playwright's `page` it was found empty; so the test loads it itself."""
+    catalogue_ensure()
 
 
 def test_an_owner_buys_a_traffic_package_and_sees_it_paid_in_the_ledger(catalogue, login, page, live_server, screenshot):
@@ -26,18 +27,20 @@ def test_an_owner_buys_a_traffic_package_and_sees_it_paid_in_the_ledger(catalogu
 
     page.get_by_test_id("buy-package").click()
     dialog = page.get_by_role("dialog", name="Buy package")
-    expect(dialog).to_be_visible()
-    dialog.get_by_label("Package type and size").select_option(label="500 GB - USD 19.10")
-    expect(dialog.get_by_test_id("quote-due")).to_have_text("USD 19.10")
+    expect(dialog).to_be_visible(timeout=SLOW)
+    with page.expect_response(lambda r: r.url.endswith("/css/packages/buy/") and r.request.method == "POST") as quoted:
+        dialog.get_by_label("Package type and size").select_option(label="500 GB - USD 19.10")
+    assert quoted.value.status == 200, quoted.value.text()
+    expect(dialog.get_by_test_id("quote-due")).to_have_text("USD 19.10", timeout=SLOW)
     screenshot("buy-dialog")
     dialog.get_by_role("button", name="Confirm and pay USD 19.10").click()
 
-    expect(page.get_by_role("status").filter(has_text="Bought")).to_be_visible()
-    expect(dialog).to_be_hidden()
+    expect(page.get_by_role("status").filter(has_text="Bought")).to_be_visible(timeout=SLOW)
+    expect(dialog).to_be_hidden(timeout=SLOW)
     package = Package.objects.get(owner=account)
     assert (package.paid_free, package.paid_cash) == (1, package.list_price - 1)
-    expect(page.get_by_role("cell", name=package.code)).to_be_visible()
+    expect(page.get_by_role("cell", name=package.code)).to_be_visible(timeout=SLOW)
 
     page.get_by_role("link", name="Balance and bills").click()
-    expect(page.get_by_test_id("balance-cash")).to_have_text("USD 1.90")
-    expect(page.get_by_test_id("ledger")).to_contain_text("Package purchase")
+    expect(page.get_by_test_id("balance-cash")).to_have_text("USD 1.90", timeout=SLOW)
+    expect(page.get_by_test_id("ledger")).to_contain_text("Package purchase", timeout=SLOW)

@@ -10,6 +10,8 @@ from console.demo_data import catalogue_ensure
 from tests.factories import DeductionFactory, MemberFactory, PackageFactory, UserFactory
 
 REFUND_FOR_BROWSER = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Wide enough that the screenshots show every column, Operations included.
+pytestmark = pytest.mark.browser_context_args(viewport={"width": 1600, "height": 900})
 
 
 @pytest.fixture(autouse=True)
