@@ -5,11 +5,9 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import reswap, trigger_client_event
 
 from console import clock, selectors
 from console.billing import selectors as billing_selectors
@@ -27,7 +25,7 @@ from console.forms import PackageQueryForm
 from console.models import Package
 from console.selectors import KINDS_BY_TAB
 from console.status import package_status
-from console.views import package_page_context
+from console.views import package_page_redraw
 
 DEDUCTIONS_PER_PAGE = 20
 LEDGER_PER_PAGE = 50
@@ -128,24 +126,9 @@ def package_buy(request):
     if not request.htmx:
         messages.success(request, done)
         return redirect("package_detail", code=package.code)
-    return _bought_htmx(request, member=member, package=package, message=done)
-
-
-def _bought_htmx(request, *, member, package, message) -> HttpResponse:
-    """Redraw the package table (on the new package's tab) and the balances out of band, as the
-    refund dialog does, then close the dialog."""
-    member.account.refresh_from_db()
     tab = next(tab for tab, kinds in KINDS_BY_TAB.items() if package.kind in kinds)
     query = PackageQueryForm(QueryDict(f"tab={tab}")).query()
-    page = selectors.package_page(member=member, query=query, now=clock.now())
-    context = {**package_page_context(page), "oob": True}
-    html = "".join(
-        render_to_string(f"console/package_list.html#{part}", context, request) for part in ("table", "summary")
-    )
-    response = reswap(HttpResponse(html), "none")
-    trigger_client_event(response, "toast", {"message": message}, after="settle")
-    trigger_client_event(response, "closeDialog", after="settle")
-    return response
+    return package_page_redraw(request, member=member, query=query, message=done)
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from console import clock
-from console.catalogue import catalogue_rows
+from console.catalogue import reference_data_ensure
 from console.models import (
     Account,
     AccountStatus,
@@ -56,13 +56,6 @@ def seeded_today() -> bool:
     return bought is not None and bought.astimezone(clock.billing_zone()).date() == clock.today()
 
 
-def catalogue_ensure() -> None:
-    for row in catalogue_rows():
-        PackageSpec.objects.update_or_create(
-            kind=row["kind"], name=row["name"], defaults={"size": row["size"], "list_price": row["list_price"]}
-        )
-
-
 def demo_reset() -> None:
     """Empty every table (the demo database holds nothing else) and seed again."""
     from django.core.management import call_command
@@ -73,7 +66,7 @@ def demo_reset() -> None:
 
 @transaction.atomic
 def demo_seed() -> None:
-    catalogue_ensure()
+    reference_data_ensure()
     now = clock.now()
     zone = clock.billing_zone()
     today = now.astimezone(zone).date()

@@ -1,7 +1,10 @@
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import reswap, trigger_client_event
 
 from console import clock, selectors
 from console.forms import PackageQueryForm
@@ -40,3 +43,21 @@ def package_list(request):
     if request.htmx and not request.htmx.history_restore_request:
         template += "#table"
     return render(request, template, package_page_context(page))
+
+
+def package_page_redraw(request, *, member, query: selectors.PackageQuery, message: str) -> HttpResponse:
+    """After a dialog changed money or packages: redraw the table and the balances in place (out
+    of band), show `message` as a toast, then close the dialog."""
+    # The service changed a locked copy of the account; show the balances it left.
+    member.account.refresh_from_db()
+    page = selectors.package_page(member=member, query=query, now=clock.now())
+    context = {**package_page_context(page), "oob": True}
+    html = "".join(
+        render_to_string(f"console/package_list.html#{part}", context, request) for part in ("table", "summary")
+    )
+    response = reswap(HttpResponse(html), "none")
+    # htmx fires these on the form that sent the request, in this order, once the swap settled;
+    # the toast goes first because closing the dialog takes the form out of the page.
+    trigger_client_event(response, "toast", {"message": message}, after="settle")
+    trigger_client_event(response, "closeDialog", after="settle")
+    return response

@@ -2,12 +2,10 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import reswap, trigger_client_event
 from django_ratelimit.decorators import ratelimit
 
 from console import clock
@@ -15,7 +13,7 @@ from console import selectors as console_selectors
 from console.forms import PackageQueryForm
 from console.models import Member, Package
 from console.selectors import PackageQuery
-from console.views import package_page_context
+from console.views import package_page_redraw
 from refunds import policy, selectors
 from refunds.forms import RefundConfirmForm
 from refunds.services import IdempotencyKeyReused, PackageNotFound, RefundRefused, package_refund
@@ -107,21 +105,4 @@ def refund_confirm(request, package_id: int):
     if not request.htmx:
         messages.success(request, done)
         return redirect(f"{reverse('packages')}?{query.as_querydict().urlencode()}")
-    return _refunded_htmx(request, member=member, query=query, message=done)
-
-
-def _refunded_htmx(request, *, member, query, message) -> HttpResponse:
-    """Redraw the table and the balances in place (out of band), then close the dialog."""
-    # The service credited a locked copy of the account; show the balances it left.
-    member.account.refresh_from_db()
-    page = console_selectors.package_page(member=member, query=query, now=clock.now())
-    context = {**package_page_context(page), "oob": True}
-    html = "".join(
-        render_to_string(f"console/package_list.html#{part}", context, request) for part in ("table", "summary")
-    )
-    response = reswap(HttpResponse(html), "none")
-    # htmx fires these on the form that sent the request, in this order, once the swap settled;
-    # the toast goes first because closing the dialog takes the form out of the page.
-    trigger_client_event(response, "toast", {"message": message}, after="settle")
-    trigger_client_event(response, "closeDialog", after="settle")
-    return response
+    return package_page_redraw(request, member=member, query=query, message=done)

@@ -1,6 +1,8 @@
 import pytest
 from django.db import connection
 
+from console import clock
+
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
@@ -20,3 +22,25 @@ def _on_postgres() -> bool:
 def fast_password_hashing(settings):
     # The real hasher is slow on purpose; tests log in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def reference_data_after_flush(request):
+    """Transactional tests end by emptying every table, the price list the data migrations
+    loaded included; each one starts by putting it back."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from console.catalogue import reference_data_ensure
+
+    reference_data_ensure()
+
+
+@pytest.fixture
+def demo_mode(settings, db):
+    settings.DEMO_MODE = True
+    # Pinned as a request pins it, so an offset the test sets ends with the test.
+    token = clock.pin_request_offset()
+    yield settings
+    clock.unpin(token)

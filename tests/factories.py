@@ -100,6 +100,7 @@ class DeductionFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Deduction
+        skip_postgeneration_save = True
 
     package = factory.SubFactory(PackageFactory)
     usage_date = factory.LazyFunction(lambda: clock.today() - timedelta(days=1))

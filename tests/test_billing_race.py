@@ -13,26 +13,17 @@ from django.db import connection
 from console import clock
 from console.billing import run
 from console.billing.run import billing_run, day_bounds
-from console.demo_data import catalogue_ensure
 from console.models import Deduction, Package
 from refunds import services as refund_services
 from refunds.policy import Reason
 from refunds.services import RefundRefused, package_refund
 from tests.factories import MemberFactory, PackageFactory, UsageRecordFactory
 
-# serialized_rollback restores the catalogue the migrations load, which a flush would wipe.
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 DAY = clock.today() - timedelta(days=1)
 BOUGHT = day_bounds(DAY)[0] - timedelta(days=2)
 TRIALS = 200
-
-
-@pytest.fixture(autouse=True)
-def catalogue():
-    # serialized_rollback should restore the price list, but after a transactional browser test
-    # (Playwright's `page`) it was found empty; loading it here keeps these tests independent.
-    catalogue_ensure()
 
 
 def _customer_with_usage():

@@ -9,15 +9,6 @@ from console import clock
 from console.models import DemoClock
 
 
-@pytest.fixture
-def demo_mode(settings, db):
-    settings.DEMO_MODE = True
-    # Pinned as a request pins it, so an offset the test sets ends with the test.
-    token = clock.pin_request_offset()
-    yield settings
-    clock.unpin(token)
-
-
 def shift_to(moment: datetime) -> None:
     clock.set_offset(moment - timezone.now())
 

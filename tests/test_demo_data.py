@@ -70,6 +70,7 @@ def test_a_package_paid_by_another_account_is_in_the_demo(seeded):
     assert Package.objects.exclude(payer=F("owner")).exists()
 
 
+@pytest.mark.django_db(transaction=True)  # PostgreSQL will not TRUNCATE rows this transaction wrote
 def test_the_demo_reset_starts_over_with_the_same_data(seeded):
     call_command("seed_demo", reset=True, verbosity=0)
     assert Package.objects.filter(code="lvpkg-dm000001").count() == 1

@@ -15,7 +15,6 @@ from console.models.billing import UsageRecord
 from refunds.policy import Reason
 from refunds.selectors import account_facts, refund_verdict
 from tests.factories import MemberFactory, PackageFactory, StaffFactory, UserFactory
-from tests.test_clock import demo_mode  # noqa: F401  (the shared demo-mode fixture)
 
 BEIJING = clock.ZoneInfo("Asia/Shanghai")
 
@@ -395,9 +394,8 @@ def test_the_window_button_opens_the_window_of_the_personas_account(demo_mode, o
 
 # --- reset ---------------------------------------------------------------------------------------
 # Committed, as in a real request: PostgreSQL will not TRUNCATE (the reset's flush) tables that
-# hold rows inserted earlier in the same transaction. serialized_rollback keeps the flush after
-# each test from re-creating content types under new ids, which the next restore would trip on.
-RESET = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# hold rows inserted earlier in the same transaction.
+RESET = pytest.mark.django_db(transaction=True)
 
 
 @RESET

@@ -9,7 +9,6 @@ import pytest
 from django.db import connection
 from django.db.models import Sum
 
-from console.demo_data import catalogue_ensure
 from console.models import Account, LedgerEntry, LedgerKind
 from refunds.models import Refund
 from refunds.services import RefundRefused, package_refund
@@ -17,12 +16,6 @@ from tests.factories import AccountFactory, MemberFactory, PackageFactory
 
 THREADS = 20
 
-
-@pytest.fixture(autouse=True)
-def catalogue(transactional_db):
-    # serialized_rollback should bring the seeded catalogue back after another test's flush, but
-    # in a full run it sometimes finds nothing to restore; load it so this test never depends on it.
-    catalogue_ensure()
 
 
 def race(package, member, keys: list[str]) -> Counter:
@@ -75,7 +68,7 @@ def assert_refunded_once(payer: Account, package) -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_simultaneous_refunds_with_different_keys_refund_once(paid_by_another_account):
     member, payer, package = paid_by_another_account
 
@@ -86,7 +79,7 @@ def test_simultaneous_refunds_with_different_keys_refund_once(paid_by_another_ac
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_simultaneous_retries_of_one_request_refund_once_and_replay_the_rest(paid_by_another_account):
     member, payer, package = paid_by_another_account
 

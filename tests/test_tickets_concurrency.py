@@ -5,22 +5,13 @@ from functools import partial
 import pytest
 from django.db import connection
 
-from console.demo_data import catalogue_ensure
 from console.models import LedgerEntry, LedgerKind
 from tickets.models import Ticket
 from tickets.services import ticket_refund_approve, ticket_reject, ticket_submit
 from tests.factories import ApproverFactory, MemberFactory, PackageFactory, ReviewerFactory, TicketFactory
 
-# Real commits (live server / threads). serialized_rollback restores the seeded catalogue and
-# keeps content type ids stable for the other live-server tests; a plain flush would not.
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture(autouse=True)
-def catalogue(transactional_db):
-    # In a full run the restore sometimes finds nothing to bring back after a browser test;
-    # load the package catalogue the factories read, as the refund browser tests do.
-    catalogue_ensure()
+# Real commits: each thread runs on its own connection.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def run_together(*calls):

@@ -2,13 +2,9 @@ from django.db import migrations
 
 
 def load_catalogue(apps, schema_editor):
-    from console.catalogue import catalogue_rows
+    from console.catalogue import specs_load
 
-    PackageSpec = apps.get_model("console", "PackageSpec")
-    for row in catalogue_rows():
-        PackageSpec.objects.update_or_create(
-            kind=row["kind"], name=row["name"], defaults={"size": row["size"], "list_price": row["list_price"]}
-        )
+    specs_load(apps.get_model("console", "PackageSpec"))
 
 
 class Migration(migrations.Migration):

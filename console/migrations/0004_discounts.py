@@ -1,14 +1,10 @@
-from decimal import Decimal
-
 from django.db import migrations
 
 
 def add_discounts(apps, schema_editor):
-    Discount = apps.get_model("console", "Discount")
-    Discount.objects.get_or_create(
-        name="10% off traffic packages of 10 TB or more",
-        defaults={"kind": "traffic", "min_size": Decimal("10000"), "percent": Decimal("10.00")},
-    )
+    from console.catalogue import discounts_load
+
+    discounts_load(apps.get_model("console", "Discount"))
 
 
 class Migration(migrations.Migration):

@@ -26,7 +26,7 @@ DAY = clock.today() - timedelta(days=1)
 pytestmark = [
     pytest.mark.benchmark,
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

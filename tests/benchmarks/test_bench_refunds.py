@@ -27,7 +27,6 @@ from django.db import connection
 from django.urls import reverse
 
 from console import clock
-from console.demo_data import catalogue_ensure
 from console.models import Package
 from refunds.models import Refund
 from tests.factories import MemberFactory, PackageFactory, UserFactory, spec
@@ -172,12 +171,11 @@ def _pgbench_tps() -> float:
     return float(re.search(r"tps = ([\d.]+)", run.stdout).group(1))
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_refunds_per_second_with_eight_clients_beside_pgbench(settings):
     # given eight customers, each with their own account and packages to refund; their passwords
     # are hashed as gunicorn's settings expect, not with the tests' fast hasher
     settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
-    catalogue_ensure()  # a flush by an earlier live-server test may have emptied it
     customers = []
     for i in range(CLIENTS):
         member = MemberFactory(user=UserFactory(username=f"bench-{i}"))

@@ -5,21 +5,15 @@ import pytest
 from playwright.sync_api import expect
 
 from console import clock
-from console.demo_data import catalogue_ensure
 from tests.factories import MemberFactory, PackageFactory, UserFactory
 
-# serialized_rollback brings back the package catalogue the migrations seeded, which the flush
-# after each live-server test removes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def demo_owner(settings):
     # The live server runs in this process, so it sees the setting at once.
     settings.DEMO_MODE = True
-    # The serialized rollback does not always bring the catalogue back in front of a live-server
-    # test (it did not after another transactional test); make sure it is there.
-    catalogue_ensure()
     return MemberFactory(user=UserFactory(username="demo"), account__name="Aurora Live")
 
 

@@ -3,24 +3,16 @@
 import pytest
 from playwright.sync_api import expect
 
-from console.demo_data import catalogue_ensure
 from console.models import Package
 from tests.factories import FundedAccountFactory, MemberFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 # The host runs other suites at the same time; a swap can take longer than the 5 s default.
 SLOW = 15_000
 
 
-@pytest.fixture
-def catalogue():
-    """serialized_rollback should bring back the price list the migrations seed, but after some
-    transactional tests with Playwright's `page` it was found empty; so the test loads it itself."""
-    catalogue_ensure()
-
-
-def test_an_owner_buys_a_traffic_package_and_sees_it_paid_in_the_ledger(catalogue, login, page, live_server, screenshot):
+def test_an_owner_buys_a_traffic_package_and_sees_it_paid_in_the_ledger(login, page, live_server, screenshot):
     account = FundedAccountFactory(name="Aurora Live", funds={"cash": "20.00", "free": "1.00"})
     MemberFactory(user=UserFactory(username="buyer"), account=account)
     login("buyer", "correct-horse")

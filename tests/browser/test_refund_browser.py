@@ -6,19 +6,12 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from console.demo_data import catalogue_ensure
 from tests.factories import DeductionFactory, MemberFactory, PackageFactory, UserFactory
 
-REFUND_FOR_BROWSER = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+REFUND_FOR_BROWSER = pytest.mark.django_db(transaction=True)
 # Wide enough that the screenshots show every column, Operations included.
 pytestmark = pytest.mark.browser_context_args(viewport={"width": 1600, "height": 900})
 
-
-@pytest.fixture(autouse=True)
-def catalogue(transactional_db):
-    # serialized_rollback should bring the seeded catalogue back after another test's flush, but
-    # in a full run it sometimes finds nothing to restore; load it so this test never depends on it.
-    catalogue_ensure()
 
 
 def row(page, package):

@@ -3,20 +3,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from console.demo_data import catalogue_ensure
 from console.models import Package
 from tests.factories import MemberFactory, PackageFactory, UserFactory
 
-# Real commits (live server / threads). serialized_rollback restores the seeded catalogue and
-# keeps content type ids stable for the other live-server tests; a plain flush would not.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(autouse=True)
-def catalogue(transactional_db):
-    # Under Playwright the restore can miss (the test body may get a fresh connection without the
-    # serialized copy), so load the package catalogue the factories read, as the refund tests do.
-    catalogue_ensure()
+# Real commits: the live server's requests run on their own connection.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_co_anchoring_package_is_refunded_through_a_ticket_approved_in_the_admin(login, page, live_server, screenshot):

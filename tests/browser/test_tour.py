@@ -13,10 +13,8 @@ from playwright.sync_api import expect
 
 from console.models import Package
 
-# serialized_rollback, like every live-server test here: a plain flush re-creates content types
-# under new ids, which breaks the next test that restores the serialized database.
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     # Wide enough for the package table's every column, Refund included.
     pytest.mark.browser_context_args(viewport={"width": 1600, "height": 900}),
 ]
