@@ -165,6 +165,19 @@ def test_the_admin_persona_lands_on_the_admin(demo_mode, personas, client):
     assert response.url == reverse("admin:index")
 
 
+def test_the_admin_links_back_to_the_presenter_panel_in_demo_mode(demo_mode, client):
+    client.force_login(StaffFactory(is_superuser=True))
+
+    assert reverse("demo:home") in client.get(reverse("admin:index")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_admin_has_no_presenter_panel_link_outside_demo_mode(client):
+    client.force_login(StaffFactory(is_superuser=True))
+
+    assert 'data-testid="admin-demo-panel"' not in client.get(reverse("admin:index")).content.decode()
+
+
 def test_a_next_on_another_host_is_not_followed(demo_mode, personas, client):
     response = client.post(reverse("demo:persona"), {"username": "demo", "next": "https://evil.example/"})
 

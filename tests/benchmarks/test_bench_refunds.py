@@ -37,7 +37,7 @@ PAGE_REQUESTS = 50
 CLIENTS = 8
 REFUNDS_PER_CLIENT = 50
 TIME_LIMIT = 60  # seconds, for the whole refund run
-PGBENCH_DB = "css_console_a_pgbench"
+PGBENCH_DB = "css_console_pgbench"
 
 
 def _add_packages(account, count: int) -> None:

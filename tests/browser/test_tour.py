@@ -1,4 +1,4 @@
-"""The guided tour (docs/tour.md): each step driven through the real pages on the demo seed.
+"""The guided tour (README, "Guided tour"): each step driven through the real pages on the demo seed.
 
 Each test saves the screenshots its tour step links to, after asserting what they must show, so
 the pictures in the tour stay true to the code.

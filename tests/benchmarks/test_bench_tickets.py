@@ -1,7 +1,7 @@
 """The review queue and My tickets with 50,000 tickets (PostgreSQL).
 
-Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/css_console_b uv run pytest -m benchmark -s \
-    tests/test_tickets_benchmark.py
+Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/css_console uv run pytest -m benchmark -s \
+    tests/benchmarks/test_bench_tickets.py
 """
 
 import os
