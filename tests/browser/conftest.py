@@ -63,3 +63,4 @@ def screenshot(page):
         return path
 
     return _shot
+

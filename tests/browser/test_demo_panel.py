@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from console import clock
+from tests.browser.htmx import htmx_settled
 from tests.factories import MemberFactory, PackageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,6 +27,7 @@ def panel_open(page):
 
 def move_to_deadline(page, package, button: str):
     panel = panel_open(page)
+    htmx_settled(page)  # the package chooser loads into the panel with htmx
     panel.get_by_label("Package").select_option(value=str(package.pk))
     # The panel answers htmx with HX-Redirect: the page is reloaded.
     with page.expect_navigation():

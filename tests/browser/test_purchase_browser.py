@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from console.models import Package
+from tests.browser.htmx import htmx_settled
 from tests.factories import FundedAccountFactory, MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,6 +21,7 @@ def test_an_owner_buys_a_traffic_package_and_sees_it_paid_in_the_ledger(login, p
     page.get_by_test_id("buy-package").click()
     dialog = page.get_by_role("dialog", name="Buy package")
     expect(dialog).to_be_visible(timeout=SLOW)
+    htmx_settled(page)
     with page.expect_response(lambda r: r.url.endswith("/css/packages/buy/") and r.request.method == "POST") as quoted:
         dialog.get_by_label("Package type and size").select_option(label="500 GB - USD 19.10")
     assert quoted.value.status == 200, quoted.value.text()

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.htmx import htmx_settled
 from tests.factories import DeductionFactory, MemberFactory, PackageFactory, UserFactory
 
 REFUND_FOR_BROWSER = pytest.mark.django_db(transaction=True)
@@ -90,6 +91,7 @@ def test_tabs_and_filters_update_the_table_and_the_address_and_back_returns(logi
     page.get_by_role("link", name="Transcoding package").click()
     expect(row(page, transcoding)).to_be_visible()
     expect(page).to_have_url(re.compile(r"tab=transcoding"))
+    htmx_settled(page)
     page.get_by_label("Status").select_option("refunded")
     expect(page).to_have_url(re.compile(r"status=refunded"))
     expect(page.get_by_text("No packages match.")).to_be_visible()

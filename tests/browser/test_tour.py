@@ -12,6 +12,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from console.models import Package
+from tests.browser.htmx import htmx_settled
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -61,6 +62,8 @@ class Tour:
         self.click_in_panel(re.compile(rf"^{username}\b"))
 
     def to_deadline(self, code: str, button: str):
+        self.panel()
+        htmx_settled(self.page)  # the package chooser loads into the panel with htmx
         self.panel().get_by_label("Package").select_option(value=str(Package.objects.get(code=code).pk))
         self.click_in_panel(button)
 
