@@ -142,7 +142,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CSS Console <noreply
 # to a ticket as suspected refund abuse. See the README for why 3.
 REFUND_SELF_SERVICE_ALLOWANCE = env.int("REFUND_SELF_SERVICE_ALLOWANCE", default=3)
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate-limit counters live in the cache: with several gunicorn workers, point CACHE_URL at a shared
+# cache (e.g. redis://...) so the limit holds across them.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 
 if PRODUCTION:
