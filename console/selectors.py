@@ -16,11 +16,19 @@ from refunds import selectors as refund_selectors
 
 
 def member_for(user: AbstractBaseUser) -> Member:
-    """The console membership of a signed-in user; staff without one get a clear 403."""
-    try:
-        return Member.objects.select_related("account").get(user=user)
-    except Member.DoesNotExist:
-        raise PermissionDenied("This login is not linked to a cloud account.") from None
+    """The console membership of a signed-in user; staff without one get a clear 403.
+
+    Kept on the user object, which lives as long as the request, so the layout and the view
+    share one lookup.
+    """
+    member = getattr(user, "_console_member", None)
+    if member is None:
+        try:
+            member = Member.objects.select_related("account").get(user=user)
+        except Member.DoesNotExist:
+            raise PermissionDenied("This login is not linked to a cloud account.") from None
+        user._console_member = member
+    return member
 
 
 def packages_for_account(account: Account) -> QuerySet[Package]:

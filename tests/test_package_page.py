@@ -361,11 +361,11 @@ def _add_packages(account, count: int) -> None:
 @pytest.mark.django_db
 def test_the_page_costs_as_many_queries_for_500_packages_as_for_5(client, owner, django_assert_num_queries):
     _add_packages(owner.account, 5)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         client.get(URL, {"size": "100", "status": "unused"})
     _add_packages(owner.account, 495)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get(URL, {"size": "100", "status": "unused"})
 
     assert len(response.context["view"].rows) == 100
