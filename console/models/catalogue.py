@@ -42,7 +42,3 @@ class PackageSpec(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.name}"
-
-    @property
-    def unit(self) -> str:
-        return UNIT_BY_KIND[self.kind]
