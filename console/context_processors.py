@@ -1,19 +1,17 @@
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 
-from console import clock, selectors
+from console.accounts.permissions import member_permissions
+from console.accounts.selectors import member_or_none
+from console.core import clock
 
 
 def console(request):
-    member = None
-    if request.user.is_authenticated:
-        try:
-            member = selectors.member_for(request.user)
-        except PermissionDenied:
-            member = None  # staff without a cloud account still see the layout
+    """What the layout needs on every page: who is signed in for which account, and what they may do."""
+    member = member_or_none(request.user)
     return {
         "member": member,
         "current_account": member.account if member else None,
+        "may": member_permissions(member) if member else None,
         "demo_mode": settings.DEMO_MODE,
         "clock_now": clock.now(),
         "billing_zone_name": settings.BILLING_TIME_ZONE,

@@ -52,7 +52,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "console.middleware.ClockMiddleware",
+    "console.core.middleware.ClockMiddleware",
+    "console.core.http.ServiceErrorMiddleware",
 ]
 
 ROOT_URLCONF = "console.urls"

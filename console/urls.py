@@ -1,16 +1,19 @@
+"""The console's URLs: each area's own `urls.py`, included here and nowhere else."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-
-from console import views
+from django.views.generic import RedirectView
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", RedirectView.as_view(pattern_name="packages"), name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("css/packages/", views.package_list, name="packages"),
-    path("", include("console.billing_urls")),
-    path("refunds/", include("refunds.urls")),
+    path("", include("refunds.urls")),
+    # Before the packages' own URLs: "buy" is not a package ID.
+    path("", include("console.purchases.urls")),
+    path("", include("console.packages.urls")),
+    path("", include("console.billing.urls")),
     path("tickets/", include("tickets.urls")),
     path("admin/", admin.site.urls),
     # Always routed, so {% url %} works whenever DEMO_MODE flips; each view 404s outside demo mode.

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from console.admin import ReadOnlyAdmin
+from console.core.admin import ReadOnlyAdmin
 from refunds.models import Refund
 
 

@@ -1,6 +1,8 @@
 from django import forms
 
+from console.packages.status import PackageStatus
 from refunds.models import RefundReason
+from refunds.selectors import PAGE_SIZES, PackageQuery, Sort, Tab
 
 
 class RefundConfirmForm(forms.Form):
@@ -15,5 +17,20 @@ class RefundConfirmForm(forms.Form):
     )
     # Made when the dialog is drawn, so a double click or a retried request refunds once.
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
-    # The package table's query string, so the table redrawn after the refund shows the same page.
-    page_query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
+
+
+class PackageQueryForm(forms.Form):
+    """Reads the package table's query string. A bad value is dropped, not an error: links
+    and bookmarks outlive the options they were made with, and the page should still open."""
+
+    tab = forms.ChoiceField(choices=Tab.choices, required=False)
+    status = forms.ChoiceField(choices=PackageStatus.choices, required=False)
+    q = forms.CharField(max_length=32, required=False, strip=True)
+    sort = forms.ChoiceField(choices=Sort.choices, required=False)
+    page = forms.IntegerField(min_value=1, required=False)
+    size = forms.TypedChoiceField(choices=[(s, s) for s in PAGE_SIZES], coerce=int, required=False)
+
+    def query(self) -> PackageQuery:
+        self.is_valid()
+        given = {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+        return PackageQuery(**given)

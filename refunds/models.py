@@ -2,8 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from console.models import Account, Package
-from console.models.accounts import MONEY
+from console.accounts.models import Account
+from console.packages.models import Package
+from console.core.money import MONEY
 
 
 class RefundReason(models.TextChoices):

@@ -6,25 +6,25 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import send_mail
 from django.db import transaction
 
-from console import clock
-from console.models import Account, Bucket, LedgerKind, Member, Package
-from console.services import audit_record, ledger_post
+from console.accounts.models import Account, Member
+from console.core import clock
+from console.core.audit import AuditAction, audit_record
+from console.core.errors import Conflict, IdempotencyKeyReused, InvalidRequest
+from console.ledger.models import Bucket, LedgerKind
+from console.ledger.services import ledger_post
+from console.packages.locks import accounts_lock, packages_lock
+from console.packages.models import Package
+from console.packages.selectors import PackageNotFound
 from refunds import policy, selectors
 from refunds.models import Refund, RefundChannel
 
 
-class PackageNotFound(Exception):
-    """The package does not exist or is not the requesting account's (answered as 404)."""
+class RefundRefused(Conflict):
+    """The policy says no. `code` is the first blocking reason's stable code; `verdict` has them all."""
 
-
-class RefundRefused(Exception):
     def __init__(self, verdict: policy.Verdict):
-        super().__init__("; ".join(verdict.messages))
+        super().__init__(" ".join(verdict.messages), code=str(verdict.reasons[0]))
         self.verdict = verdict
-
-
-class IdempotencyKeyReused(Exception):
-    """The request key already belongs to a refund of a different package."""
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,6 @@ class RefundResult:
     refund: Refund
     verdict: policy.Verdict | None
     replayed: bool
-
-
-def _locked(account_ids: set[int]) -> dict[int, Account]:
-    # Accounts first, then the package, each in primary-key order: every writer that touches
-    # balances (refunds, purchases, billing) takes locks in this order, so none can deadlock.
-    return {a.pk: a for a in Account.objects.select_for_update().filter(pk__in=account_ids).order_by("pk")}
 
 
 def package_refund(
@@ -58,26 +52,26 @@ def package_refund(
     result again when called with an idempotency key that already refunded this package.
     """
     if not idempotency_key:
-        raise ValueError("A refund needs an idempotency key")
+        raise InvalidRequest("A refund needs an idempotency key.")
     refused: policy.Verdict | None = None
     with transaction.atomic():
         payer_id = Package.objects.filter(pk=package_id, owner=owner).values_list("payer_id", flat=True).first()
         if payer_id is None:
             audit_record(
-                actor=actor, action="refund.not_found", obj=owner, account=owner,
+                actor=actor, action=AuditAction.REFUND_NOT_FOUND, obj=owner, account=owner,
                 note=f"Refund requested for package {package_id}, which is not this account's.",
             )
             not_found = True
         else:
             not_found = False
-            accounts = _locked({owner.pk, payer_id})
-            package = Package.objects.select_for_update().get(pk=package_id)
+            accounts = accounts_lock({owner.pk, payer_id})
+            (package,) = packages_lock(Package.objects.filter(pk=package_id))
             package.owner, package.payer = accounts[owner.pk], accounts[payer_id]
 
             existing = Refund.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None:
                 if existing.package_id != package.pk:
-                    raise IdempotencyKeyReused(idempotency_key)
+                    raise IdempotencyKeyReused()
                 return RefundResult(refund=existing, verdict=None, replayed=True)
 
             now = clock.now()
@@ -91,7 +85,7 @@ def package_refund(
             )
             if not verdict.eligible:
                 audit_record(
-                    actor=actor, action="refund.refused", obj=package, account=package.owner,
+                    actor=actor, action=AuditAction.REFUND_REFUSED, obj=package, account=package.owner,
                     verdict=verdict.as_record(),
                 )
                 refused = verdict
@@ -101,7 +95,7 @@ def package_refund(
                     via=via, verdict=verdict, now=now, note=overrule_abuse_note,
                 )
     if not_found:
-        raise PackageNotFound(package_id)
+        raise PackageNotFound()
     if refused is not None:
         raise RefundRefused(refused)
     return RefundResult(refund=refund, verdict=verdict, replayed=False)
@@ -136,7 +130,7 @@ def _refund_locked(*, package, actor, idempotency_key, reason, via, verdict, now
     package.auto_renew = False
     package.save(update_fields=["refunded_at", "refunded_cash", "refunded_commission", "refunded_free", "auto_renew"])
     audit_record(
-        actor=actor, action="refund.completed", obj=package, account=package.owner,
+        actor=actor, action=AuditAction.REFUND_COMPLETED, obj=package, account=package.owner,
         before=before,
         after={"refunded_at": now, "refund_id": refund.pk, "channel": str(via), "total": amounts.total},
         verdict=verdict.as_record(), note=note,

@@ -2,8 +2,8 @@ from django.urls import path
 
 from refunds import views
 
-app_name = "refunds"
 urlpatterns = [
-    path("packages/<int:package_id>/", views.refund_dialog, name="dialog"),
-    path("packages/<int:package_id>/confirm/", views.refund_confirm, name="confirm"),
+    path("css/packages/", views.package_list, name="packages"),
+    path("refunds/packages/<int:package_id>/", views.refund_dialog, name="refund_dialog"),
+    path("refunds/packages/<int:package_id>/confirm/", views.refund_confirm, name="refund_confirm"),
 ]

@@ -1,40 +1,57 @@
 import uuid
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.middleware import HtmxDetails
 from django_ratelimit.decorators import ratelimit
 
-from console import clock
-from console import selectors as console_selectors
-from console.forms import PackageQueryForm
-from console.models import Member, Package
-from console.selectors import PackageQuery
-from console.views import package_page_redraw
+from console.accounts.selectors import member_for
+from console.core import clock
+from console.core.errors import IdempotencyKeyReused
+from console.core.http import dialog_done
+from console.packages.selectors import package_of_account
+from console.packages.status import PackageStatus
 from refunds import policy, selectors
-from refunds.forms import RefundConfirmForm
-from refunds.services import IdempotencyKeyReused, PackageNotFound, RefundRefused, package_refund
+from refunds.forms import PackageQueryForm, RefundConfirmForm
+from refunds.selectors import PAGE_SIZES, Sort, Tab
+from refunds.services import RefundRefused, package_refund
 
 # Far above what a person clicking through dialogs needs; low enough to stop a script hammering
 # the row locks.
 REFUND_RATE = "10/m"
 
-TEMPLATE = "refunds/refund_dialog.html"
+PACKAGE_LIST = "refunds/package_list.html"
+DIALOG = "refunds/refund_dialog.html"
 
 
-def _package_or_404(member: Member, package_id: int) -> Package:
-    try:
-        return console_selectors.package_for_refund(account=member.account, package_id=package_id)
-    except Package.DoesNotExist:
-        raise Http404("No such package in this account.") from None
+def _package_list_part(htmx: HtmxDetails) -> str:
+    """Which part an htmx request wants: the balances or the table (each refreshes itself after a
+    dialog); a history restore after a cache miss wants the whole page."""
+    if not htmx or htmx.history_restore_request:
+        return ""
+    return "#summary" if htmx.target == "account-summary" else "#table"
 
 
-def _page_query(params: QueryDict) -> PackageQuery:
-    """The package table's view the dialog was opened from, cleaned of anything invalid."""
-    return PackageQueryForm(params).query()
+@login_required
+@require_GET
+# The same URL answers with the whole page or only a part; caches must keep them apart.
+@vary_on_headers("HX-Request", "HX-Target")
+def package_list(request):
+    member = member_for(request.user)
+    query = PackageQueryForm(request.GET).query()
+    page = selectors.package_page(member=member, query=query, now=clock.now())
+    context = {
+        "view": page,
+        "params": page.query.as_querydict(),
+        "tabs": Tab.choices,
+        "statuses": PackageStatus.choices,
+        "sorts": Sort.choices,
+        "page_sizes": PAGE_SIZES,
+    }
+    return render(request, PACKAGE_LIST + _package_list_part(request.htmx), context)
 
 
 def _render_dialog(request, *, member, package, form, verdict: policy.Verdict | None = None, status=200):
@@ -45,21 +62,19 @@ def _render_dialog(request, *, member, package, form, verdict: policy.Verdict | 
         verdict = selectors.refund_verdict(
             package, account_facts=selectors.account_facts(member.account, now=now), now=now, member=member
         )
-    template = TEMPLATE
+    template = DIALOG
     if request.htmx:
         template += "#form" if request.method == "POST" else "#dialog"
-    back_query = _page_query(QueryDict(form["page_query"].value() or "")).as_querydict().urlencode()
-    context = {"package": package, "verdict": verdict, "form": form, "back_query": back_query}
+    context = {"package": package, "verdict": verdict, "form": form}
     return render(request, template, context, status=status)
 
 
 @login_required
 @require_GET
 def refund_dialog(request, package_id: int):
-    member = console_selectors.member_for(request.user)
-    package = _package_or_404(member, package_id)
-    page_query = _page_query(request.GET).as_querydict().urlencode()
-    form = RefundConfirmForm(initial={"idempotency_key": uuid.uuid4(), "page_query": page_query})
+    member = member_for(request.user)
+    package = package_of_account(account=member.account, package_id=package_id)
+    form = RefundConfirmForm(initial={"idempotency_key": uuid.uuid4()})
     return _render_dialog(request, member=member, package=package, form=form)
 
 
@@ -67,11 +82,11 @@ def refund_dialog(request, package_id: int):
 @require_POST
 @ratelimit(key="user", rate=REFUND_RATE, method="POST", block=False)
 def refund_confirm(request, package_id: int):
-    member = console_selectors.member_for(request.user)
+    member = member_for(request.user)
     form = RefundConfirmForm(request.POST)
 
     def dialog_again(status: int, verdict: policy.Verdict | None = None):
-        package = _package_or_404(member, package_id)
+        package = package_of_account(account=member.account, package_id=package_id)
         return _render_dialog(request, member=member, package=package, form=form, verdict=verdict, status=status)
 
     valid = form.is_valid()
@@ -89,20 +104,14 @@ def refund_confirm(request, package_id: int):
             reason=form.cleaned_data["reason"],
             member=member,
         )
-    except PackageNotFound:
-        raise Http404("No such package in this account.") from None
     except RefundRefused as refused:
         # Nothing changed; the dialog now says why (e.g. the window closed while it was open).
-        return dialog_again(409, refused.verdict)
-    except IdempotencyKeyReused:
-        form.add_error(None, "This confirmation was already used for another package. Close the dialog and open Refund again.")
-        return dialog_again(409)
+        return dialog_again(refused.http_status, refused.verdict)
+    except IdempotencyKeyReused as reused:
+        form.add_error(None, reused.message)
+        return dialog_again(reused.http_status)
 
     # A replay answers with the first refund, so the person sees what actually happened.
     refund = result.refund
     done = f"Refunded USD {refund.total} to {refund.payer.name} (UIN {refund.payer.uin})."
-    query = _page_query(QueryDict(form.cleaned_data["page_query"]))
-    if not request.htmx:
-        messages.success(request, done)
-        return redirect(f"{reverse('packages')}?{query.as_querydict().urlencode()}")
-    return package_page_redraw(request, member=member, query=query, message=done)
+    return dialog_done(request, message=done, fallback_url=reverse("packages"))

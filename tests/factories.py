@@ -7,17 +7,9 @@ import factory
 from django.db.models import F
 from django.contrib.auth import get_user_model
 
-from console import clock
-from console.models import (
-    Account,
-    AccountStatus,
-    Deduction,
-    Member,
-    MemberRole,
-    Package,
-    PackageSource,
-    PackageSpec,
-)
+from console.core import clock
+from console.accounts.models import Account, AccountStatus, Member, MemberRole
+from console.packages.models import Deduction, Package, PackageSource, PackageSpec
 
 
 class AccountFactory(factory.django.DjangoModelFactory):
@@ -123,8 +115,8 @@ class DeductionFactory(factory.django.DjangoModelFactory):
 def _fund(account: Account, funds: dict[str, Decimal]) -> None:
     from django.db import transaction
 
-    from console.models import Bucket, LedgerKind
-    from console.services import ledger_post
+    from console.ledger.models import Bucket, LedgerKind
+    from console.ledger.services import ledger_post
 
     with transaction.atomic():
         for bucket, amount in funds.items():

@@ -3,7 +3,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from console.billing import pricing
+from console.purchases import pricing
 from console.billing.allocation import Slot, allocate
 from console.billing.rates import RATES, package_units
 

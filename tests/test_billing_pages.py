@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from console import clock
-from console.models import RenewalFailure
+from console.core import clock
+from console.packages.models import RenewalFailure
 from tests.factories import (
     DeductionFactory,
     FundedAccountFactory,

@@ -3,7 +3,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from console.models import Account, Package
+from console.accounts.models import Account
+from console.packages.models import Package
 from tests.factories import DeductionFactory, FundedAccountFactory, PackageFactory
 
 pytestmark = pytest.mark.django_db

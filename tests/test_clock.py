@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from console import clock
-from console.models import DemoClock
+from console.core import clock
+from console.core.models import DemoClock
 
 
 def shift_to(moment: datetime) -> None:

@@ -2,8 +2,10 @@ import pytest
 from django.core.management import call_command
 from django.db.models import F
 
-from console import clock
-from console.models import Account, LedgerEntry, Member, Package
+from console.core import clock
+from console.accounts.models import Account, Member
+from console.ledger.models import LedgerEntry
+from console.packages.models import Package
 from refunds import selectors
 from refunds.policy import Reason
 

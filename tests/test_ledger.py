@@ -3,8 +3,11 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from console.models import Account, AuditEntry, Bucket, LedgerEntry, LedgerKind
-from console.services import InsufficientBalance, audit_record, ledger_post
+from console.accounts.models import Account
+from console.core.models import AuditEntry
+from console.ledger.models import Bucket, LedgerEntry, LedgerKind
+from console.core.audit import AuditAction, audit_record
+from console.ledger.services import InsufficientBalance, ledger_post
 from tests.factories import AccountFactory, PackageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +68,7 @@ def test_ledger_entries_cannot_be_changed_or_deleted():
 
 def test_audit_entries_cannot_be_changed_or_deleted():
     account = AccountFactory()
-    entry = audit_record(actor=UserFactory(), action="test.action", obj=account, account=account)
+    entry = audit_record(actor=UserFactory(), action=AuditAction.DEMO_RESET, obj=account, account=account)
     with pytest.raises(PermissionError):
         entry.save()
     with pytest.raises(PermissionError):

@@ -5,8 +5,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from console import clock
-from console.models import BillingMode, Package
+from console.core import clock
+from console.accounts.models import BillingMode
+from console.packages.models import Package
 from console.templatetags.console_format import countdown, quantity, zoned
 from tests.factories import AccountFactory, DeductionFactory, MemberFactory, PackageFactory, spec
 
@@ -205,7 +206,7 @@ def test_an_htmx_request_gets_only_the_table(client, owner):
     html = response.content.decode()
     assert html.lstrip().startswith('<section id="package-table"')
     assert "<html" not in html
-    assert response["Vary"] == "HX-Request, Cookie"
+    assert response["Vary"] == "HX-Request, HX-Target, Cookie"
 
 
 @pytest.mark.django_db
@@ -285,7 +286,7 @@ def test_an_eligible_package_has_a_working_refund_link(client, owner):
     response = client.get(URL)
 
     html = row_html(response, package)
-    assert f'href="{reverse("refunds:dialog", args=[package.pk])}?tab=traffic"' in html
+    assert f'href="{reverse("refund_dialog", args=[package.pk])}"' in html
     assert 'aria-disabled="true"' not in html
 
 

@@ -4,23 +4,14 @@ from decimal import Decimal
 
 import pytest
 
-from console import clock
-from console.billing.checks import ledger_drift
-from console.billing.purchase import (
-    IdempotencyKeyReused,
-    PurchaseRefused,
-    giveaway_grant,
-    package_purchase,
-)
-from console.billing.renewal import package_auto_renew_set
-from console.models import (
-    AuditEntry,
-    LedgerEntry,
-    LedgerKind,
-    Package,
-    PackageSource,
-    PackageSpec,
-)
+from console.core import clock
+from console.ledger.checks import ledger_drift
+from console.core.errors import IdempotencyKeyReused, PermissionRefused
+from console.packages.services import giveaway_grant, package_auto_renew_set
+from console.purchases.services import PurchaseRefused, package_purchase
+from console.core.models import AuditEntry
+from console.ledger.models import LedgerEntry, LedgerKind
+from console.packages.models import Package, PackageSource, PackageSpec
 from tests.factories import (
     FundedAccountFactory,
     MemberFactory,
@@ -193,10 +184,10 @@ def test_a_key_of_another_accounts_purchase_is_refused():
 def test_a_sub_user_without_the_refund_grant_may_not_buy():
     member = buyer(sub_user=True)
 
-    with pytest.raises(PurchaseRefused) as refused:
+    with pytest.raises(PermissionRefused) as refused:
         buy(member, spec("traffic", "100 GB"))
 
-    assert "permission" in refused.value.message
+    assert refused.value.code == "no_permission"
 
 
 def test_a_sub_user_with_the_refund_grant_may_buy():
@@ -229,7 +220,7 @@ def test_turning_auto_renew_on_turns_it_off_on_the_accounts_other_package_of_the
     old = PackageFactory(owner=member.account, auto_renew=True)
     new = PackageFactory(owner=member.account)
 
-    package_auto_renew_set(package_id=new.pk, account=member.account, enabled=True, actor=member.user)
+    package_auto_renew_set(package_id=new.pk, member=member, enabled=True)
 
     old.refresh_from_db()
     new.refresh_from_db()
@@ -241,7 +232,7 @@ def test_auto_renew_on_one_type_leaves_the_other_types_alone():
     transcoding = PackageFactory(owner=member.account, kind="transcode_standard", auto_renew=True)
     traffic = PackageFactory(owner=member.account)
 
-    package_auto_renew_set(package_id=traffic.pk, account=member.account, enabled=True, actor=member.user)
+    package_auto_renew_set(package_id=traffic.pk, member=member, enabled=True)
 
     transcoding.refresh_from_db()
     assert transcoding.auto_renew

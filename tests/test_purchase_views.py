@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from console.models import Package, PackageSpec
+from console.packages.models import Package, PackageSpec
 from tests.factories import (
     FundedAccountFactory,
     MemberFactory,
@@ -59,9 +59,10 @@ def test_confirming_buys_the_package_and_closes_the_dialog_with_a_toast(client, 
     response = confirm(client, spec("traffic", "100 GB"))
 
     package = Package.objects.get(owner=member.account)
-    assert response.status_code == 200
-    assert "closeDialog" in response.headers["HX-Trigger-After-Settle"]
-    assert package.code in response.headers["HX-Trigger-After-Settle"]
+    assert response.status_code == 204
+    assert "closeDialog" in response.headers["HX-Trigger"]
+    assert "packagesChanged" in response.headers["HX-Trigger"]
+    assert package.code in response.headers["HX-Trigger"]
 
 
 def test_a_refused_purchase_redraws_the_form_with_the_error_beside_the_voucher(client, member):

@@ -9,7 +9,8 @@ import pytest
 from django.db import connection
 from django.db.models import Sum
 
-from console.models import Account, LedgerEntry, LedgerKind
+from console.accounts.models import Account
+from console.ledger.models import LedgerEntry, LedgerKind
 from refunds.models import Refund
 from refunds.services import RefundRefused, package_refund
 from tests.factories import AccountFactory, MemberFactory, PackageFactory

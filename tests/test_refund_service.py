@@ -6,10 +6,13 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
-from console import clock
-from console.models import AuditEntry, LedgerEntry, LedgerKind, Package
+from console.core import clock
+from console.core.models import AuditEntry
+from console.ledger.models import LedgerEntry, LedgerKind
+from console.packages.models import Package
 from refunds.policy import Reason
-from refunds.services import IdempotencyKeyReused, RefundRefused, package_refund
+from console.core.errors import IdempotencyKeyReused
+from refunds.services import RefundRefused, package_refund
 from tests.factories import AccountFactory, DeductionFactory, MemberFactory, PackageFactory
 
 

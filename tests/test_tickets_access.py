@@ -2,7 +2,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from console import clock
+from console.core import clock
 from tickets.models import Attachment, TicketMessage
 from tickets.transitions import Status
 from tests.factories import MemberFactory, PackageFactory, ReviewerFactory, StaffFactory, TicketFactory

@@ -6,8 +6,9 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
-from console import clock
-from console.models import AuditEntry, LedgerEntry, LedgerKind
+from console.core import clock
+from console.core.models import AuditEntry
+from console.ledger.models import LedgerEntry, LedgerKind
 from refunds.models import Refund
 from tickets.models import Ticket, TicketMessage
 from tickets.transitions import Status

@@ -5,7 +5,7 @@ from functools import partial
 import pytest
 from django.db import connection
 
-from console.models import LedgerEntry, LedgerKind
+from console.ledger.models import LedgerEntry, LedgerKind
 from tickets.models import Ticket
 from tickets.services import ticket_refund_approve, ticket_reject, ticket_submit
 from tests.factories import ApproverFactory, MemberFactory, PackageFactory, ReviewerFactory, TicketFactory

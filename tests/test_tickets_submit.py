@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from console.models import AuditEntry
+from console.core.models import AuditEntry
 from tickets.models import Attachment, Ticket
 from tests.factories import MemberFactory, PackageFactory
 

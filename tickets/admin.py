@@ -15,8 +15,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from console import clock
-from console.status import package_status
+from console.core import clock
+from console.packages.status import package_status
 from refunds.policy import OVERRULABLE
 from refunds.services import RefundRefused
 from tickets import selectors, services

@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from console.models import Member
+from console.accounts.models import Member
 from tickets import selectors, uploads
 from tickets.catalogue import PRODUCT_BY_CODE
 from tickets.models import ContactTime

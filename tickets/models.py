@@ -4,8 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from console.models import Account, Package
-from console.models.ledger import AppendOnlyModel
+from console.accounts.models import Account
+from console.packages.models import Package
+from console.core.models import AppendOnlyModel
 from tickets.catalogue import ISSUE_TYPE_CHOICES, PRODUCT_BY_CODE, PRODUCT_CHOICES
 from tickets.transitions import Status
 

@@ -3,8 +3,10 @@
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from console import clock
-from console.models import AuditEntry, Member, MemberRole, Package
+from console.core import clock
+from console.accounts.models import Member, MemberRole
+from console.core.models import AuditEntry
+from console.packages.models import Package
 from refunds import policy
 from refunds import selectors as refund_selectors
 from tickets.models import Ticket

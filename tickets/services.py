@@ -16,9 +16,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
-from console import clock
-from console.models import Member, Package
-from console.services import audit_record
+from console.core import clock
+from console.accounts.models import Member
+from console.packages.models import Package
+from console.core.audit import AuditAction, audit_record
 from refunds.policy import Channel
 from refunds.services import RefundRefused, RefundResult, package_refund
 from tickets import transitions
@@ -84,7 +85,7 @@ def ticket_submit(
                     content_type=upload.content_type, size=upload.file.size, uploaded_at=now,
                 )
             audit_record(
-                actor=member.user, action="ticket.submitted", obj=ticket, account=member.account,
+                actor=member.user, action=AuditAction.TICKET_SUBMITTED, obj=ticket, account=member.account,
                 after={"status": ticket.status, "product": product, "issue_type": issue_type,
                        "package": package.code if package else None, "attachments": len(attachments)},
             )
@@ -142,7 +143,7 @@ def ticket_assign(*, ticket_id: int, staff: AbstractBaseUser) -> Ticket:
         ticket.updated_at = now
         ticket.save(update_fields=["assignee", "updated_at"])
         audit_record(
-            actor=staff, action="ticket.assigned", obj=ticket, account=ticket.account,
+            actor=staff, action=AuditAction.TICKET_ASSIGNED, obj=ticket, account=ticket.account,
             before={"assignee_id": before}, after={"assignee_id": staff.pk},
         )
         if ticket.status == Status.OPEN:
@@ -176,7 +177,7 @@ def ticket_reject(*, ticket_id: int, staff: AbstractBaseUser, reason: str) -> Ti
         _status_change(ticket, to=Status.RESOLVED, actor=staff, now=now, note=reason)
         body = f"We could not approve this request.\n\n{reason.strip()}"
         _add_message(ticket, author=staff, body=body, from_staff=True, now=now)
-        audit_record(actor=staff, action="ticket.rejected", obj=ticket, account=ticket.account, note=reason)
+        audit_record(actor=staff, action=AuditAction.TICKET_REJECTED, obj=ticket, account=ticket.account, note=reason)
         _notify_after_commit(ticket, subject=f"Ticket #{ticket.pk} resolved", body=body)
     return ticket
 
@@ -205,7 +206,7 @@ def ticket_refund_approve(*, ticket_id: int, staff: AbstractBaseUser, note: str 
             )
         except RefundRefused as error:
             audit_record(
-                actor=staff, action="ticket.refund_refused", obj=ticket, account=ticket.account,
+                actor=staff, action=AuditAction.TICKET_REFUND_REFUSED, obj=ticket, account=ticket.account,
                 verdict=error.verdict.as_record(), note=note,
             )
             refused = error
@@ -224,7 +225,7 @@ def ticket_refund_approve(*, ticket_id: int, staff: AbstractBaseUser, note: str 
             _status_change(ticket, to=Status.RESOLVED, actor=staff, now=now, note=note)
             _add_message(ticket, author=staff, body=body, from_staff=True, now=now)
             audit_record(
-                actor=staff, action="ticket.refund_approved", obj=ticket, account=ticket.account,
+                actor=staff, action=AuditAction.TICKET_REFUND_APPROVED, obj=ticket, account=ticket.account,
                 after={"refund_id": refund.pk, "total": refund.total, "replayed": result.replayed}, note=note,
             )
             _notify_after_commit(ticket, subject=f"Ticket #{ticket.pk}: refund approved", body=body)
@@ -271,7 +272,7 @@ def _status_change(ticket: Ticket, *, to: Status, actor: AbstractBaseUser, now, 
     ticket.updated_at = now
     ticket.save(update_fields=["status", "resolved_at", "updated_at"])
     audit_record(
-        actor=actor, action="ticket.status_changed", obj=ticket, account=ticket.account,
+        actor=actor, action=AuditAction.TICKET_STATUS_CHANGED, obj=ticket, account=ticket.account,
         before={"status": before}, after={"status": str(to)}, note=note,
     )
 
@@ -280,7 +281,7 @@ def _add_message(ticket: Ticket, *, author: AbstractBaseUser, body: str, from_st
     message = TicketMessage.objects.create(ticket=ticket, author=author, body=body, from_staff=from_staff, created_at=now)
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
     audit_record(
-        actor=author, action="ticket.replied", obj=ticket, account=ticket.account,
+        actor=author, action=AuditAction.TICKET_REPLIED, obj=ticket, account=ticket.account,
         after={"message_id": message.pk, "from_staff": from_staff},
     )
     return message

@@ -6,8 +6,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from console import clock
-from console.selectors import member_for
+from console.core import clock
+from console.accounts.selectors import member_for
 from tickets import selectors, services, transitions
 from tickets.catalogue import PRODUCT_BY_CODE, product_search
 from tickets.forms import ReplyForm, TicketForm

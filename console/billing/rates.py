@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 QUANTITY_STEP = Decimal("0.001")
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,3 @@ def package_units(quantity: Decimal, ratio: Decimal) -> Decimal:
 
 def usage_for_units(units: Decimal, ratio: Decimal) -> Decimal:
     return (units / ratio).quantize(QUANTITY_STEP, rounding=ROUND_HALF_UP)
-
-
-def money(amount: Decimal) -> Decimal:
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)

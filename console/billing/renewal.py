@@ -1,52 +1,15 @@
-"""Auto-renewal: one package per type per account may renew itself when its type runs out."""
+"""Auto-renewal during billing: a package marked to renew buys its spec again when its type
+runs out (the setting itself is `console.packages.services.package_auto_renew_set`)."""
 
 from datetime import date, datetime
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from console.billing.purchase import PurchaseRefused, buy_locked
-from console.models import Account, Package, PackageSpec, RenewalFailure
-from console.services import audit_record
+from console.accounts.models import Account
+from console.packages.models import Package, PackageSpec, RenewalFailure
+from console.purchases.services import PurchaseRefused, buy_locked
 
 MAX_RENEWALS_PER_TYPE_PER_DAY = 20
-
-
-class AutoRenewRefused(Exception):
-    pass
-
-
-def package_auto_renew_set(*, package_id: int, account: Account, enabled: bool, actor: AbstractBaseUser) -> Package:
-    """Turn auto-renewal on or off for one of the account's packages.
-
-    Turning it on turns it off on the account's other packages of the same type: the real
-    console renews one package per type.
-    """
-    with transaction.atomic():
-        Account.objects.select_for_update().get(pk=account.pk)
-        package = Package.objects.select_for_update().filter(pk=package_id, owner=account).first()
-        if package is None:
-            raise Package.DoesNotExist(package_id)
-        if enabled and package.is_refunded:
-            raise AutoRenewRefused("A refunded package cannot renew.")
-        others = []
-        if enabled:
-            others = list(
-                Package.objects.select_for_update()
-                .filter(owner=account, kind=package.kind, auto_renew=True)
-                .exclude(pk=package.pk)
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
-            Package.objects.filter(pk__in=others).update(auto_renew=False)
-        before = package.auto_renew
-        package.auto_renew = enabled
-        package.save(update_fields=["auto_renew"])
-        audit_record(
-            actor=actor, action="package.auto_renew_set", obj=package, account=account,
-            before={"auto_renew": before}, after={"auto_renew": enabled, "turned_off_on": others},
-        )
-    return package
 
 
 def renew_locked(
@@ -60,7 +23,7 @@ def renew_locked(
     spec = PackageSpec.objects.get(pk=spec_id)
     try:
         if not spec.on_sale:
-            raise PurchaseRefused("spec", f"{spec} is no longer on sale.")
+            raise PurchaseRefused(f"{spec} is no longer on sale.", field="spec")
         # A savepoint, so a refused renewal leaves the rest of the batch's work in place.
         with transaction.atomic():
             renewed = buy_locked(

@@ -25,23 +25,20 @@ from django.db.models import (
     Sum,
 )
 
-from console import clock
+from console.core import clock
 from console.billing import rates
 from console.billing.allocation import Slot, allocate
 from console.billing.bulk import bulk_insert
 from console.billing.renewal import MAX_RENEWALS_PER_TYPE_PER_DAY, renew_locked
-from console.models import (
-    Account,
-    BillingMode,
-    Bucket,
-    DailyBill,
-    Deduction,
-    LedgerKind,
-    Package,
-    UsageRecord,
-)
-from console.models.billing import METERED_KINDS
-from console.services import audit_record, ledger_post
+from console.accounts.models import Account, BillingMode
+from console.billing.models import DailyBill, UsageRecord
+from console.ledger.models import Bucket, LedgerKind
+from console.packages.models import Deduction, Package
+from console.billing.models import METERED_KINDS
+from console.core.audit import AuditAction, audit_record
+from console.core.money import money
+from console.ledger.services import ledger_post
+from console.packages.locks import account_lock, accounts_lock, package_ids_lock
 
 DEFAULT_BATCH_SIZE = 500
 ZERO = Decimal("0.00")
@@ -133,14 +130,14 @@ def _bill_batch(ids: list[int], *, day: date, summary: BillingSummary) -> None:
     _mark_billing(ids, at=clock.now())
     day_end = day_bounds(day)[1]
     with transaction.atomic():
-        accounts = list(Account.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        accounts = list(accounts_lock(ids).values())
         # Another run may have billed some of these since they were picked; the lock settles it.
         done = set(DailyBill.objects.filter(account_id__in=ids, day=day).values_list("account_id", flat=True))
         pays = pays_for_day(day_end)
         wanted = Package.objects.filter(owner_id__in=ids, kind__in=METERED_KINDS, refunded_at__isnull=True).filter(
             pays | Q(auto_renew=True)
         )
-        list(wanted.select_for_update().order_by("pk").values_list("pk", flat=True))
+        package_ids_lock(wanted)
         # Read again under the locks, soonest expiry first (the pk breaks ties, so a re-run draws
         # in the same order), with the rule above decided by the database: no dates to decode.
         packages = defaultdict(list)
@@ -165,8 +162,8 @@ def _bill_batch(ids: list[int], *, day: date, summary: BillingSummary) -> None:
 def _mark_billing(ids: list[int], *, at: datetime) -> None:
     """Set the "billing in progress" marker where refund pages and the refund service see it."""
     with transaction.atomic():
-        # Locked in pk order first, like every other writer, so marking cannot deadlock a refund.
-        list(Account.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+        # Locked like every other writer, so marking cannot deadlock a refund.
+        accounts_lock(ids)
         Account.objects.filter(pk__in=ids).update(billing_started_at=at)
 
 
@@ -211,7 +208,7 @@ class _Batch:
                     (package.pk, self.day, self.now, rate.label, take.usage, rate.ratio, take.amount)
                 )
             deducted += len(takes)
-            line_charge = rates.money(uncovered * rates.PAY_AS_YOU_GO_PRICE[kind])
+            line_charge = money(uncovered * rates.PAY_AS_YOU_GO_PRICE[kind])
             charge += line_charge
             lines.append({
                 "kind": kind, "item": item, "label": rate.label, "usage": str(quantity), "ratio": str(rate.ratio),
@@ -267,16 +264,16 @@ class _Batch:
 def billing_window_open(*, account: Account) -> None:
     """Mark `account` as being billed by hand (the demo panel): refunds are refused as "billing
     in progress" until it closes, or until a billing run reaches the account and clears it."""
-    _window_set(account=account, at=clock.now(), action="billing.window_opened")
+    _window_set(account=account, at=clock.now(), action=AuditAction.BILLING_WINDOW_OPENED)
 
 
 def billing_window_close(*, account: Account) -> None:
-    _window_set(account=account, at=None, action="billing.window_closed")
+    _window_set(account=account, at=None, action=AuditAction.BILLING_WINDOW_CLOSED)
 
 
-def _window_set(*, account: Account, at: datetime | None, action: str) -> None:
+def _window_set(*, account: Account, at: datetime | None, action: AuditAction) -> None:
     with transaction.atomic():
-        locked = Account.objects.select_for_update().get(pk=account.pk)
+        locked = account_lock(account.pk)
         before = locked.billing_started_at
         locked.billing_started_at = at
         locked.save(update_fields=["billing_started_at"])

@@ -4,7 +4,7 @@ from django import forms
 
 from console.demo import selectors
 from console.demo.services import PERSONAS, DeadlineMoment
-from console.models import Account
+from console.accounts.models import Account
 
 CLOCK_STEPS = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
 

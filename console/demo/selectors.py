@@ -2,7 +2,8 @@
 
 from django.db.models import QuerySet
 
-from console.models import Account, Package
+from console.accounts.models import Account
+from console.packages.models import Package
 from refunds.policy import SELF_SERVICE_KINDS
 
 

@@ -11,9 +11,11 @@ from django.core.management import call_command
 from django.db import models, transaction
 from django.utils import timezone
 
-from console import clock
-from console.models import Account, DemoClock, Package
-from console.services import audit_record
+from console.core import clock
+from console.accounts.models import Account
+from console.core.models import DemoClock
+from console.packages.models import Package
+from console.core.audit import AuditAction, audit_record
 from refunds.policy import refund_deadline
 
 if TYPE_CHECKING:
@@ -60,7 +62,7 @@ def persona_switch(*, actor: AbstractBaseUser | None, username: str) -> Abstract
         raise PanelError(f"There is no {username!r} login yet: reset the demo data to create it.")
     member = getattr(user, "member", None)
     audit_record(
-        actor=actor, action="demo.persona_switch", obj=user,
+        actor=actor, action=AuditAction.DEMO_PERSONA_SWITCH, obj=user,
         account=member.account if member else None,
         before={"username": actor.get_username() if actor else None},
         after={"username": username},
@@ -83,13 +85,13 @@ def _clock_set(*, actor: AbstractBaseUser, offset: timedelta, action: str,
 def clock_advance(*, actor: AbstractBaseUser, by: timedelta) -> datetime:
     """Move the demo clock forward by `by`; returns the new demo time."""
     _require_demo_mode()
-    return _clock_set(actor=actor, offset=clock.offset() + by, action="demo.clock_advance")
+    return _clock_set(actor=actor, offset=clock.offset() + by, action=AuditAction.DEMO_CLOCK_ADVANCE)
 
 
 def clock_reset(*, actor: AbstractBaseUser) -> datetime:
     """Back to real time."""
     _require_demo_mode()
-    return _clock_set(actor=actor, offset=timedelta(0), action="demo.clock_reset")
+    return _clock_set(actor=actor, offset=timedelta(0), action=AuditAction.DEMO_CLOCK_RESET)
 
 
 def deadline_moment(purchased_at: datetime, moment: DeadlineMoment) -> datetime:
@@ -106,7 +108,7 @@ def clock_to_deadline(*, actor: AbstractBaseUser, package: Package, moment: Dead
     _require_demo_mode()
     target = deadline_moment(package.purchased_at, moment)
     return _clock_set(
-        actor=actor, offset=target - timezone.now(), action="demo.clock_to_deadline",
+        actor=actor, offset=target - timezone.now(), action=AuditAction.DEMO_CLOCK_TO_DEADLINE,
         account=package.owner, note=f"{package.code}: {DeadlineMoment(moment).label}",
     )
 
@@ -120,7 +122,7 @@ def usage_day_simulate(*, actor: AbstractBaseUser) -> tuple[date, int]:
     with transaction.atomic():
         written = usage_simulate(day=day)
         audit_record(
-            actor=actor, action="demo.usage_simulate", obj=_demo_row(), after={"day": day, "records": written}
+            actor=actor, action=AuditAction.DEMO_USAGE_SIMULATE, obj=_demo_row(), after={"day": day, "records": written}
         )
     return day, written
 
@@ -133,7 +135,7 @@ def billing_yesterday_run(*, actor: AbstractBaseUser) -> "BillingSummary":
     day = clock.today() - timedelta(days=1)
     with transaction.atomic():
         summary = billing_run(day=day)
-        audit_record(actor=actor, action="demo.billing_run", obj=_demo_row(), after={"day": day}, note=str(summary))
+        audit_record(actor=actor, action=AuditAction.DEMO_BILLING_RUN, obj=_demo_row(), after={"day": day}, note=str(summary))
     return summary
 
 
@@ -146,7 +148,7 @@ def billing_window_set(*, actor: AbstractBaseUser, account: Account, open: bool)
     with transaction.atomic():
         (billing_window_open if open else billing_window_close)(account=account)
         audit_record(
-            actor=actor, action="demo.billing_window_open" if open else "demo.billing_window_close",
+            actor=actor, action=AuditAction.DEMO_BILLING_WINDOW_OPEN if open else AuditAction.DEMO_BILLING_WINDOW_CLOSE,
             obj=account, account=account,
             before={"billing_started_at": before}, after={"billing_started_at": account.billing_started_at},
         )
@@ -163,5 +165,5 @@ def demo_reset(*, actor: AbstractBaseUser) -> AbstractBaseUser | None:
         call_command("seed_demo", reset=True, stdout=StringIO())
         # The reset replaced every row, logins included.
         user = get_user_model().objects.filter(username=username).first()
-        audit_record(actor=user, action="demo.reset", obj=_demo_row(), note=f"Requested by {username}")
+        audit_record(actor=user, action=AuditAction.DEMO_RESET, obj=_demo_row(), note=f"Requested by {username}")
     return user

@@ -20,10 +20,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from console import clock
+from console.core import clock
 from console.demo import services
 from console.demo.forms import CLOCK_STEPS, ClockForm, DeadlineForm, PersonaForm, WindowForm
-from console.models import Account
+from console.accounts.models import Account
 from refunds.policy import refund_deadline
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def load_catalogue(apps, schema_editor):
-    from console.catalogue import specs_load
+    from console.packages.catalogue import specs_load
 
     specs_load(apps.get_model("console", "PackageSpec"))
 

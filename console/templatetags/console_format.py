@@ -5,9 +5,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
-from console import clock
-from console.catalogue import GB_PER_TB, MINUTES_PER_HOUR
-from console.models.catalogue import UNIT_BY_KIND
+from console.core import clock
+from console.packages.catalogue import GB_PER_TB, MINUTES_PER_HOUR
+from console.packages.models import UNIT_BY_KIND
 
 register = template.Library()
 

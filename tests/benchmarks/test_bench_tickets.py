@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from console import clock
+from console.core import clock
 from tickets.models import Ticket
 from tickets.transitions import Status
 from tests.factories import MemberFactory, PackageFactory, ReviewerFactory

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from console import clock
+from console.core import clock
 from tests.browser.htmx import htmx_settled
 from tests.factories import MemberFactory, PackageFactory, UserFactory
 

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from console.models import Package
+from console.packages.models import Package
 from tests.browser.htmx import htmx_settled
 from tests.factories import FundedAccountFactory, MemberFactory, UserFactory
 

@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from console.models import Package
+from console.packages.models import Package
 from tests.factories import MemberFactory, PackageFactory, UserFactory
 
 # Real commits: the live server's requests run on their own connection.

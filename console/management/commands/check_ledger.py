@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from console.billing.checks import ledger_drift
+from console.ledger.checks import ledger_drift
 
 
 class Command(BaseCommand):

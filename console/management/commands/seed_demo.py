@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from console import demo_data
-from console.models import Account
+from console.demo import data as demo_data
+from console.accounts.models import Account
 
 
 class Command(BaseCommand):

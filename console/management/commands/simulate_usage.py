@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand
 
-from console import clock
+from console.core import clock
 from console.billing.usage import usage_simulate
 
 

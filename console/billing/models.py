@@ -1,0 +1,64 @@
+"""Billing records: usage and daily bills."""
+
+from django.db import models
+from django.db.models import F, Q
+
+from console.accounts.models import Account
+from console.core.money import MONEY, QUANTITY
+from console.packages.models import PackageKind
+
+# Only these package types are deducted by usage; the others are licences or ticket-only.
+METERED_KINDS = (PackageKind.TRAFFIC, PackageKind.TRANSCODE_STANDARD, PackageKind.TRANSCODE_TSC)
+
+
+class UsageRecord(models.Model):
+    """One account's usage of one item (e.g. LVB traffic in AP1, H.264 720p) on one billing day."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="usage_records")
+    day = models.DateField(help_text="The billing-zone day the usage happened on.")
+    # The package type that pays for it: traffic, standard or TSC transcoding.
+    package_kind = models.CharField(max_length=32, choices=[(k.value, k.label) for k in METERED_KINDS])
+    # A key of console.billing.rates.RATIOS, e.g. "lvb:mainland" or "h264:720p".
+    item = models.CharField(max_length=32)
+    quantity = models.DecimalField(**QUANTITY, help_text="GB for traffic, minutes for transcoding.")
+
+    class Meta:
+        ordering = ["day", "account", "package_kind", "item"]
+        indexes = [models.Index(fields=["day", "account"], name="usage_day_account")]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "day", "package_kind", "item"], name="usage_unique_per_day"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="usage_quantity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.account_id} {self.day} {self.package_kind} {self.item} {self.quantity}"
+
+
+class DailyBill(models.Model):
+    """What one day's usage cost an account beyond its packages. One per account and day, so a
+    day billed twice is billed once."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="daily_bills")
+    day = models.DateField()
+    billed_at = models.DateTimeField()
+    deducted_items = models.PositiveIntegerField(default=0, help_text="Deductions made from packages.")
+    pay_as_you_go = models.DecimalField(**MONEY, default=0)
+    paid_cash = models.DecimalField(**MONEY, default=0)
+    # What the cash balance could not cover; never taken by driving the balance negative.
+    owed = models.DecimalField(**MONEY, default=0)
+    lines = models.JSONField(default=list, help_text="Per usage item: usage, covered, charged.")
+
+    class Meta:
+        ordering = ["-day", "account"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "day"], name="daily_bill_once_per_day"),
+            models.CheckConstraint(
+                condition=Q(paid_cash__gte=0) & Q(owed__gte=0) & Q(pay_as_you_go=F("paid_cash") + F("owed")),
+                name="daily_bill_adds_up",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Bill {self.account_id} {self.day}"
+
+

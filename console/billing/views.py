@@ -1,0 +1,60 @@
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+
+from console.accounts.selectors import member_for
+from console.billing import selectors
+from console.billing.forms import LedgerFilterForm
+from console.core import clock
+from console.ledger.selectors import ledger_for
+
+LEDGER_PER_PAGE = 50
+
+
+@login_required
+def balance_and_bills(request):
+    member = member_for(request.user)
+    filters = LedgerFilterForm(request.GET or None)
+    start, end = filters.dates()
+    entries = ledger_for(member.account, start=start, end=end)
+    page = Paginator(entries, LEDGER_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "account": member.account,
+        "filters": filters,
+        "page": page,
+        "bills": selectors.recent_bills(member.account),
+        "query": query.urlencode(),
+    }
+    template = "console/billing/balance.html#ledger" if request.htmx else "console/billing/balance.html"
+    return render(request, template, context)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+def ledger_csv(request):
+    member = member_for(request.user)
+    start, end = LedgerFilterForm(request.GET or None).dates()
+    entries = ledger_for(member.account, start=start, end=end)
+    writer = csv.writer(_Echo())
+    header = ["time", "bucket", "kind", "amount", "balance_after", "package", "reference", "memo"]
+
+    def rows():
+        yield writer.writerow(header)
+        for entry in entries.iterator(chunk_size=2000):
+            yield writer.writerow([
+                entry.created_at.astimezone(clock.billing_zone()).isoformat(), entry.bucket, entry.kind,
+                entry.amount, entry.balance_after, entry.package.code if entry.package else "", entry.reference, entry.memo,
+            ])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="ledger-{member.account.uin}.csv"'
+    return response

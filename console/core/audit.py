@@ -1,0 +1,71 @@
+"""The audit trail's one writer and its vocabulary of actions."""
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Model
+
+from console.core import clock
+from console.core.models import AuditEntry
+
+
+class AuditAction(StrEnum):
+    """Every action the trail records. The values are stored, so they never change."""
+
+    BILLING_WINDOW_OPENED = "billing.window_opened"
+    BILLING_WINDOW_CLOSED = "billing.window_closed"
+    DEMO_BILLING_RUN = "demo.billing_run"
+    DEMO_BILLING_WINDOW_OPEN = "demo.billing_window_open"
+    DEMO_BILLING_WINDOW_CLOSE = "demo.billing_window_close"
+    DEMO_CLOCK_ADVANCE = "demo.clock_advance"
+    DEMO_CLOCK_RESET = "demo.clock_reset"
+    DEMO_CLOCK_TO_DEADLINE = "demo.clock_to_deadline"
+    DEMO_PERSONA_SWITCH = "demo.persona_switch"
+    DEMO_RESET = "demo.reset"
+    DEMO_USAGE_SIMULATE = "demo.usage_simulate"
+    PACKAGE_AUTO_RENEW_SET = "package.auto_renew_set"
+    PACKAGE_AUTO_RENEWED = "package.auto_renewed"
+    PACKAGE_PURCHASED = "package.purchased"
+    PACKAGE_GIVEAWAY_GRANTED = "package.giveaway_granted"
+    REFUND_COMPLETED = "refund.completed"
+    REFUND_NOT_FOUND = "refund.not_found"
+    REFUND_REFUSED = "refund.refused"
+    TICKET_SUBMITTED = "ticket.submitted"
+    TICKET_ASSIGNED = "ticket.assigned"
+    TICKET_REPLIED = "ticket.replied"
+    TICKET_STATUS_CHANGED = "ticket.status_changed"
+    TICKET_REJECTED = "ticket.rejected"
+    TICKET_REFUND_APPROVED = "ticket.refund_approved"
+    TICKET_REFUND_REFUSED = "ticket.refund_refused"
+
+
+def actor_label(actor: AbstractBaseUser | None) -> str:
+    if actor is None:
+        return "system"
+    return actor.get_username() + (" (staff)" if getattr(actor, "is_staff", False) else "")
+
+
+def audit_record(
+    *,
+    actor: AbstractBaseUser | None,
+    action: AuditAction,
+    obj: Model,
+    account: Model | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    verdict: dict | None = None,
+    note: str = "",
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        at=clock.now(),
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=actor_label(actor),
+        action=AuditAction(action),
+        account=account,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        before=before,
+        after=after,
+        verdict=verdict,
+        note=note,
+    )

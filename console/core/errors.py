@@ -1,0 +1,73 @@
+"""The one error vocabulary: every refusal a service can give derives from `ServiceError`.
+
+A refusal carries a stable `code` (for programs and tests), a `message` a customer understands,
+and optionally the form `field` it belongs beside. `HTTP_STATUS` below is the one place that
+says which HTTP status each kind of refusal answers with; nothing here is ever a 500.
+"""
+
+
+class ServiceError(Exception):
+    """Nothing was changed, and here is why."""
+
+    code = "refused"
+    default_message = "The request was refused."
+
+    def __init__(self, message: str | None = None, *, code: str | None = None, field: str | None = None):
+        self.message = message or self.default_message
+        self.code = code or self.code
+        self.field = field
+        super().__init__(self.message)
+
+    @property
+    def http_status(self) -> int:
+        for kind in type(self).__mro__:
+            if kind in HTTP_STATUS:
+                return HTTP_STATUS[kind]
+        return 400
+
+
+class InvalidRequest(ServiceError):
+    """The request itself is malformed (a bad value, a missing key)."""
+
+    code = "invalid"
+    default_message = "The request is not valid."
+
+
+class NotFound(ServiceError):
+    """The object does not exist or is not the requester's (the same answer, so IDs cannot be probed)."""
+
+    code = "not_found"
+    default_message = "No such object in this account."
+
+
+class PermissionRefused(ServiceError):
+    code = "no_permission"
+    default_message = "You do not have permission to do this. Ask the account owner."
+
+
+class Conflict(ServiceError):
+    """The request cannot be carried out in the object's current state, e.g. the refund window closed."""
+
+    code = "conflict"
+
+
+class IdempotencyKeyReused(Conflict):
+    """The request's key already belongs to a different request (another package or account)."""
+
+    code = "idempotency_key_reused"
+    default_message = "This confirmation was already used for something else. Close the dialog and start again."
+
+
+class RateLimited(ServiceError):
+    code = "rate_limited"
+    default_message = "Too many requests. Wait a minute, then try again."
+
+
+HTTP_STATUS: dict[type[ServiceError], int] = {
+    InvalidRequest: 422,
+    PermissionRefused: 403,
+    NotFound: 404,
+    Conflict: 409,
+    RateLimited: 429,
+    ServiceError: 409,
+}

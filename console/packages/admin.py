@@ -1,0 +1,70 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from console.accounts.models import Account
+from console.core.admin import ReadOnlyAdmin
+from console.packages.models import Deduction, Package, PackageSpec
+from console.packages.services import giveaway_grant
+
+
+@admin.register(PackageSpec)
+class PackageSpecAdmin(admin.ModelAdmin):
+    list_display = ["kind", "name", "size", "list_price", "on_sale"]
+    list_filter = ["kind", "on_sale"]
+
+
+class DeductionInline(admin.TabularInline):
+    model = Deduction
+    extra = 0
+    can_delete = False
+    readonly_fields = ["usage_date", "deducted_at", "usage_kind", "usage", "ratio", "amount"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Package)
+class PackageAdmin(ReadOnlyAdmin):
+    list_display = ["code", "owner", "kind", "spec", "source", "total", "used", "purchased_at", "refunded_at"]
+    list_filter = ["kind", "source"]
+    search_fields = ["code", "owner__uin", "owner__name"]
+    list_select_related = ["owner", "spec"]
+    inlines = [DeductionInline]
+    change_list_template = "console/packages/admin_package_changelist.html"
+
+    def get_urls(self):
+        grant = path("grant/", self.admin_site.admin_view(self.grant_view), name="console_package_grant")
+        return [grant, *super().get_urls()]
+
+    def grant_view(self, request):
+        """Staff give a package away (source giveaway, nothing paid), through the audited service."""
+        if not request.user.has_perm("console.add_package"):
+            raise PermissionDenied
+        form = GiveawayGrantForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            package = giveaway_grant(
+                account=form.cleaned_data["account"], spec=form.cleaned_data["spec"], actor=request.user,
+                note=form.cleaned_data["note"],
+            )
+            self.message_user(request, f"Granted {package.spec} to {package.owner} as {package.code}.")
+            return redirect(reverse("admin:console_package_change", args=[package.pk]))
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "title": "Grant a giveaway package"}
+        return TemplateResponse(request, "console/packages/admin_grant.html", context)
+
+
+class GiveawayGrantForm(forms.Form):
+    uin = forms.IntegerField(label="Account UIN")
+    spec = forms.ModelChoiceField(queryset=PackageSpec.objects.filter(on_sale=True), label="Package")
+    note = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 3}), help_text="Kept in the audit trail.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if "uin" in cleaned:
+            cleaned["account"] = Account.objects.filter(uin=cleaned["uin"]).first()
+            if cleaned["account"] is None:
+                self.add_error("uin", "No account has this UIN.")
+        return cleaned

@@ -1,0 +1,66 @@
+"""The CSS package catalogue: sizes and list prices (USD) from the public price list.
+
+Co-anchoring and licence prices are not published beside the others; the figures here are our
+own plausible stand-ins, marked (inferred) in docs.
+"""
+
+from decimal import Decimal
+
+GB_PER_TB = 1000
+MINUTES_PER_HOUR = 60
+
+# (kind, name, size in the kind's unit, list price)
+CATALOGUE: list[tuple[str, str, int, str]] = [
+    ("traffic", "100 GB", 100, "3.88"),
+    ("traffic", "500 GB", 500, "19.10"),
+    ("traffic", "1 TB", 1 * GB_PER_TB, "37.01"),
+    ("traffic", "5 TB", 5 * GB_PER_TB, "179.10"),
+    ("traffic", "10 TB", 10 * GB_PER_TB, "350.75"),
+    ("traffic", "50 TB", 50 * GB_PER_TB, "1475.97"),
+    ("traffic", "200 TB", 200 * GB_PER_TB, "5298.51"),
+    ("traffic", "1 PB", 1000 * GB_PER_TB, "24626.87"),
+    ("transcode_standard", "5 hours", 5 * MINUTES_PER_HOUR, "0.69"),
+    ("transcode_standard", "100 hours", 100 * MINUTES_PER_HOUR, "13.43"),
+    ("transcode_standard", "1,000 hours", 1000 * MINUTES_PER_HOUR, "134.18"),
+    ("transcode_standard", "10,000 hours", 10000 * MINUTES_PER_HOUR, "1193.88"),
+    ("transcode_standard", "50,000 hours", 50000 * MINUTES_PER_HOUR, "5970.00"),
+    ("transcode_standard", "100,000 hours", 100000 * MINUTES_PER_HOUR, "7462.54"),
+    ("transcode_tsc", "50 hours", 50 * MINUTES_PER_HOUR, "22.24"),
+    ("transcode_tsc", "100 hours", 100 * MINUTES_PER_HOUR, "44.63"),
+    ("transcode_tsc", "1,000 hours", 1000 * MINUTES_PER_HOUR, "268.71"),
+    ("transcode_tsc", "10,000 hours", 10000 * MINUTES_PER_HOUR, "2238.66"),
+    ("transcode_tsc", "100,000 hours", 100000 * MINUTES_PER_HOUR, "14925.22"),
+    ("co_anchoring", "1,000 hours", 1000 * MINUTES_PER_HOUR, "149.25"),
+    ("co_anchoring", "10,000 hours", 10000 * MINUTES_PER_HOUR, "1343.28"),
+    ("licence", "Mobile live licence, 1 year", 1, "1492.54"),
+]
+
+
+# (name, kind, minimum size in the kind's unit, percent off)
+DISCOUNTS: list[tuple[str, str, int, str]] = [
+    ("10% off traffic packages of 10 TB or more", "traffic", 10 * GB_PER_TB, "10.00"),
+]
+
+
+def specs_load(spec_model) -> None:
+    """Write the price list. Takes the model so data migrations can pass their historical one."""
+    for kind, name, size, price in CATALOGUE:
+        spec_model.objects.update_or_create(
+            kind=kind, name=name, defaults={"size": Decimal(size), "list_price": Decimal(price)}
+        )
+
+
+def discounts_load(discount_model) -> None:
+    for name, kind, min_size, percent in DISCOUNTS:
+        discount_model.objects.get_or_create(
+            name=name, defaults={"kind": kind, "min_size": Decimal(min_size), "percent": Decimal(percent)}
+        )
+
+
+def reference_data_ensure() -> None:
+    """Put back what the data migrations load, after something emptied the tables (a flush)."""
+    from console.packages.models import PackageSpec
+    from console.purchases.models import Discount
+
+    specs_load(PackageSpec)
+    discounts_load(Discount)

@@ -1,0 +1,36 @@
+"""The one lock order for every writer that moves money or changes packages.
+
+Accounts first, then packages, each in primary-key order, each queryset evaluated at once.
+Refunds, purchases, billing, auto-renewal and ticket approvals all lock through these functions,
+so no two of them can wait on each other in opposite orders (no deadlock). A ticket approval
+locks its ticket before calling the refund service, which then takes accounts and packages.
+Callers run inside `transaction.atomic()`.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from console.accounts.models import Account
+from console.packages.models import Package
+
+
+def accounts_lock(account_ids: Iterable[int]) -> dict[int, Account]:
+    """Lock the accounts; take them before any package."""
+    locked = Account.objects.select_for_update().filter(pk__in=set(account_ids)).order_by("pk")
+    return {account.pk: account for account in locked}
+
+
+def account_lock(account_id: int) -> Account:
+    """Lock one account; raises Account.DoesNotExist."""
+    return Account.objects.select_for_update().get(pk=account_id)
+
+
+def packages_lock(packages: QuerySet[Package]) -> list[Package]:
+    """Lock the packages the queryset selects, after their accounts."""
+    return list(packages.select_for_update().order_by("pk"))
+
+
+def package_ids_lock(packages: QuerySet[Package]) -> list[int]:
+    """Lock the packages the queryset selects and return only their ids (for set-based writes)."""
+    return list(packages.select_for_update().order_by("pk").values_list("pk", flat=True))

@@ -1,0 +1,45 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from console.accounts.selectors import member_for
+from console.core import clock
+from console.core.errors import ServiceError
+from console.packages import selectors
+from console.packages.services import package_auto_renew_set
+from console.packages.status import package_status
+
+DEDUCTIONS_PER_PAGE = 20
+
+
+@login_required
+@require_GET
+def package_detail(request, code):
+    member = member_for(request.user)
+    package = selectors.package_of_account(account=member.account, code=code)
+    page = Paginator(selectors.deductions_for(package), DEDUCTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "package": package,
+        "status": package_status(package, billing_mode=member.account.billing_mode, now=clock.now()),
+        "page": page,
+        "renewal_failures": selectors.renewal_failures_for(package),
+    }
+    template = "console/packages/detail.html#deductions" if request.htmx else "console/packages/detail.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def package_auto_renew(request, code):
+    member = member_for(request.user)
+    package = selectors.package_of_account(account=member.account, code=code)
+    enabled = request.POST.get("auto_renew") == "on"
+    try:
+        package_auto_renew_set(package_id=package.pk, member=member, enabled=enabled)
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, f"Auto-renewal {'on' if enabled else 'off'} for {package.code}.")
+    return redirect("package_detail", code=code)

@@ -1,0 +1,69 @@
+"""Purchase records: discounts in force, vouchers, and confirmed purchase requests."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from console.accounts.models import Account
+from console.core.money import MONEY
+from console.packages.models import Package, PackageKind
+
+
+class Discount(models.Model):
+    """A discount in force on the purchase page, e.g. 10% off traffic packages of 10 TB or more."""
+
+    name = models.CharField(max_length=80)
+    kind = models.CharField(max_length=32, choices=PackageKind)
+    min_size = models.DecimalField(max_digits=16, decimal_places=3, help_text="In the kind's unit.")
+    percent = models.DecimalField(max_digits=5, decimal_places=2)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["kind", "min_size"]
+        constraints = [
+            models.CheckConstraint(condition=Q(percent__gt=0) & Q(percent__lt=100), name="discount_percent_range"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+class Voucher(models.Model):
+    """A CSS voucher: money off one purchase by its account, until it expires. Not refundable."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="vouchers")
+    code = models.CharField(max_length=40, unique=True)
+    amount = models.DecimalField(**MONEY)
+    valid_until = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    package = models.OneToOneField(Package, on_delete=models.PROTECT, null=True, blank=True, related_name="voucher_used")
+
+    class Meta:
+        ordering = ["valid_until"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="voucher_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(used_at__isnull=True, package__isnull=True) | Q(used_at__isnull=False, package__isnull=False),
+                name="voucher_used_for_a_package",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} (USD {self.amount})"
+
+class Purchase(models.Model):
+    """A confirmed purchase request; its key makes a replayed confirmation return the first package."""
+
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="purchases")
+    package = models.OneToOneField(Package, on_delete=models.PROTECT, related_name="purchase")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    auto_renewal = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Purchase {self.idempotency_key}"
+
+
