@@ -3,6 +3,7 @@ from django.conf import settings
 from console.accounts.permissions import member_permissions
 from console.accounts.selectors import member_or_none
 from console.core import clock
+from console.demo.personas import PERSONA_LIST
 
 
 def console(request):
@@ -13,6 +14,7 @@ def console(request):
         "current_account": member.account if member else None,
         "may": member_permissions(member) if member else None,
         "demo_mode": settings.DEMO_MODE,
+        "demo_personas": PERSONA_LIST if settings.DEMO_MODE else [],
         "clock_now": clock.now(),
         "billing_zone_name": settings.BILLING_TIME_ZONE,
     }

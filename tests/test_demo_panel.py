@@ -11,6 +11,7 @@ from console.demo.services import DeadlineMoment
 from console.demo.urls import urlpatterns as demo_urlpatterns
 from console.demo.data import DEMO_UIN
 from console.accounts.models import Account
+from console.core.errors import PermissionRefused
 from console.core.models import AuditEntry, DemoClock
 from console.packages.models import Deduction
 from console.billing.models import UsageRecord
@@ -82,7 +83,7 @@ def test_outside_demo_mode_pages_carry_no_panel(settings, client, db):
 def test_outside_demo_mode_every_panel_service_refuses(settings, owner, call):
     settings.DEMO_MODE = False
 
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionRefused):
         call(owner.user)
 
     assert not AuditEntry.objects.filter(action__startswith="demo.").exists()

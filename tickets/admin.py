@@ -15,7 +15,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from console.accounts.permissions import staff_may_approve, staff_may_review
 from console.core import clock
+from console.core.errors import ServiceError
 from console.packages.status import package_status
 from refunds.policy import OVERRULABLE
 from refunds.services import RefundRefused
@@ -71,7 +73,7 @@ class TicketMessageInline(admin.TabularInline):
 
     def has_view_permission(self, request, obj=None):
         # Whoever may review the ticket reads its conversation; no separate message permission.
-        return request.user.has_perm(services.REVIEW) or super().has_view_permission(request, obj)
+        return staff_may_review(request.user) or super().has_view_permission(request, obj)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -110,7 +112,7 @@ class TicketAdmin(admin.ModelAdmin):
     # -- who may do what -------------------------------------------------------------------
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(services.REVIEW) or super().has_view_permission(request, obj)
+        return staff_may_review(request.user) or super().has_view_permission(request, obj)
 
     def has_add_permission(self, request):
         return False
@@ -123,10 +125,10 @@ class TicketAdmin(admin.ModelAdmin):
         return False
 
     def has_review_permission(self, request):
-        return request.user.has_perm(services.REVIEW)
+        return staff_may_review(request.user)
 
     def has_approve_permission(self, request):
-        return request.user.has_perm(services.APPROVE)
+        return staff_may_approve(request.user)
 
     # -- read-only displays ------------------------------------------------------------------
 
@@ -293,8 +295,8 @@ class TicketAdmin(admin.ModelAdmin):
     def _call(self, request, ticket_id, service, done: str, **kwargs):
         try:
             service(ticket_id=ticket_id, staff=request.user, **kwargs)
-        except (PermissionDenied, services.TicketActionRefused) as error:
-            self.message_user(request, f"Ticket #{ticket_id}: {error}", messages.ERROR)
+        except ServiceError as error:
+            self.message_user(request, f"Ticket #{ticket_id}: {error.message}", messages.ERROR)
         else:
             self.message_user(request, f"Ticket #{ticket_id} {done}.", messages.SUCCESS)
 
@@ -306,8 +308,8 @@ class TicketAdmin(admin.ModelAdmin):
             for reason in refusal.verdict.reasons:
                 hint = " Add an overrule note to approve anyway." if reason in OVERRULABLE else ""
                 self.message_user(request, f"Ticket #{ticket_id}: {reason.message}{hint}", messages.ERROR)
-        except (PermissionDenied, services.TicketActionRefused) as error:
-            self.message_user(request, f"Ticket #{ticket_id}: {error}", messages.ERROR)
+        except ServiceError as error:
+            self.message_user(request, f"Ticket #{ticket_id}: {error.message}", messages.ERROR)
         else:
             refund = result.refund
             self.message_user(

@@ -2,8 +2,8 @@
 
 Every status change goes through `_status_change`, which asks `tickets.transitions.check`.
 Customer-side services take the `Member` and find the ticket among the ones that member may see;
-staff-side services take the staff user and check the custom permissions themselves, so the
-rules hold whichever view or admin action calls them.
+staff-side services take the staff user and ask console.accounts.permissions, so the rules hold
+whichever view or admin action calls them.
 """
 
 import uuid
@@ -11,13 +11,19 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
 from console.core import clock
 from console.accounts.models import Member
+from console.accounts.permissions import (
+    MemberAction,
+    member_may,
+    staff_require_approve,
+    staff_require_review,
+)
+from console.core.errors import Conflict, InvalidRequest, NotFound, PermissionRefused
 from console.packages.models import Package
 from console.core.audit import AuditAction, audit_record
 from refunds.policy import Channel
@@ -28,16 +34,17 @@ from tickets.models import Attachment, Ticket, TicketMessage
 from tickets.selectors import tickets_visible_to
 from tickets.transitions import Status
 
-REVIEW = "tickets.review_ticket"
-APPROVE = "tickets.approve_refund"
+class TicketNotFound(NotFound):
+    """Not a ticket this member may see."""
+
+    code = "ticket_not_found"
+    default_message = "No such ticket in this account."
 
 
-class TicketNotFound(Exception):
-    """Not a ticket this member may see (answered as 404)."""
-
-
-class TicketActionRefused(Exception):
+class TicketActionRefused(Conflict):
     """The action is not allowed in the ticket's current state; the message is for people."""
+
+    code = "ticket_action_refused"
 
 
 @dataclass(frozen=True)
@@ -62,11 +69,11 @@ def ticket_submit(
 ) -> Ticket:
     """Open a ticket for the member's account. The same submission key returns the first ticket."""
     if product not in PRODUCT_BY_CODE or PRODUCT_BY_CODE[product].issue_type(issue_type) is None:
-        raise ValueError(f"Unknown product or issue type: {product}/{issue_type}")
+        raise InvalidRequest("Choose a product and an issue type from the list.", field="product")
     if package is not None and package.owner_id != member.account_id:
-        raise ValueError("The package is not this account's")
+        raise InvalidRequest("Choose one of your account's packages.", field="package")
     if len(attachments) > settings.TICKET_ATTACHMENT_MAX_COUNT:
-        raise ValueError("Too many attachments")
+        raise InvalidRequest(f"Attach at most {settings.TICKET_ATTACHMENT_MAX_COUNT} files.", field="attachments")
     existing = Ticket.objects.filter(submission_key=submission_key, raised_by=member.user).first()
     if existing is not None:
         return existing
@@ -132,7 +139,7 @@ def ticket_reopen(*, ticket_id: int, member: Member) -> Ticket:
 
 def ticket_assign(*, ticket_id: int, staff: AbstractBaseUser) -> Ticket:
     """Assign the ticket to `staff`; an open ticket starts processing."""
-    _require(staff, REVIEW)
+    staff_require_review(staff)
     with transaction.atomic():
         ticket = _locked(ticket_id)
         if ticket.status == Status.CLOSED:
@@ -153,7 +160,7 @@ def ticket_assign(*, ticket_id: int, staff: AbstractBaseUser) -> Ticket:
 
 def ticket_staff_reply(*, ticket_id: int, staff: AbstractBaseUser, body: str) -> TicketMessage:
     """Staff answer; an open or processing ticket then waits for the customer."""
-    _require(staff, REVIEW)
+    staff_require_review(staff)
     with transaction.atomic():
         ticket = _locked(ticket_id)
         now = clock.now()
@@ -168,7 +175,7 @@ def ticket_staff_reply(*, ticket_id: int, staff: AbstractBaseUser, body: str) ->
 
 def ticket_reject(*, ticket_id: int, staff: AbstractBaseUser, reason: str) -> Ticket:
     """Decline the request with a reason the customer reads; the ticket is resolved."""
-    _require(staff, REVIEW)
+    staff_require_review(staff)
     if not reason.strip():
         raise TicketActionRefused("Write the reason the customer will read.")
     with transaction.atomic():
@@ -189,12 +196,17 @@ def ticket_refund_approve(*, ticket_id: int, staff: AbstractBaseUser, note: str 
     changes nothing but the audit trail. A written `note` overrules only a suspicion of abuse.
     The refund and the ticket's resolution commit together or not at all.
     """
-    _require(staff, APPROVE)
-    ticket = Ticket.objects.select_related("package__owner").get(pk=ticket_id)
-    if ticket.raised_by_id == staff.pk:
-        raise PermissionDenied("Nobody may approve a refund on a ticket they raised.")
+    ticket = Ticket.objects.select_related("package__owner", "raised_by__member").get(pk=ticket_id)
+    staff_require_approve(staff, account_id=ticket.account_id, raised_by_id=ticket.raised_by_id)
     if ticket.package is None:
         raise TicketActionRefused("This ticket names no package to refund.")
+    if not requester_may_refund(ticket):
+        # Not overrulable: a ticket is not a way around the account owner's grants.
+        raise PermissionRefused(
+            f"{ticket.raised_by.get_username()} may not refund packages for this account. "
+            "Ask the account owner to request the refund.",
+            code="requester_no_permission",
+        )
     _check(ticket, to=Status.RESOLVED, now=clock.now())
     refused: RefundRefused | None = None
     with transaction.atomic():
@@ -234,9 +246,10 @@ def ticket_refund_approve(*, ticket_id: int, staff: AbstractBaseUser, note: str 
     return result
 
 
-def _require(user: AbstractBaseUser, permission: str) -> None:
-    if not (user.is_active and user.is_staff and user.has_perm(permission)):
-        raise PermissionDenied(f"Missing permission {permission}.")
+def requester_may_refund(ticket: Ticket) -> bool:
+    """Whether the person who raised the ticket may refund this account's packages."""
+    member = getattr(ticket.raised_by, "member", None)
+    return member is not None and member.account_id == ticket.account_id and member_may(member, MemberAction.REFUND)
 
 
 def _locked(ticket_id: int) -> Ticket:

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from console.core import clock
+from console.accounts.permissions import staff_may_review
 from console.accounts.selectors import member_for
 from tickets import selectors, services, transitions
 from tickets.catalogue import PRODUCT_BY_CODE, product_search
@@ -98,10 +99,8 @@ def reply(request, pk: int):
     if form.is_valid():
         try:
             services.ticket_reply(ticket_id=ticket.pk, member=member, body=form.cleaned_data["body"])
-        except services.TicketNotFound:
-            raise Http404 from None
         except services.TicketActionRefused as error:
-            form.add_error("body", str(error))
+            form.add_error("body", error.message)
         else:
             if not request.htmx:
                 return redirect("tickets:detail", pk=ticket.pk)
@@ -126,7 +125,7 @@ def reopen(request, pk: int):
 @login_required
 def attachment(request, pk: int):
     """Attachments are never public: staff reviewers, or members who may see the ticket."""
-    if request.user.is_staff and request.user.has_perm(services.REVIEW):
+    if staff_may_review(request.user):
         file = get_object_or_404(Attachment, pk=pk)
     else:
         member = member_for(request.user)
@@ -145,10 +144,8 @@ def _customer_status_action(request, pk, service, success: str):
     ticket = selectors.ticket_for(member, pk)
     try:
         service(ticket_id=ticket.pk, member=member)
-    except services.TicketNotFound:
-        raise Http404 from None
     except services.TicketActionRefused as error:
-        messages.error(request, str(error))
+        messages.error(request, error.message)
     else:
         messages.success(request, success)
     return redirect("tickets:detail", pk=ticket.pk)

@@ -24,13 +24,6 @@ DEMO_UIN = 100023456789
 # The package whose purchase day tells whether the seed was made today.
 TODAY_MARKER = "lvpkg-dm000009"
 
-LOGINS = [
-    ("demo", "Owner of Aurora Live Media: refunds, buys, submits tickets"),
-    ("viewer", "Sub-user of Aurora Live Media without the refund permission"),
-    ("suspended", "Owner of Nebula Esports, suspended for violating the rules"),
-    ("overdue", "Owner of Harbor Education, suspended for overdue payment (refunds still allowed)"),
-    ("admin", "Staff superuser: reviews tickets in the admin"),
-]
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@ from datetime import timedelta
 from django import forms
 
 from console.demo import selectors
-from console.demo.services import PERSONAS, DeadlineMoment
+from console.demo.personas import PERSONAS
+from console.demo.services import DeadlineMoment
 from console.accounts.models import Account
 
 CLOCK_STEPS = {"hour": timedelta(hours=1), "day": timedelta(days=1)}

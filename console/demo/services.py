@@ -16,22 +16,17 @@ from console.accounts.models import Account
 from console.core.models import DemoClock
 from console.packages.models import Package
 from console.core.audit import AuditAction, audit_record
+from console.core.errors import InvalidRequest, PermissionRefused
+from console.demo.personas import PERSONAS
 from refunds.policy import refund_deadline
 
 if TYPE_CHECKING:
     from console.billing.run import BillingSummary
 
-# The seed's logins the panel switches between (password = user name), with who they are.
-PERSONAS: dict[str, str] = {
-    "demo": "Account owner",
-    "viewer": "Sub-user without the refund permission",
-    "suspended": "Owner of an account suspended for violating the rules",
-    "admin": "Staff: reviews tickets in the admin",
-}
-
-
-class PanelError(Exception):
+class PanelError(InvalidRequest):
     """The action cannot be done as asked; the message is for the presenter."""
+
+    code = "panel_refused"
 
 
 class DeadlineMoment(models.TextChoices):
@@ -43,7 +38,7 @@ class DeadlineMoment(models.TextChoices):
 
 def _require_demo_mode() -> None:
     if not settings.DEMO_MODE:
-        raise PermissionError("The presenter panel only works in demo mode")
+        raise PermissionRefused("The presenter panel only works in demo mode.")
 
 
 def _demo_row() -> DemoClock:

@@ -22,6 +22,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from console.core import clock
 from console.demo import services
+from console.demo.personas import PERSONAS
 from console.demo.forms import CLOCK_STEPS, ClockForm, DeadlineForm, PersonaForm, WindowForm
 from console.accounts.models import Account
 from refunds.policy import refund_deadline
@@ -72,7 +73,7 @@ def _landing(user, next_url: str) -> str:
 
 @demo_only
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "console/demo/home.html", {"personas": services.PERSONAS})
+    return render(request, "console/demo/home.html", {"personas": PERSONAS})
 
 
 @demo_only
@@ -89,7 +90,7 @@ def persona(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(error))
         return _back(request)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    messages.success(request, f"You are now {user.get_username()}: {services.PERSONAS[user.get_username()]}.")
+    messages.success(request, f"You are now {user.get_username()}: {PERSONAS[user.get_username()]}.")
     return _back(request, _landing(user, _next_url(request)))
 
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from console.demo import data as demo_data
+from console.demo.personas import PERSONAS
 from console.accounts.models import Account
 
 
@@ -27,5 +28,5 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Demo data already in place.")
         self.stdout.write("Logins (password = user name):")
-        for username, who in demo_data.LOGINS:
+        for username, who in PERSONAS.items():
             self.stdout.write(f"  {username:<10} {who}")
