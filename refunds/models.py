@@ -3,8 +3,8 @@ from django.db import models
 from django.db.models import Q
 
 from console.accounts.models import Account
-from console.packages.models import Package
 from console.core.money import MONEY
+from console.packages.models import Package
 
 
 class RefundReason(models.TextChoices):

@@ -4,11 +4,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import factory
-from django.db.models import F
 from django.contrib.auth import get_user_model
+from django.db.models import F
 
-from console.core import clock
 from console.accounts.models import Account, AccountStatus, Member, MemberRole
+from console.core import clock
 from console.packages.models import Deduction, Package, PackageSource, PackageSpec
 
 

@@ -3,9 +3,9 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from console.purchases import pricing
 from console.billing.allocation import Slot, allocate
 from console.billing.rates import RATES, package_units
+from console.purchases import pricing
 
 quantities = st.decimals(min_value=Decimal("0.001"), max_value=Decimal("100000"), places=3)
 remainders = st.lists(st.decimals(min_value=Decimal("0.001"), max_value=Decimal("5000"), places=3), max_size=6)

@@ -2,8 +2,8 @@ import pytest
 from django.core.management import call_command
 from django.db.models import F
 
-from console.core import clock
 from console.accounts.models import Account, Member
+from console.core import clock
 from console.ledger.models import LedgerEntry
 from console.packages.models import Package
 from refunds import selectors

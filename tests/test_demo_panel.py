@@ -4,17 +4,17 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
-from console.core import clock
-from console.billing.usage import usage_simulate
-from console.demo import selectors, services
-from console.demo.services import DeadlineMoment
-from console.demo.urls import urlpatterns as demo_urlpatterns
-from console.demo.data import DEMO_UIN
 from console.accounts.models import Account
+from console.billing.models import UsageRecord
+from console.billing.usage import usage_simulate
+from console.core import clock
 from console.core.errors import PermissionRefused
 from console.core.models import AuditEntry, DemoClock
+from console.demo import selectors, services
+from console.demo.data import DEMO_UIN
+from console.demo.services import DeadlineMoment
+from console.demo.urls import urlpatterns as demo_urlpatterns
 from console.packages.models import Deduction
-from console.billing.models import UsageRecord
 from refunds.policy import Reason
 from refunds.selectors import account_facts, refund_verdict
 from tests.factories import MemberFactory, PackageFactory, StaffFactory, UserFactory

@@ -4,9 +4,9 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from console.accounts.models import Account
+from console.core.audit import AuditAction, audit_record
 from console.core.models import AuditEntry
 from console.ledger.models import Bucket, LedgerEntry, LedgerKind
-from console.core.audit import AuditAction, audit_record
 from console.ledger.services import InsufficientBalance, ledger_post
 from tests.factories import AccountFactory, PackageFactory, UserFactory
 

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from console.core import clock
 from console.accounts.models import BillingMode
+from console.core import clock
 from console.packages.models import Package
 from console.templatetags.console_format import countdown, quantity, zoned
 from tests.factories import AccountFactory, DeductionFactory, MemberFactory, PackageFactory, spec

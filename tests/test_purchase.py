@@ -5,13 +5,13 @@ from decimal import Decimal
 import pytest
 
 from console.core import clock
-from console.ledger.checks import ledger_drift
 from console.core.errors import IdempotencyKeyReused, PermissionRefused
-from console.packages.services import giveaway_grant, package_auto_renew_set
-from console.purchases.services import PurchaseRefused, package_purchase
 from console.core.models import AuditEntry
+from console.ledger.checks import ledger_drift
 from console.ledger.models import LedgerEntry, LedgerKind
 from console.packages.models import Package, PackageSource, PackageSpec
+from console.packages.services import giveaway_grant, package_auto_renew_set
+from console.purchases.services import PurchaseRefused, package_purchase
 from tests.factories import (
     FundedAccountFactory,
     MemberFactory,

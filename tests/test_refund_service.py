@@ -7,11 +7,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 
 from console.core import clock
+from console.core.errors import IdempotencyKeyReused
 from console.core.models import AuditEntry
 from console.ledger.models import LedgerEntry, LedgerKind
 from console.packages.models import Package
 from refunds.policy import Reason
-from console.core.errors import IdempotencyKeyReused
 from refunds.services import RefundRefused, package_refund
 from tests.factories import AccountFactory, DeductionFactory, MemberFactory, PackageFactory
 

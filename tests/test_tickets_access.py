@@ -3,9 +3,9 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from console.core import clock
+from tests.factories import MemberFactory, PackageFactory, ReviewerFactory, StaffFactory, TicketFactory
 from tickets.models import Attachment, TicketMessage
 from tickets.transitions import Status
-from tests.factories import MemberFactory, PackageFactory, ReviewerFactory, StaffFactory, TicketFactory
 
 MINE = reverse("tickets:mine")
 

@@ -10,8 +10,6 @@ from console.core import clock
 from console.core.models import AuditEntry
 from console.ledger.models import LedgerEntry, LedgerKind
 from refunds.models import Refund
-from tickets.models import Ticket, TicketMessage
-from tickets.transitions import Status
 from tests.factories import (
     ApproverFactory,
     DeductionFactory,
@@ -21,6 +19,8 @@ from tests.factories import (
     StaffFactory,
     TicketFactory,
 )
+from tickets.models import Ticket, TicketMessage
+from tickets.transitions import Status
 
 QUEUE = reverse("admin:tickets_ticket_changelist")
 

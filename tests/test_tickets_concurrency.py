@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 
 from console.ledger.models import LedgerEntry, LedgerKind
+from tests.factories import ApproverFactory, MemberFactory, PackageFactory, ReviewerFactory, TicketFactory
 from tickets.models import Ticket
 from tickets.services import ticket_refund_approve, ticket_reject, ticket_submit
-from tests.factories import ApproverFactory, MemberFactory, PackageFactory, ReviewerFactory, TicketFactory
 
 # Real commits: each thread runs on its own connection.
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

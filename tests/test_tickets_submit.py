@@ -8,8 +8,8 @@ from django.urls import reverse
 from PIL import Image
 
 from console.core.models import AuditEntry
-from tickets.models import Attachment, Ticket
 from tests.factories import MemberFactory, PackageFactory
+from tickets.models import Attachment, Ticket
 
 SUBMIT = reverse("tickets:submit")
 

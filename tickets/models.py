@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import Q
 
 from console.accounts.models import Account
-from console.packages.models import Package
 from console.core.models import AppendOnlyModel
+from console.packages.models import Package
 from tickets.catalogue import ISSUE_TYPE_CHOICES, PRODUCT_BY_CODE, PRODUCT_CHOICES
 from tickets.transitions import Status
 

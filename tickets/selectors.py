@@ -3,8 +3,8 @@
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from console.core import clock
 from console.accounts.models import Member, MemberRole
+from console.core import clock
 from console.core.models import AuditEntry
 from console.packages.models import Package
 from refunds import policy

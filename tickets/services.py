@@ -15,7 +15,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
-from console.core import clock
 from console.accounts.models import Member
 from console.accounts.permissions import (
     MemberAction,
@@ -23,9 +22,10 @@ from console.accounts.permissions import (
     staff_require_approve,
     staff_require_review,
 )
+from console.core import clock
+from console.core.audit import AuditAction, audit_record
 from console.core.errors import Conflict, InvalidRequest, NotFound, PermissionRefused
 from console.packages.models import Package
-from console.core.audit import AuditAction, audit_record
 from refunds.policy import Channel
 from refunds.services import RefundRefused, RefundResult, package_refund
 from tickets import transitions
@@ -33,6 +33,7 @@ from tickets.catalogue import PRODUCT_BY_CODE
 from tickets.models import Attachment, Ticket, TicketMessage
 from tickets.selectors import tickets_visible_to
 from tickets.transitions import Status
+
 
 class TicketNotFound(NotFound):
     """Not a ticket this member may see."""

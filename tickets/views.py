@@ -6,9 +6,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from console.core import clock
 from console.accounts.permissions import staff_may_review
 from console.accounts.selectors import member_for
+from console.core import clock
 from tickets import selectors, services, transitions
 from tickets.catalogue import PRODUCT_BY_CODE, product_search
 from tickets.forms import ReplyForm, TicketForm

@@ -25,20 +25,19 @@ from django.db.models import (
     Sum,
 )
 
-from console.core import clock
+from console.accounts.models import Account, BillingMode
 from console.billing import rates
 from console.billing.allocation import Slot, allocate
 from console.billing.bulk import bulk_insert
+from console.billing.models import METERED_KINDS, DailyBill, UsageRecord
 from console.billing.renewal import MAX_RENEWALS_PER_TYPE_PER_DAY, renew_locked
-from console.accounts.models import Account, BillingMode
-from console.billing.models import DailyBill, UsageRecord
-from console.ledger.models import Bucket, LedgerKind
-from console.packages.models import Deduction, Package
-from console.billing.models import METERED_KINDS
+from console.core import clock
 from console.core.audit import AuditAction, audit_record
 from console.core.money import money
+from console.ledger.models import Bucket, LedgerKind
 from console.ledger.services import ledger_post
 from console.packages.locks import account_lock, accounts_lock, package_ids_lock
+from console.packages.models import Deduction, Package
 
 DEFAULT_BATCH_SIZE = 500
 ZERO = Decimal("0.00")

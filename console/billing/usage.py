@@ -8,9 +8,8 @@ from decimal import Decimal
 from django.db.models import F, Sum
 
 from console.billing import rates
-from console.billing.models import UsageRecord
+from console.billing.models import METERED_KINDS, UsageRecord
 from console.packages.models import Package
-from console.billing.models import METERED_KINDS
 
 # A day's traffic as a share of the account's traffic packages: most days eat 0.2-3%, so a
 # package lasts weeks to months, as in the demo's story.

@@ -13,12 +13,12 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from console.core import clock
-from console.packages.catalogue import reference_data_ensure
 from console.accounts.models import Account, AccountStatus, BillingMode, Member, MemberRole
+from console.core import clock
 from console.ledger.models import Bucket, LedgerKind
-from console.packages.models import Deduction, Package, PackageSource, PackageSpec
 from console.ledger.services import ledger_post
+from console.packages.models import Deduction, Package, PackageSource, PackageSpec
+from console.purchases.catalogue import reference_data_ensure
 
 DEMO_UIN = 100023456789
 # The package whose purchase day tells whether the seed was made today.

@@ -2,10 +2,10 @@ from datetime import timedelta
 
 from django import forms
 
+from console.accounts.models import Account
 from console.demo import selectors
 from console.demo.personas import PERSONAS
 from console.demo.services import DeadlineMoment
-from console.accounts.models import Account
 
 CLOCK_STEPS = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
 

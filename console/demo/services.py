@@ -11,13 +11,13 @@ from django.core.management import call_command
 from django.db import models, transaction
 from django.utils import timezone
 
-from console.core import clock
 from console.accounts.models import Account
-from console.core.models import DemoClock
-from console.packages.models import Package
+from console.core import clock
 from console.core.audit import AuditAction, audit_record
 from console.core.errors import InvalidRequest, PermissionRefused
+from console.core.models import DemoClock
 from console.demo.personas import PERSONAS
+from console.packages.models import Package
 from refunds.policy import refund_deadline
 
 if TYPE_CHECKING:

@@ -20,11 +20,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from console.accounts.models import Account
 from console.core import clock
 from console.demo import services
-from console.demo.personas import PERSONAS
 from console.demo.forms import CLOCK_STEPS, ClockForm, DeadlineForm, PersonaForm, WindowForm
-from console.accounts.models import Account
+from console.demo.personas import PERSONAS
 from refunds.policy import refund_deadline
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"

@@ -7,9 +7,8 @@ from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from console.accounts.models import Account
-from console.ledger.models import Bucket, LedgerEntry
+from console.ledger.models import BALANCE_FIELD, Bucket, LedgerEntry
 from console.packages.models import Deduction, Package
-from console.ledger.models import BALANCE_FIELD
 
 
 @dataclass(frozen=True)

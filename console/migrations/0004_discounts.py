@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def add_discounts(apps, schema_editor):
-    from console.packages.catalogue import discounts_load
+    from console.purchases.catalogue import discounts_load
 
     discounts_load(apps.get_model("console", "Discount"))
 

@@ -36,31 +36,9 @@ CATALOGUE: list[tuple[str, str, int, str]] = [
 ]
 
 
-# (name, kind, minimum size in the kind's unit, percent off)
-DISCOUNTS: list[tuple[str, str, int, str]] = [
-    ("10% off traffic packages of 10 TB or more", "traffic", 10 * GB_PER_TB, "10.00"),
-]
-
-
 def specs_load(spec_model) -> None:
     """Write the price list. Takes the model so data migrations can pass their historical one."""
     for kind, name, size, price in CATALOGUE:
         spec_model.objects.update_or_create(
             kind=kind, name=name, defaults={"size": Decimal(size), "list_price": Decimal(price)}
         )
-
-
-def discounts_load(discount_model) -> None:
-    for name, kind, min_size, percent in DISCOUNTS:
-        discount_model.objects.get_or_create(
-            name=name, defaults={"kind": kind, "min_size": Decimal(min_size), "percent": Decimal(percent)}
-        )
-
-
-def reference_data_ensure() -> None:
-    """Put back what the data migrations load, after something emptied the tables (a flush)."""
-    from console.packages.models import PackageSpec
-    from console.purchases.models import Discount
-
-    specs_load(PackageSpec)
-    discounts_load(Discount)

@@ -2,8 +2,8 @@ from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand
 
-from console.core import clock
 from console.billing.run import DEFAULT_BATCH_SIZE, billing_run
+from console.core import clock
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
+from console.accounts.models import Account
 from console.demo import data as demo_data
 from console.demo.personas import PERSONAS
-from console.accounts.models import Account
 
 
 class Command(BaseCommand):

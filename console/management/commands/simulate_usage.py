@@ -2,8 +2,8 @@ from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand
 
-from console.core import clock
 from console.billing.usage import usage_simulate
+from console.core import clock
 
 
 class Command(BaseCommand):
