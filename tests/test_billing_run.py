@@ -185,7 +185,7 @@ def test_a_run_that_died_half_way_finishes_on_the_next_run_without_billing_twice
     assert Deduction.objects.count() == 3
 
 
-def test_a_run_that_died_leaves_refunds_blocked_until_it_is_run_again():
+def test_a_run_that_failed_leaves_refunds_open_and_the_next_run_bills_the_account():
     account = AccountFactory()
     traffic_package(account)
     UsageRecordFactory(account=account, day=DAY)
@@ -193,11 +193,12 @@ def test_a_run_that_died_leaves_refunds_blocked_until_it_is_run_again():
     with mock.patch.object(run._Batch, "write", side_effect=RuntimeError("power cut")), pytest.raises(RuntimeError):
         billing_run(day=DAY)
     account.refresh_from_db()
-    assert account.billing_in_progress
+    assert not account.billing_in_progress
     billing_run(day=DAY)
 
     account.refresh_from_db()
     assert not account.billing_in_progress
+    assert DailyBill.objects.filter(account=account, day=DAY).exists()
 
 
 def test_packages_of_an_account_on_bandwidth_billing_are_frozen_and_deduct_nothing():

@@ -1,46 +1,45 @@
 """The daily billing run: deduct a day's usage from packages, charge the rest pay-as-you-go.
 
-Accounts are billed in batches: a batch's usage is read at once, then in one short transaction
-the batch's Account rows are locked (pk order), then their packages (pk order), the deductions
-are computed in Python, and the rows are written in bulk. A DailyBill per account and day makes
-a second run (or the rest of a run that died) skip what is already billed.
+Accounts are billed in batches (`bill_accounts`, one per batch): a batch's usage is read at once,
+the accounts are marked "billing in progress", then in one short transaction the batch's Account
+rows are locked (pk order), then their packages (pk order), the deductions, new package totals,
+bills and pay-as-you-go charges are computed in Python with Decimal, and everything is written
+set-based: a handful of statements per batch however many accounts it holds, no per-account
+write while the locks are held (but for the rare auto-renewal, which is a purchase). A DailyBill
+per account and day makes a second run (or the rest of a run that died) skip what is already
+billed.
 """
 
+import logging
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import (
-    BooleanField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-)
+from django.db import DatabaseError, transaction
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 
 from console.accounts.models import Account, BillingMode
 from console.billing import rates
 from console.billing.allocation import Slot, allocate
-from console.billing.bulk import bulk_insert
 from console.billing.models import METERED_KINDS, DailyBill, UsageRecord
 from console.billing.renewal import MAX_RENEWALS_PER_TYPE_PER_DAY, renew_locked
 from console.core import clock
 from console.core.audit import AuditAction, audit_record
+from console.core.bulk import bulk_insert, bulk_set
 from console.core.money import money
 from console.ledger.models import Bucket, LedgerKind
-from console.ledger.services import ledger_post
+from console.ledger.services import Posting, ledger_post_many
 from console.packages.locks import account_lock, accounts_lock, package_ids_lock
 from console.packages.models import Deduction, Package
 
 DEFAULT_BATCH_SIZE = 500
 ZERO = Decimal("0.00")
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -62,6 +61,16 @@ class BillingSummary:
             f"{self.renewals} auto-renewals ({self.renewal_failures} failed), "
             f"{self.frozen_accounts} accounts on bandwidth billing left frozen, in {self.seconds:.1f} s."
         )
+
+    def add(self, other: "BillingSummary") -> None:
+        """Count `other` (a batch of the same day) in; the time is the caller's to set."""
+        self.accounts_billed += other.accounts_billed
+        self.frozen_accounts += other.frozen_accounts
+        self.deductions += other.deductions
+        self.pay_as_you_go += other.pay_as_you_go
+        self.owed += other.owed
+        self.renewals += other.renewals
+        self.renewal_failures += other.renewal_failures
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -102,7 +111,8 @@ class PackageRow:
 
 
 def billing_run(*, day: date, batch_size: int = DEFAULT_BATCH_SIZE) -> BillingSummary:
-    """Bill `day` for every account billed daily by traffic that has usage and no bill yet."""
+    """Bill `day` for every account billed daily by traffic that has usage and no bill yet,
+    `batch_size` accounts at a time (each batch is one `bill_accounts`)."""
     started = time.monotonic()
     summary = BillingSummary(day=day)
     has_usage = Exists(UsageRecord.objects.filter(account=OuterRef("pk"), day=day))
@@ -112,26 +122,65 @@ def billing_run(*, day: date, batch_size: int = DEFAULT_BATCH_SIZE) -> BillingSu
     last_pk = 0
     while ids := list(pending.filter(pk__gt=last_pk).values_list("pk", flat=True)[:batch_size]):
         last_pk = ids[-1]
-        _bill_batch(ids, day=day, summary=summary)
+        summary.add(bill_accounts(ids, day=day))
     summary.seconds = time.monotonic() - started
     return summary
 
 
-def _bill_batch(ids: list[int], *, day: date, summary: BillingSummary) -> None:
-    # Usage is written once per account and day, so it is read before the locks are taken.
-    usage = defaultdict(list)
+def bill_accounts(account_ids: Iterable[int], *, day: date) -> BillingSummary:
+    """Bill `day` for the accounts of `account_ids`, as one batch: the unit of work of
+    `billing_run`, and of a worker billing a shard of accounts.
+
+    Idempotent: it bills only the accounts that have usage on `day` and no bill for it yet, and
+    of those only the ones billed daily by traffic (decided under their locks, so a concurrent
+    run or a second call bills nothing twice). Self-contained: it marks those accounts "billing
+    in progress" (refunds wait), bills them in one transaction that clears the marks together
+    with the bills it writes, and if that transaction fails it clears the marks before raising,
+    so a failed batch leaves nothing behind and running it again bills it.
+
+    The transaction holds every account of the list and its packages locked, and its queries do
+    not grow with the list (a few more per auto-renewal), so give it a batch (DEFAULT_BATCH_SIZE
+    accounts), not a whole day.
+    """
+    started = time.monotonic()
+    summary = BillingSummary(day=day)
+    usage = _usage_unbilled(sorted(set(account_ids)), day=day)
+    ids = sorted(usage)
+    if ids:
+        _mark_billing(ids, at=clock.now())
+        try:
+            _bill_locked(ids, day=day, usage=usage, summary=summary)
+        except BaseException:
+            _marks_clear(ids)
+            raise
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _usage_unbilled(ids: list[int], *, day: date) -> dict[int, list[tuple[str, str, Decimal]]]:
+    """The day's usage of those of `ids` not billed for `day` yet, by account.
+
+    Usage is written once per account and day, so it is read before the locks are taken (whether
+    the account is billed is decided again under them).
+    """
+    usage: dict[int, list[tuple[str, str, Decimal]]] = {}
+    billed = Exists(DailyBill.objects.filter(account=OuterRef("account"), day=day))
     for account_id, kind, item, quantity in (
         UsageRecord.objects.filter(day=day, account_id__in=ids)
+        .exclude(billed)
         .order_by("account_id", "package_kind", "item")
         .values_list("account_id", "package_kind", "item", "quantity")
     ):
-        usage[account_id].append((kind, item, quantity))
-    _mark_billing(ids, at=clock.now())
+        usage.setdefault(account_id, []).append((kind, item, quantity))
+    return usage
+
+
+def _bill_locked(ids: list[int], *, day: date, usage: dict, summary: BillingSummary) -> None:
     day_end = day_bounds(day)[1]
     with transaction.atomic():
         accounts = list(accounts_lock(ids).values())
         # Another run may have billed some of these since they were picked; the lock settles it.
-        done = set(DailyBill.objects.filter(account_id__in=ids, day=day).values_list("account_id", flat=True))
+        done = set(DailyBill.objects.filter(account_id__in=ids, day=day).order_by().values_list("account_id", flat=True))
         pays = pays_for_day(day_end)
         wanted = Package.objects.filter(owner_id__in=ids, kind__in=METERED_KINDS, refunded_at__isnull=True).filter(
             pays | Q(auto_renew=True)
@@ -148,13 +197,12 @@ def _bill_batch(ids: list[int], *, day: date, summary: BillingSummary) -> None:
             package = PackageRow(*row)
             packages[package.owner_id].append(package)
 
-        now = clock.now()
-        run = _Batch(day=day, now=now, summary=summary)
+        batch = _Batch(day=day, now=clock.now(), summary=summary)
         for account in accounts:
             if account.pk in done or account.billing_mode != BillingMode.DAILY_TRAFFIC:
                 continue
-            run.bill_account(account, usage[account.pk], packages[account.pk])
-        run.write()
+            batch.bill_account(account, usage[account.pk], packages[account.pk])
+        batch.write()
         Account.objects.filter(pk__in=ids).update(billing_started_at=None)
 
 
@@ -164,6 +212,17 @@ def _mark_billing(ids: list[int], *, at: datetime) -> None:
         # Locked like every other writer, so marking cannot deadlock a refund.
         accounts_lock(ids)
         Account.objects.filter(pk__in=ids).update(billing_started_at=at)
+
+
+def _marks_clear(ids: list[int]) -> None:
+    """Clear the markers of a batch that failed. If the database cannot be reached now, the
+    batch's next run clears them (it marks and clears the same accounts)."""
+    try:
+        with transaction.atomic():
+            accounts_lock(ids)
+            Account.objects.filter(pk__in=ids).update(billing_started_at=None)
+    except DatabaseError:
+        logger.exception("Could not clear the billing markers of %d accounts after a failed batch", len(ids))
 
 
 DEDUCTION_FIELDS = ("package_id", "usage_date", "deducted_at", "usage_kind", "usage", "ratio", "amount")
@@ -178,12 +237,13 @@ class _Bill:
 
 
 class _Batch:
-    """The deductions, package changes and bills of one locked batch, written in bulk at the end."""
+    """The deductions, package changes, bills and charges of one locked batch, computed in Python
+    with Decimal and written set-based at the end (`write`)."""
 
     def __init__(self, *, day: date, now: datetime, summary: BillingSummary):
         self.day, self.now, self.summary = day, now, summary
         self.deductions: list[tuple] = []
-        self.changed: set[int] = set()
+        self.changed: dict[int, PackageRow] = {}
         self.bills: list[tuple[Account, _Bill]] = []
 
     def bill_account(self, account: Account, usage: list[tuple[str, str, Decimal]], packages: list[PackageRow]) -> None:
@@ -202,7 +262,7 @@ class _Batch:
             for take in takes:
                 package = by_id[take.package_id]
                 package.used += take.amount
-                self.changed.add(package.pk)
+                self.changed[package.pk] = package
                 self.deductions.append(
                     (package.pk, self.day, self.now, rate.label, take.usage, rate.ratio, take.amount)
                 )
@@ -240,20 +300,22 @@ class _Batch:
             slots.append(Slot(package_id=renewed.pk, remaining=renewed.total))
 
     def write(self) -> None:
+        """Write the batch: a handful of statements however many accounts it holds.
+
+        Each package's new `used` and each account's new cash balance were computed here in
+        Decimal and are written as they are (never `used + SUM(...)` in SQL, which SQLite adds as
+        binary floats); the pay-as-you-go charges go through the ledger as one insert of entries
+        and one update of balances.
+        """
         bulk_insert(Deduction, DEDUCTION_FIELDS, self.deductions)
-        # One set-based UPDATE adds each package's deductions for the day to its `used` (a package
-        # is drawn for a day only once, since each account is billed once per day).
-        todays = Deduction.objects.filter(package=OuterRef("pk"), usage_date=self.day).values("package")
-        Package.objects.filter(pk__in=list(self.changed)).update(
-            used=F("used") + Subquery(todays.annotate(total=Sum("amount")).values("total"))
-        )
+        bulk_set(Package, "used", {pk: package.used for pk, package in self.changed.items()})
         bulk_insert(DailyBill, BILL_FIELDS, [bill.row for _, bill in self.bills])
-        for account, bill in self.bills:
-            if bill.paid:
-                ledger_post(
-                    account=account, bucket=Bucket.CASH, amount=-bill.paid, kind=LedgerKind.PAY_AS_YOU_GO,
-                    reference=f"bill:{self.day.isoformat()}", memo=f"Pay-as-you-go usage on {self.day:%Y-%m-%d}",
-                )
+        reference, memo = f"bill:{self.day.isoformat()}", f"Pay-as-you-go usage on {self.day:%Y-%m-%d}"
+        ledger_post_many(bucket=Bucket.CASH, postings=[
+            Posting(account=account, amount=-bill.paid, kind=LedgerKind.PAY_AS_YOU_GO, reference=reference, memo=memo)
+            for account, bill in self.bills
+            if bill.paid
+        ])
         self.summary.accounts_billed += len(self.bills)
         self.summary.deductions += len(self.deductions)
         self.summary.pay_as_you_go += sum((b.paid + b.owed for _, b in self.bills), ZERO)

@@ -1,18 +1,41 @@
-"""The one way a balance changes: a ledger entry written with it."""
+"""The one way a balance changes: a ledger entry written with it.
 
+`ledger_post` writes one entry; `ledger_post_many` writes many entries to one bucket in two
+statements (the billing run's pay-as-you-go charges). Both compute the new balance in Python with
+Decimal and write the exact figure, so balances add up on every database.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
 
 from console.accounts.models import Account
 from console.core import clock
+from console.core.bulk import bulk_insert, bulk_set
 from console.core.errors import Conflict
+from console.core.money import is_cents
 from console.ledger.models import BALANCE_FIELD, Bucket, LedgerEntry
 from console.packages.models import Package
 
 
 class InsufficientBalance(Conflict):
     code = "insufficient_balance"
+
+
+def _require_transaction() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("ledger_post must run inside transaction.atomic()")
+
+
+def _require_amount(amount: Decimal) -> None:
+    if amount == 0:
+        raise ValueError("A ledger entry moves a non-zero amount")
+    if not is_cents(amount):
+        # A MONEY column would round it, and the balance would drift from its entries.
+        raise ValueError(f"A ledger entry moves whole cents, not {amount}")
 
 
 def ledger_post(
@@ -24,16 +47,15 @@ def ledger_post(
     package: Package | None = None,
     reference: str = "",
     memo: str = "",
+    at: datetime | None = None,
 ) -> LedgerEntry:
     """Credit (amount > 0) or debit (amount < 0) one bucket of a locked account.
 
     The caller holds the account row with select_for_update inside a transaction; the balance
     and its entry are written together, so they cannot drift apart.
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("ledger_post must run inside transaction.atomic()")
-    if amount == 0:
-        raise ValueError("A ledger entry moves a non-zero amount")
+    _require_transaction()
+    _require_amount(amount)
     field = BALANCE_FIELD[Bucket(bucket)]
     new_balance = getattr(account, field) + amount
     if new_balance < 0:
@@ -49,5 +71,57 @@ def ledger_post(
         package=package,
         reference=reference,
         memo=memo,
-        created_at=clock.now(),
+        # `at` only for the demo seed, which records purchases made days ago; everything else is now.
+        created_at=at or clock.now(),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """One entry for `ledger_post_many`: `account` is the caller's locked row."""
+
+    account: Account
+    amount: Decimal
+    kind: str
+    reference: str = ""
+    memo: str = ""
+    package_id: int | None = None
+
+
+ENTRY_FIELDS = ("account_id", "bucket", "amount", "balance_after", "kind", "package_id", "reference", "memo", "created_at")
+
+
+def ledger_post_many(*, bucket: Bucket, postings: Sequence[Posting]) -> int:
+    """Post many entries to one bucket of locked accounts: one INSERT of the entries and one
+    UPDATE of the balances, however many accounts.
+
+    The rules of `ledger_post` hold for each posting, in order (several postings to one account
+    follow each other, each entry recording the balance after it). All or nothing: a balance
+    that would go negative raises InsufficientBalance before anything is written. The caller
+    holds every account locked inside a transaction; their balances are updated in memory too.
+    Returns the number of entries written.
+    """
+    _require_transaction()
+    if not postings:
+        return 0
+    bucket = Bucket(bucket)
+    field = BALANCE_FIELD[bucket]
+    now = clock.now()
+    balances: dict[int, Decimal] = {}
+    rows = []
+    for posting in postings:
+        _require_amount(posting.amount)
+        account_id = posting.account.pk
+        balance = balances.get(account_id, getattr(posting.account, field)) + posting.amount
+        if balance < 0:
+            raise InsufficientBalance(f"{bucket.label} balance is too low")
+        balances[account_id] = balance
+        rows.append((
+            account_id, bucket.value, posting.amount, balance, posting.kind, posting.package_id,
+            posting.reference, posting.memo, now,
+        ))
+    bulk_insert(LedgerEntry, ENTRY_FIELDS, rows)
+    bulk_set(Account, field, balances)
+    for posting in postings:
+        setattr(posting.account, field, balances[posting.account.pk])
+    return len(rows)
