@@ -60,6 +60,16 @@ MESSAGES = {
 # ticket may overrule a suspicion of abuse with a written note. Nothing else can be overruled.
 OVERRULABLE = frozenset({Reason.ALLOWANCE_USED_UP})
 
+# Reasons that no waiting and no ticket will remove: a package blocked by one of them will never
+# be refunded (by this person), so there is no deadline to count down to.
+PERMANENT = frozenset(
+    {Reason.ALREADY_REFUNDED, Reason.USED, Reason.GIVEAWAY, Reason.ACCOUNT_SUSPENDED, Reason.NO_PERMISSION}
+)
+
+# Reasons a ticket gets past: the package type is refunded through tickets, or staff may overrule
+# the used-up allowance. Billing in progress only delays either way.
+TICKET_SOLVES = frozenset({Reason.TICKET_REQUIRED, *OVERRULABLE})
+
 
 @dataclass(frozen=True)
 class Money:
@@ -115,6 +125,18 @@ class Verdict:
     @property
     def window_open(self) -> bool:
         return Reason.PAST_DEADLINE not in self.reasons
+
+    @property
+    def never(self) -> bool:
+        """Blocked for good: refunded, used, a giveaway, the account suspended for violations, or
+        the person may not refund."""
+        return any(reason in PERMANENT for reason in self.reasons)
+
+    @property
+    def ticket_is_the_way(self) -> bool:
+        """Not refundable here, but a ticket can get it refunded (Ticket > Submit a Ticket)."""
+        blocking = set(self.reasons) - {Reason.BILLING_IN_PROGRESS}
+        return bool(blocking) and blocking <= TICKET_SOLVES
 
     def as_record(self) -> dict:
         """A JSON-ready copy for the audit log."""

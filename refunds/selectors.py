@@ -3,6 +3,7 @@
 
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
+from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -12,17 +13,16 @@ from django.http import QueryDict
 from console.accounts.models import Account, AccountStatus, Member
 from console.accounts.permissions import MemberAction, member_may
 from console.core import clock
-from console.packages.models import Package, PackageKind, PackageSource
-from console.packages.selectors import packages_for_account
-from console.packages.status import PackageStatus, package_status, status_annotation
+from console.packages.models import Package, PackageFamily, PackageKind, PackageSource
+from console.packages.status import PackageStatus, status_filter, status_of
 from refunds import policy
-from refunds.models import Refund, RefundChannel
+from refunds.models import SELF_SERVICE_CHANNELS, Refund
 
 
 def recent_self_service_refunds(account: Account, *, now: datetime) -> int:
     return Refund.objects.filter(
         owner=account,
-        channel=RefundChannel.SELF_SERVICE,
+        channel__in=SELF_SERVICE_CHANNELS,
         created_at__gt=now - policy.ALLOWANCE_PERIOD,
     ).count()
 
@@ -76,12 +76,8 @@ def refund_verdict(
 
 # --- the Package/Plugin Management page -----------------------------------------------------
 
-
-class Tab(models.TextChoices):
-    TRAFFIC = "traffic", "Traffic package"
-    TRANSCODING = "transcoding", "Transcoding package"
-    OTHER = "other", "Plugins & other packages"
-
+# The tabs are the package families, which the database keeps beside each package.
+Tab = PackageFamily
 
 KINDS_BY_TAB = {
     Tab.TRAFFIC: [PackageKind.TRAFFIC],
@@ -97,7 +93,8 @@ class Sort(models.TextChoices):
     EXPIRES_DESC = "-expires", "Expiry time, latest first"
 
 
-# The id breaks ties so paging is stable when packages were bought in the same second.
+# The id breaks ties so paging is stable when packages were bought in the same second. Each order
+# is one of the package page's indexes read forwards or backwards (console.packages.models).
 ORDERING = {
     Sort.PURCHASED_DESC: ("-purchased_at", "-id"),
     Sort.PURCHASED_ASC: ("purchased_at", "id"),
@@ -130,12 +127,49 @@ class PackageQuery:
 
 _DEFAULTS = {f.name: f.default for f in fields(PackageQuery)}
 
+# The columns a row needs, read as plain values: building model instances for 100 rows costs
+# more than the query.
+ROW_FIELDS = (
+    "pk", "code", "kind", "source", "total", "used", "purchased_at", "expires_at", "refunded_at",
+    "paid_cash", "paid_commission", "paid_free", "discount", "voucher",
+    "payer_id", "payer__uin", "payer__name", "spec__name",
+)
 
-@dataclass(frozen=True)
+
+# A search by part of a package ID counts its matches up to here: "lvpkg" matches every package,
+# and counting 10,000 matches would cost more than the rest of the page. Its pages stop here too.
+SEARCH_COUNT_LIMIT = 1000
+
+
+class SearchPaginator(Paginator):
+    @cached_property
+    def _counted(self) -> int:
+        return self.object_list[: SEARCH_COUNT_LIMIT + 1].count()
+
+    @property
+    def count(self) -> int:
+        return min(self._counted, SEARCH_COUNT_LIMIT)
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > SEARCH_COUNT_LIMIT
+
+
+@dataclass(frozen=True, slots=True)
 class PackageRow:
-    package: Package
+    """One package as the table shows it: its plain values, status and refund verdict."""
+
+    values: dict
     status: PackageStatus
     verdict: policy.Verdict
+
+    @property
+    def code(self) -> str:
+        return self.values["code"]
+
+    @property
+    def pk(self) -> int:
+        return self.values["pk"]
 
 
 @dataclass(frozen=True)
@@ -149,31 +183,63 @@ class PackagePage:
     allowance_remaining: int
 
 
+def _facts(values: dict) -> policy.PackageFacts:
+    """`package_facts` from a row's plain values."""
+    return policy.PackageFacts(
+        kind=values["kind"],
+        purchased_at=values["purchased_at"],
+        giveaway=values["source"] == PackageSource.GIVEAWAY,
+        has_deductions=values["used"] > 0,
+        refunded=values["refunded_at"] is not None,
+        paid=policy.Money(cash=values["paid_cash"], commission=values["paid_commission"], free=values["paid_free"]),
+        discount=values["discount"],
+        voucher=values["voucher"],
+        payer_uin=values["payer__uin"],
+        payer_name=values["payer__name"],
+    )
+
+
 def package_page(*, member: Member, query: PackageQuery, now: datetime) -> PackagePage:
     """One page of the account's packages with each row's status and refund verdict.
 
-    The number of queries does not grow with the packages: one for the account's refund facts,
-    one count and one page of rows (with spec and payer joined); verdicts are computed in Python.
+    Three queries whatever the number of packages: the account's refund count, the page's count and
+    its rows. The tab, the status filter and every sort order are answered from the package
+    page's indexes (`family`, stored `state` and `expires_at`; see `status_filter`); verdicts are
+    computed in Python.
     """
     account = member.account
-    packages = packages_for_account(account).filter(kind__in=KINDS_BY_TAB[Tab(query.tab)])
+    packages = Package.objects.filter(owner=account, family=Tab(query.tab))
     if query.q:
         packages = packages.filter(code__icontains=query.q)
     if query.status:
-        packages = packages.alias(status=status_annotation(now=now)).filter(status=query.status)
+        packages = packages.filter(status_filter(query.status, billing_mode=account.billing_mode, now=now))
     packages = packages.order_by(*ORDERING[Sort(query.sort)])
 
-    page = Paginator(packages, query.size).get_page(query.page)
+    # Counted without the joins the rows need; the page's rows are then read as plain values.
+    paginator = (SearchPaginator if query.q else Paginator)(packages, query.size)
+    page = paginator.get_page(query.page)
+    page.object_list = list(page.object_list.values(*ROW_FIELDS))
     facts = account_facts(account, now=now)
+    zone = clock.billing_zone()
+    allowance = settings.REFUND_SELF_SERVICE_ALLOWANCE
+    may_refund = member_may(member, MemberAction.REFUND)
     rows = [
         PackageRow(
-            package=package,
-            status=package_status(package, billing_mode=account.billing_mode, now=now),
-            verdict=refund_verdict(package, account_facts=facts, now=now, member=member),
+            values=values,
+            status=status_of(
+                refunded=values["refunded_at"] is not None,
+                expires_at=values["expires_at"],
+                total=values["total"],
+                used=values["used"],
+                billing_mode=account.billing_mode,
+                now=now,
+            ),
+            verdict=policy.evaluate(
+                _facts(values), facts, now=now, zone=zone, allowance=allowance, person_may_refund=may_refund
+            ),
         )
-        for package in page.object_list
+        for values in page.object_list
     ]
-    allowance = settings.REFUND_SELF_SERVICE_ALLOWANCE
     return PackagePage(
         query=query,
         page=page,
@@ -183,4 +249,3 @@ def package_page(*, member: Member, query: PackageQuery, now: datetime) -> Packa
         allowance=allowance,
         allowance_remaining=policy.allowance_remaining(allowance, facts.recent_self_service_refunds),
     )
-

@@ -5,17 +5,19 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 from django_ratelimit.decorators import ratelimit
 
 from console.accounts.selectors import member_for
 from console.core import clock
 from console.core.errors import IdempotencyKeyReused
-from console.core.http import dialog_done
+from console.core.http import PACKAGES_CHANGED, dialog_done
 from console.packages.selectors import package_of_account
 from console.packages.status import PackageStatus
 from refunds import policy, selectors
 from refunds.forms import PackageQueryForm, RefundConfirmForm
+from refunds.rows import rows_html, short_reason
 from refunds.selectors import PAGE_SIZES, Sort, Tab
 from refunds.services import RefundRefused, package_refund
 
@@ -43,6 +45,7 @@ def package_list(request):
     member = member_for(request.user)
     query = PackageQueryForm(request.GET).query()
     page = selectors.package_page(member=member, query=query, now=clock.now())
+    part = _package_list_part(request.htmx)
     context = {
         "view": page,
         "params": page.query.as_querydict(),
@@ -50,11 +53,17 @@ def package_list(request):
         "statuses": PackageStatus.choices,
         "sorts": Sort.choices,
         "page_sizes": PAGE_SIZES,
+        # The balances alone need no rows.
+        "rows_html": rows_html(page) if part != "#summary" else "",
+        "server_now": page.now.isoformat(timespec="seconds"),
+        "search_limit": selectors.SEARCH_COUNT_LIMIT,
     }
-    return render(request, PACKAGE_LIST + _package_list_part(request.htmx), context)
+    return render(request, PACKAGE_LIST + part, context)
 
 
-def _render_dialog(request, *, member, package, form, verdict: policy.Verdict | None = None, status=200):
+def _render_dialog(
+    request, *, member, package, form, verdict: policy.Verdict | None = None, status=200, refresh_table=False
+):
     """The dialog as htmx wants it (the whole <dialog>, or only its form after a POST) or,
     without JavaScript, as a page of its own."""
     if verdict is None:
@@ -65,8 +74,18 @@ def _render_dialog(request, *, member, package, form, verdict: policy.Verdict | 
     template = DIALOG
     if request.htmx:
         template += "#form" if request.method == "POST" else "#dialog"
-    context = {"package": package, "verdict": verdict, "form": form}
-    return render(request, template, context, status=status)
+    context = {
+        "package": package,
+        "verdict": verdict,
+        "form": form,
+        "why": short_reason(verdict.reasons) if verdict.reasons else "",
+    }
+    response = render(request, template, context, status=status)
+    if refresh_table:
+        # The row the person clicked said something else (a refund in another tab, the window
+        # closed meanwhile, a refused confirm): the table redraws itself behind the dialog.
+        trigger_client_event(response, PACKAGES_CHANGED)
+    return response
 
 
 @login_required
@@ -75,7 +94,12 @@ def refund_dialog(request, package_id: int):
     member = member_for(request.user)
     package = package_of_account(account=member.account, package_id=package_id)
     form = RefundConfirmForm(initial={"idempotency_key": uuid.uuid4()})
-    return _render_dialog(request, member=member, package=package, form=form)
+    now = clock.now()
+    verdict = selectors.refund_verdict(
+        package, account_facts=selectors.account_facts(member.account, now=now), now=now, member=member
+    )
+    stale = request.GET.get("shown") == "eligible" and not verdict.eligible
+    return _render_dialog(request, member=member, package=package, form=form, verdict=verdict, refresh_table=stale)
 
 
 @login_required
@@ -87,7 +111,10 @@ def refund_confirm(request, package_id: int):
 
     def dialog_again(status: int, verdict: policy.Verdict | None = None):
         package = package_of_account(account=member.account, package_id=package_id)
-        return _render_dialog(request, member=member, package=package, form=form, verdict=verdict, status=status)
+        return _render_dialog(
+            request, member=member, package=package, form=form, verdict=verdict, status=status,
+            refresh_table=verdict is not None,
+        )
 
     valid = form.is_valid()
     if request.limited:

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from console.accounts.models import Account
-from console.core.money import MONEY, QUANTITY
+from console.core.money import MONEY, QUANTITY, rounded_sum
 
 
 class PackageKind(models.TextChoices):
@@ -17,6 +17,54 @@ class PackageKind(models.TextChoices):
     TRANSCODE_TSC = "transcode_tsc", "TSC transcoding package"
     CO_ANCHORING = "co_anchoring", "Co-anchoring package"
     LICENCE = "licence", "Mobile live licence"
+
+
+# The console's tabs on Package/Plugin Management; the database keeps each package's family in
+# a generated column, so a tab is one indexed equality even where it holds two kinds.
+class PackageFamily(models.TextChoices):
+    TRAFFIC = "traffic", "Traffic package"
+    TRANSCODING = "transcoding", "Transcoding package"
+    OTHER = "other", "Plugins & other packages"
+
+
+FAMILY_BY_KIND = {
+    PackageKind.TRAFFIC: PackageFamily.TRAFFIC,
+    PackageKind.TRANSCODE_STANDARD: PackageFamily.TRANSCODING,
+    PackageKind.TRANSCODE_TSC: PackageFamily.TRANSCODING,
+    PackageKind.CO_ANCHORING: PackageFamily.OTHER,
+    PackageKind.LICENCE: PackageFamily.OTHER,
+}
+
+# What a row or a price list calls each kind, short enough for a table cell or a drop-down.
+TYPE_LABEL_BY_KIND = {
+    PackageKind.TRAFFIC: "Traffic",
+    PackageKind.TRANSCODE_STANDARD: "Standard transcoding",
+    PackageKind.TRANSCODE_TSC: "TSC transcoding",
+    PackageKind.CO_ANCHORING: "Co-anchoring",
+    PackageKind.LICENCE: "Mobile live licence",
+}
+
+
+class PackageState(models.TextChoices):
+    """The part of a package's status that does not depend on the time or on the account's billing
+    mode: kept by the database in a generated column (`Package.state`), so the package page can
+    answer a status filter from an index. `console.packages.status` adds expiry and freezing."""
+
+    UNUSED = "unused", "Unused"
+    IN_USE = "in_use", "In use"
+    EXHAUSTED = "exhausted", "Used up"
+    REFUNDED = "refunded", "Refunded"
+
+
+def state_of(*, refunded: bool, total, used) -> PackageState:
+    """`Package.state` in Python: the database computes the same from the same columns."""
+    if refunded:
+        return PackageState.REFUNDED
+    if used >= total:
+        return PackageState.EXHAUSTED
+    if used > 0:
+        return PackageState.IN_USE
+    return PackageState.UNUSED
 
 
 UNIT_BY_KIND = {
@@ -49,6 +97,11 @@ class PackageSpec(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} {self.name}"
 
+    @property
+    def type_label(self) -> str:
+        """Short enough for a drop-down: "Standard transcoding" where the kind says "... package"."""
+        return TYPE_LABEL_BY_KIND[self.kind]
+
 
 # Effective at purchase, valid for one year; validity periods do not add up.
 VALIDITY = timedelta(days=365)
@@ -62,7 +115,8 @@ class PackageSource(models.TextChoices):
 class Package(models.Model):
     """A prepaid package: what was bought, how it was paid for, and what is left of it.
 
-    Status is not stored: `console.packages.status.package_status` derives it from these facts.
+    Status is not stored whole: it depends on the time and on the owner's billing mode.
+    `console.packages.status.package_status` derives it from these facts and `state`.
     """
 
     code = models.CharField("package ID", max_length=32, unique=True)
@@ -91,11 +145,38 @@ class Package(models.Model):
     refunded_commission = models.DecimalField(**MONEY, default=0)
     refunded_free = models.DecimalField(**MONEY, default=0)
 
+    # Kept by the database from the columns above, never written by Django: no writer (the billing
+    # run's set-based updates included) can leave them stale. `state_of` is the same rule in Python.
+    family = models.GeneratedField(
+        expression=models.Case(
+            *(
+                models.When(kind__in=[k for k, f in FAMILY_BY_KIND.items() if f == family], then=models.Value(family.value))
+                for family in (PackageFamily.TRAFFIC, PackageFamily.TRANSCODING)
+            ),
+            default=models.Value(PackageFamily.OTHER.value),
+        ),
+        output_field=models.CharField(max_length=16, choices=PackageFamily),
+        db_persist=True,
+    )
+    state = models.GeneratedField(
+        expression=models.Case(
+            models.When(refunded_at__isnull=False, then=models.Value(PackageState.REFUNDED.value)),
+            models.When(used__gte=F("total"), then=models.Value(PackageState.EXHAUSTED.value)),
+            models.When(used__gt=0, then=models.Value(PackageState.IN_USE.value)),
+            default=models.Value(PackageState.UNUSED.value),
+        ),
+        output_field=models.CharField(max_length=16, choices=PackageState),
+        db_persist=True,
+    )
+
     class Meta:
         ordering = ["-purchased_at", "-id"]
         indexes = [
-            models.Index(fields=["owner", "kind", "-purchased_at"], name="package_owner_kind_bought"),
             models.Index(fields=["owner", "kind", "expires_at"], name="package_owner_kind_expiry"),
+            # The package page (refunds.selectors.package_page): one tab of one account in each
+            # sort order; the trailing columns let a status filter be checked inside the index.
+            models.Index(fields=["owner", "family", "purchased_at", "id", "expires_at", "state"], name="package_page_bought"),
+            models.Index(fields=["owner", "family", "expires_at", "id", "state"], name="package_page_expiry"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(total__gt=0), name="package_total_positive"),
@@ -107,9 +188,8 @@ class Package(models.Model):
                 name="package_payment_parts_not_negative",
             ),
             models.CheckConstraint(
-                condition=Q(
-                    list_price=F("discount") + F("voucher") + F("paid_cash") + F("paid_commission") + F("paid_free")
-                ),
+                # Rounded to cents, or SQLite's float addition refuses 0.64 cash + 0.05 commission for 0.69.
+                condition=Q(list_price=rounded_sum("discount", "voucher", "paid_cash", "paid_commission", "paid_free")),
                 name="package_payment_adds_up",
             ),
             models.CheckConstraint(

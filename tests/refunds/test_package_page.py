@@ -1,3 +1,4 @@
+import re
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -5,10 +6,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from console.accounts.models import BillingMode
+from console.accounts.models import AccountStatus, BillingMode
 from console.core import clock
 from console.packages.models import Package
 from console.templatetags.console_format import countdown, quantity, zoned
+from refunds import selectors
 from tests.factories import AccountFactory, DeductionFactory, MemberFactory, PackageFactory, spec
 
 URL = reverse("packages")
@@ -23,7 +25,7 @@ def owner(client):
 
 
 def codes(response) -> list[str]:
-    return [row.package.code for row in response.context["view"].rows]
+    return [row.code for row in response.context["view"].rows]
 
 
 def row_html(response, package) -> str:
@@ -99,7 +101,8 @@ def test_the_transcoding_tab_lists_standard_and_tsc_packages_with_their_type(cli
     response = client.get(URL, {"tab": "transcoding"})
 
     assert sorted(codes(response)) == sorted([standard.code, tsc.code])
-    assert "<td>TSC</td>" in row_html(response, tsc)
+    assert '<div class="package-type" data-testid="package-type">TSC transcoding · ' in row_html(response, tsc)
+    assert '<div class="package-type" data-testid="package-type">Standard transcoding · ' in row_html(response, standard)
 
 
 @pytest.mark.django_db
@@ -286,34 +289,68 @@ def test_an_eligible_package_has_a_working_refund_link(client, owner):
     response = client.get(URL)
 
     html = row_html(response, package)
-    assert f'href="{reverse("refund_dialog", args=[package.pk])}"' in html
-    assert 'aria-disabled="true"' not in html
+    assert f'href="{reverse("refund_dialog", args=[package.pk])}?shown=eligible"' in html
+    assert "btn-unavailable" not in html and 'data-testid="refund-why"' not in html
 
 
 @pytest.mark.django_db
-def test_a_refund_button_that_cannot_be_used_says_every_reason_why(client, owner):
+def test_an_unavailable_refund_says_why_on_the_row_and_its_button_opens_the_explanation(client, owner):
     package = PackageFactory(owner=owner.account, purchased_at=clock.now() - timedelta(days=8))
     DeductionFactory(package=package)
 
     response = client.get(URL)
 
     html = row_html(response, package)
-    reasons = "The five-day refund window has closed. The package has been used: a deduction has been made from it."
-    assert 'aria-disabled="true"' in html
-    assert f'title="{reasons}"' in html
-    assert f'<span id="refund-why-{package.pk}" class="sr-only">Refund unavailable: {reasons}</span>' in html
+    # the first reason, as text on the row (the dialog lists them all)
+    assert f'<div class="why" id="refund-why-{package.pk}" data-testid="refund-why">Used, so not refundable</div>' in html
+    # a real link to the explanation, not a dead disabled button
+    assert f'href="{reverse("refund_dialog", args=[package.pk])}"' in html
     assert f'aria-describedby="refund-why-{package.pk}"' in html
+    assert 'aria-disabled' not in html
 
 
 @pytest.mark.django_db
-def test_a_sub_user_without_refund_permission_sees_the_button_disabled(client):
+def test_a_sub_user_without_refund_permission_is_told_so_on_the_row(client):
     member = MemberFactory(sub_user=True)
     client.force_login(member.user)
     package = PackageFactory(owner=member.account)
 
     response = client.get(URL)
 
-    assert "You do not have permission to refund packages." in row_html(response, package)
+    assert ">You may not refund packages</div>" in row_html(response, package)
+
+
+def _never(case: str, owner):
+    """A package of `owner` that can never be refunded, for the reason `case`."""
+    if case == "giveaway":
+        return PackageFactory(owner=owner.account, giveaway=True)
+    if case == "used":
+        package = PackageFactory(owner=owner.account)
+        DeductionFactory(package=package)
+        return package
+    if case == "refunded":
+        return PackageFactory(owner=owner.account, refunded_at=clock.now())
+    if case == "suspended account":
+        owner.account.status = AccountStatus.SUSPENDED_VIOLATION
+        owner.account.save()
+        return PackageFactory(owner=owner.account)
+    if case == "no permission":
+        owner.role, owner.can_refund = "sub_user", False
+        owner.save()
+        return PackageFactory(owner=owner.account)
+    raise AssertionError(case)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", ["giveaway", "used", "refunded", "suspended account", "no permission"])
+def test_a_package_that_can_never_be_refunded_shows_no_countdown(client, owner, case):
+    package = _never(case, owner)
+
+    response = client.get(URL)
+
+    html = row_html(response, package)
+    assert "countdown" not in html and "left</strong>" not in html
+    assert 'data-testid="refund-ticket"' not in html
 
 
 @pytest.mark.django_db
@@ -323,7 +360,71 @@ def test_ticket_only_packages_link_to_a_prefilled_ticket(client, owner):
     response = client.get(URL, {"tab": "other"})
 
     expected = f'{reverse("tickets:submit")}?product=css&amp;issue_type=other&amp;package={package.code}'
-    assert f'href="{expected}">Submit a ticket to refund' in row_html(response, package)
+    html = row_html(response, package)
+    assert f'href="{expected}" data-testid="refund-ticket">Submit a ticket to refund' in html
+    assert ">Refunded through a ticket</div>" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", ["giveaway", "refunded"])
+def test_refunded_and_giveaway_plugin_rows_offer_no_ticket(client, owner, case):
+    if case == "giveaway":
+        package = PackageFactory(owner=owner.account, kind="licence", giveaway=True)
+    else:
+        package = PackageFactory(owner=owner.account, kind="licence", refunded_at=clock.now())
+
+    response = client.get(URL, {"tab": "other"})
+
+    html = row_html(response, package)
+    assert "Submit a ticket" not in html
+    assert "countdown" not in html
+
+
+@pytest.mark.django_db
+def test_plugin_rows_say_which_type_they_are(client, owner):
+    co_anchoring = PackageFactory(owner=owner.account, kind="co_anchoring")
+    licence = PackageFactory(owner=owner.account, kind="licence")
+
+    response = client.get(URL, {"tab": "other"})
+
+    assert 'data-testid="package-type">Co-anchoring · ' in row_html(response, co_anchoring)
+    assert 'data-testid="package-type">Mobile live licence · ' in row_html(response, licence)
+
+
+@pytest.mark.django_db
+def test_when_the_self_service_allowance_is_used_up_the_row_links_to_a_ticket(client, owner, settings):
+    settings.REFUND_SELF_SERVICE_ALLOWANCE = 0
+    package = PackageFactory(owner=owner.account)
+
+    response = client.get(URL)
+
+    html = row_html(response, package)
+    assert ">Self-service refunds used up</div>" in html
+    assert 'data-testid="refund-ticket">Submit a ticket to refund' in html
+    assert "left</strong>" in html  # the window is still open: a ticket must come before the deadline
+
+
+@pytest.mark.django_db
+def test_the_page_has_no_inline_styles_scripts_or_handlers(client, owner):
+    DeductionFactory(package=PackageFactory(owner=owner.account))
+    PackageFactory(owner=owner.account)
+
+    html = client.get(URL).content.decode()
+
+    assert " style=" not in html and "<style" not in html
+    assert " onclick=" not in html and " onchange=" not in html
+    assert all(tag.startswith("<script src=") for tag in re.findall(r"<script[^>]*>", html))
+
+
+@pytest.mark.django_db
+def test_a_search_matching_more_packages_than_it_counts_says_so(client, owner, monkeypatch):
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_LIMIT", 3)
+    _add_packages(owner.account, 5)
+
+    response = client.get(URL, {"q": "lvpkg"})
+
+    assert "More than 3 packages match; showing the first 3" in response.content.decode()
+    assert response.context["view"].page.paginator.num_pages == 1
 
 
 @pytest.mark.django_db
@@ -350,6 +451,22 @@ def test_packages_of_an_account_not_billed_by_traffic_show_as_frozen(client):
     assert 'class="badge badge-frozen"' in row_html(response, package)
 
 
+def _add_mixed(account, count: int) -> None:
+    """`count` packages of every tab, some refunded, some expired (bought up to two years ago)."""
+    now = clock.now()
+    kinds = ["traffic", "transcode_standard", "transcode_tsc", "co_anchoring", "licence"]
+    specs = {kind: spec(kind) for kind in kinds}
+    packages = []
+    for i in range(count):
+        kind = kinds[i % len(kinds)]
+        bought = now - timedelta(days=400 if i % 2 else 1, minutes=i + 1)
+        packages.append(PackageFactory.build(
+            owner=account, kind=kind, spec=specs[kind], purchased_at=bought, expires_at=bought + timedelta(days=365),
+            refunded_at=bought + timedelta(hours=1) if i % 10 == 5 or i % 7 == 3 else None,
+        ))
+    Package.objects.bulk_create(packages)
+
+
 def _add_packages(account, count: int) -> None:
     traffic = spec("traffic")
     now = clock.now()
@@ -359,14 +476,37 @@ def _add_packages(account, count: int) -> None:
     )
 
 
+VIEWS = [
+    {},
+    {"size": "100", "status": "unused"},
+    {"tab": "transcoding", "sort": "expires", "size": "50"},
+    {"tab": "other", "status": "expired", "sort": "purchased"},
+    {"status": "refunded", "sort": "-expires"},
+    {"q": "lvpkg", "size": "100"},
+    {"page": "3"},
+]
+
+
 @pytest.mark.django_db
-def test_the_page_costs_as_many_queries_for_500_packages_as_for_5(client, owner, django_assert_num_queries):
+@pytest.mark.parametrize("params", VIEWS, ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()) or "default")
+def test_the_page_costs_as_many_queries_for_500_packages_as_for_10(client, owner, django_assert_num_queries, params):
+    _add_mixed(owner.account, 10)  # at least one row in each of these views
+    with django_assert_num_queries(6):  # session, user, member; refunds made, count, rows
+        client.get(URL, params)
+    _add_mixed(owner.account, 490)
+
+    with django_assert_num_queries(6):
+        response = client.get(URL, params)
+
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_status_the_billing_mode_rules_out_costs_no_package_query(client, owner, django_assert_num_queries):
+    # Billed by traffic, nothing is frozen: the filter is empty before it reaches the database.
     _add_packages(owner.account, 5)
-    with django_assert_num_queries(6):
-        client.get(URL, {"size": "100", "status": "unused"})
-    _add_packages(owner.account, 495)
 
-    with django_assert_num_queries(6):
-        response = client.get(URL, {"size": "100", "status": "unused"})
+    with django_assert_num_queries(4):
+        response = client.get(URL, {"status": "frozen"})
 
-    assert len(response.context["view"].rows) == 100
+    assert codes(response) == []

@@ -13,7 +13,7 @@ from django.urls import reverse
 from console.core import clock
 from console.core.models import AuditEntry
 from refunds.models import Refund
-from tests.factories import AccountFactory, MemberFactory, PackageFactory
+from tests.factories import AccountFactory, DeductionFactory, MemberFactory, PackageFactory
 
 HTMX = {"HX-Request": "true"}
 
@@ -308,3 +308,79 @@ def test_a_sub_user_granted_refunds_may_refund(client):
 
     assert response.status_code == 204
     assert Refund.objects.get().requested_by == member.user
+
+
+# --- why not, and keeping the page current (issue 11, items 3 and 8) ------------------------------
+
+@pytest.mark.django_db
+def test_the_dialog_of_an_unavailable_refund_lists_every_reason_and_offers_no_confirm(client, owner):
+    package = PackageFactory(owner=owner.account, purchased_at=clock.now() - timedelta(days=8))
+    DeductionFactory(package=package)
+
+    response = client.get(dialog_url(package), headers=HTMX)
+
+    html = response.content.decode()
+    assert f"Package {package.code} cannot be refunded</h2>" in html
+    assert "<li>The five-day refund window has closed.</li>" in html
+    assert "<li>The package has been used: a deduction has been made from it.</li>" in html
+    assert 'data-testid="refund-confirm"' not in html
+    assert "Submit a Ticket" not in html
+
+
+@pytest.mark.django_db
+def test_when_the_allowance_is_used_up_the_dialog_says_a_ticket_is_the_way(client, owner, settings):
+    settings.REFUND_SELF_SERVICE_ALLOWANCE = 0
+    package = PackageFactory(owner=owner.account)
+
+    response = client.get(dialog_url(package), headers=HTMX)
+
+    html = response.content.decode()
+    assert "used all its self-service refunds" in html
+    ticket = f'{reverse("tickets:submit")}?product=css&amp;issue_type=other&amp;package={package.code}'
+    assert f'href="{ticket}" data-testid="refund-ticket-link">Submit a Ticket</a>' in html
+
+
+@pytest.mark.django_db
+def test_a_ticket_only_package_dialog_links_to_submit_a_ticket(client, owner):
+    package = PackageFactory(owner=owner.account, kind="co_anchoring")
+
+    html = client.get(dialog_url(package), headers=HTMX).content.decode()
+
+    assert "This package type is refunded through a ticket" in html
+    assert 'data-testid="refund-ticket-link">Submit a Ticket</a>' in html
+
+
+@pytest.mark.django_db
+def test_a_refused_confirm_tells_the_table_to_redraw_the_row(client, owner):
+    package = PackageFactory(owner=owner.account, purchased_at=clock.now() - timedelta(days=7))
+
+    response = client.post(confirm_url(package), confirmation(), headers=HTMX)
+
+    assert response.status_code == 409
+    assert "packagesChanged" in json.loads(response["HX-Trigger"])
+
+
+@pytest.mark.django_db
+def test_a_dialog_opened_from_a_row_refunded_in_another_tab_explains_and_redraws_the_table(client, owner, package):
+    client.post(confirm_url(package), confirmation(), headers=HTMX)  # the other tab
+
+    response = client.get(dialog_url(package), {"shown": "eligible"}, headers=HTMX)
+
+    assert "The package has already been refunded." in response.content.decode()
+    assert "packagesChanged" in json.loads(response["HX-Trigger"])
+
+
+@pytest.mark.django_db
+def test_a_dialog_that_agrees_with_its_row_does_not_redraw_the_table(client, owner, package):
+    response = client.get(dialog_url(package), {"shown": "eligible"}, headers=HTMX)
+
+    assert "HX-Trigger" not in response
+
+
+@pytest.mark.django_db
+def test_the_confirm_form_sends_one_request_at_a_time_and_disables_its_button_meanwhile(client, package):
+    html = client.get(dialog_url(package), headers=HTMX).content.decode()
+
+    assert 'hx-sync="this:drop"' in html
+    assert """hx-disabled-elt="find button[type='submit']\"""" in html
+    assert 'class="spinner htmx-indicator"' in html

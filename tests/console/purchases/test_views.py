@@ -133,3 +133,20 @@ def test_the_admin_grant_form_says_when_no_account_has_the_uin(client):
 
     assert "No account has this UIN." in response.content.decode()
     assert not Package.objects.exists()
+
+
+def test_every_option_of_the_buy_drop_down_says_its_type(client, member):
+    html = client.get(reverse("package_buy"), **HTMX).content.decode()
+
+    # three kinds sell a "1,000 hours" size; a closed drop-down shows only the option's own text
+    options = [spec(kind, "1,000 hours") for kind in ("transcode_standard", "transcode_tsc", "co_anchoring")]
+    labels = ["Standard transcoding 1,000 hours", "TSC transcoding 1,000 hours", "Co-anchoring 1,000 hours"]
+    for option, label in zip(options, labels, strict=True):
+        assert f'<option value="{option.pk}">{label} - USD {option.list_price}</option>' in html
+
+
+def test_the_buy_dialog_sends_one_request_at_a_time_and_has_no_inline_style(client, member):
+    html = client.get(reverse("package_buy"), **HTMX).content.decode()
+
+    assert 'hx-sync="this:drop"' in html and "hx-disabled-elt=" in html
+    assert " style=" not in html

@@ -1,0 +1,99 @@
+// Package/Plugin Management: countdowns that tick, and a table that stays current.
+//
+// - Each refund countdown (.countdown[data-deadline]) ticks in the browser against the server's
+//   clock (the table's data-server-now) and turns to "Closed" at the deadline without a reload; its
+//   row's Refund then opens the explanation instead.
+// - When packages change in this tab (the `packagesChanged` event a dialog answers with), the other
+//   tabs of this console hear it (BroadcastChannel) and redraw their tables too; a tab coming
+//   back into view redraws once as well.
+// No inline scripts: templates only carry data- attributes.
+(() => {
+  const CHANNEL = "css-console-packages";
+  let skew = 0; // server time minus this device's time, in ms
+
+  function readSkew() {
+    const table = document.getElementById("package-table");
+    const serverNow = table && Date.parse(table.dataset.serverNow || "");
+    if (serverNow) skew = serverNow - Date.now();
+  }
+
+  // The same words as the server's `countdown` filter (console/templatetags/console_format.py).
+  function countdownText(ms) {
+    const total = Math.floor(ms / 1000);
+    const days = Math.floor(total / 86400);
+    const hours = Math.floor((total % 86400) / 3600);
+    const minutes = Math.floor((total % 3600) / 60);
+    if (days) return `${days}d ${hours}h left`;
+    if (hours) return `${hours}h ${minutes}m left`;
+    if (minutes) return `${minutes}m left`;
+    return "less than a minute left";
+  }
+
+  function close(countdown) {
+    const cell = countdown.closest("td");
+    const row = countdown.closest("tr");
+    const until = cell && cell.querySelector(".hint");
+    const closed = document.createElement("span");
+    closed.className = "muted";
+    closed.textContent = "Closed";
+    countdown.replaceWith(closed);
+    if (until) until.textContent = until.textContent.replace(/^until /, "");
+    const button = row && row.querySelector(".btn-refund");
+    if (!button) return;
+    // The server would now say no: the button opens its explanation, and the row says why.
+    button.classList.replace("btn-refund", "btn-unavailable");
+    for (const name of ["href", "hx-get"]) {
+      const url = button.getAttribute(name);
+      if (url) button.setAttribute(name, url.replace("?shown=eligible", ""));
+    }
+    const why = document.createElement("div");
+    why.className = "why";
+    why.id = `refund-why-${row.id.replace("package-", "")}`;
+    why.dataset.testid = "refund-why";
+    why.textContent = "The 5-day refund window has closed";
+    button.setAttribute("aria-describedby", why.id);
+    button.after(why);
+    if (window.htmx) htmx.process(button);
+  }
+
+  function tick() {
+    const now = Date.now() + skew;
+    document.querySelectorAll(".countdown[data-deadline]").forEach((countdown) => {
+      const left = Date.parse(countdown.dataset.deadline) - now;
+      if (left <= 0) {
+        close(countdown);
+      } else {
+        const text = countdownText(left);
+        if (countdown.textContent !== text) countdown.textContent = text;
+      }
+    });
+  }
+
+  // --- other tabs --------------------------------------------------------------------------------
+  const channel = "BroadcastChannel" in window ? new BroadcastChannel(CHANNEL) : null;
+  document.addEventListener("packagesChanged", (event) => {
+    if (channel && !(event.detail && event.detail.fromOtherTab)) channel.postMessage("packagesChanged");
+  });
+  if (channel) {
+    channel.onmessage = () => {
+      if (window.htmx) htmx.trigger(document.body, "packagesChanged", { fromOtherTab: true });
+    };
+  }
+  let hiddenSince = 0;
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden) {
+      hiddenSince = Date.now();
+    } else if (hiddenSince && window.htmx && document.getElementById("package-table")) {
+      hiddenSince = 0;
+      htmx.trigger(document.body, "packagesChanged", { fromOtherTab: true });
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", () => {
+    readSkew();
+    tick();
+  });
+  readSkew();
+  tick();
+  setInterval(tick, 1000);
+})();
