@@ -173,3 +173,12 @@ TICKET_ATTACHMENT_MAX_BYTES = env.int("TICKET_ATTACHMENT_MAX_BYTES", default=5 *
 TICKET_ATTACHMENT_MAX_COUNT = env.int("TICKET_ATTACHMENT_MAX_COUNT", default=3)
 # A resolved ticket may be reopened by its customer for this many days.
 TICKET_REOPEN_DAYS = env.int("TICKET_REOPEN_DAYS", default=7)
+
+# --- Tencent Cloud API 3.0 (console.api) ------------------------------------------------------
+# API keys' SecretKeys are stored encrypted (Fernet) under a key derived from this string; empty
+# means derived from SECRET_KEY. Set it in production so rotating SECRET_KEY keeps the API keys;
+# old values go in API_KEY_ENCRYPTION_KEY_FALLBACKS (comma-separated) while keys are re-encrypted.
+API_KEY_ENCRYPTION_KEY = env.str("API_KEY_ENCRYPTION_KEY", default="")
+API_KEY_ENCRYPTION_KEY_FALLBACKS = env.list("API_KEY_ENCRYPTION_KEY_FALLBACKS", default=[])
+# Requests per SecretId and action (django-ratelimit's "N/s", "N/m"); Tencent allows 20/s.
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="20/s")

@@ -5,8 +5,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from console.api.views import console_or_api
+
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="packages"), name="home"),
+    # `POST /` with X-TC-Action is the Tencent Cloud API 3.0 (console.api); the rest, the console.
+    path("", console_or_api(RedirectView.as_view(pattern_name="packages")), name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("refunds.urls")),
@@ -15,6 +18,7 @@ urlpatterns = [
     path("", include("console.packages.urls")),
     path("", include("console.billing.urls")),
     path("tickets/", include("tickets.urls")),
+    path("cam/", include("console.accounts.urls")),
     path("admin/", admin.site.urls),
     # Always routed, so {% url %} works whenever DEMO_MODE flips; each view 404s outside demo mode.
     path("demo/", include("console.demo.urls")),

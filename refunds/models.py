@@ -1,8 +1,11 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from console.accounts.models import Account
+from console.core import clock
 from console.core.money import MONEY
 from console.packages.models import Package
 
@@ -14,13 +17,34 @@ class RefundReason(models.TextChoices):
 
 
 class RefundChannel(models.TextChoices):
-    SELF_SERVICE = "self_service", "Self-service"
+    """Where the refund was asked for. Console and API refunds are both self-service under the
+    policy (they count against the same allowance); ticket refunds were approved by staff."""
+
+    SELF_SERVICE = "self_service", "Console"
+    API = "api", "API"
     TICKET = "ticket", "Ticket"
+
+
+# The channels whose refunds count against the self-service allowance.
+SELF_SERVICE_CHANNELS = (RefundChannel.SELF_SERVICE, RefundChannel.API)
+
+
+def new_order_id() -> str:
+    """A refund order number as Tencent's billing centre writes them: digits only, the billing
+    day first (YYYYMMDD) then 12 random digits, e.g. 20261126483920175562."""
+    return clock.now().astimezone(clock.billing_zone()).strftime("%Y%m%d") + f"{secrets.randbelow(10**12):012d}"
+
+
+class RefundStatus(models.TextChoices):
+    # A refund row is written when the money has moved, in the same transaction.
+    COMPLETED = "completed", "Refunded"
 
 
 class Refund(models.Model):
     """A completed refund. One per package, one per request key: a retry finds the first."""
 
+    # The refund order number, shown on Refund records and answered by the API's RefundInstance.
+    order_id = models.CharField("order ID", max_length=32, unique=True, default=new_order_id, editable=False)
     package = models.OneToOneField(Package, on_delete=models.PROTECT, related_name="refund")
     owner = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="refunds")
     payer = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="refunds_received")
@@ -32,6 +56,9 @@ class Refund(models.Model):
     commission = models.DecimalField(**MONEY)
     free = models.DecimalField(**MONEY)
     created_at = models.DateTimeField()
+    # Recorded from the API's RefundInstance request (empty for console and ticket refunds).
+    sub_product_code = models.CharField("SubProductCode", max_length=64, blank=True)
+    region_code = models.CharField("RegionCode", max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -49,3 +76,7 @@ class Refund(models.Model):
     @property
     def total(self):
         return self.cash + self.commission + self.free
+
+    @property
+    def status(self) -> RefundStatus:
+        return RefundStatus.COMPLETED

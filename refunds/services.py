@@ -44,12 +44,17 @@ def package_refund(
     member: Member | None = None,
     via: policy.Channel = policy.Channel.SELF_SERVICE,
     overrule_abuse_note: str = "",
+    channel: RefundChannel | None = None,
+    sub_product_code: str = "",
+    region_code: str = "",
 ) -> RefundResult:
     """Refund `package_id`, owned by `owner`, if the policy allows it now.
 
     Raises PackageNotFound when the package is not the owner's, RefundRefused with the verdict
     when the policy says no (nothing changes, the attempt is audited), and returns the first
     result again when called with an idempotency key that already refunded this package.
+    `channel` records where it was asked for when that is not `via` (the API is self-service
+    under the policy); `sub_product_code` and `region_code` are the API request's, recorded.
     """
     if not idempotency_key:
         raise InvalidRequest("A refund needs an idempotency key.")
@@ -93,6 +98,8 @@ def package_refund(
                 refund = _refund_locked(
                     package=package, actor=actor, idempotency_key=idempotency_key, reason=reason,
                     via=via, verdict=verdict, now=now, note=overrule_abuse_note,
+                    channel=channel or RefundChannel(str(via)),
+                    recorded={"sub_product_code": sub_product_code, "region_code": region_code},
                 )
     if not_found:
         raise PackageNotFound()
@@ -101,7 +108,7 @@ def package_refund(
     return RefundResult(refund=refund, verdict=verdict, replayed=False)
 
 
-def _refund_locked(*, package, actor, idempotency_key, reason, via, verdict, now, note) -> Refund:
+def _refund_locked(*, package, actor, idempotency_key, reason, via, verdict, now, note, channel, recorded) -> Refund:
     before = {"refunded_at": None, "status": "unrefunded"}
     amounts = verdict.refund
     refund = Refund.objects.create(
@@ -109,13 +116,14 @@ def _refund_locked(*, package, actor, idempotency_key, reason, via, verdict, now
         owner=package.owner,
         payer=package.payer,
         idempotency_key=idempotency_key,
-        channel=RefundChannel(str(via)),
+        channel=channel,
         requested_by=actor,
         reason=reason,
         cash=amounts.cash,
         commission=amounts.commission,
         free=amounts.free,
         created_at=now,
+        **recorded,
     )
     for bucket, amount in ((Bucket.CASH, amounts.cash), (Bucket.COMMISSION, amounts.commission), (Bucket.FREE, amounts.free)):
         if amount:
@@ -132,7 +140,10 @@ def _refund_locked(*, package, actor, idempotency_key, reason, via, verdict, now
     audit_record(
         actor=actor, action=AuditAction.REFUND_COMPLETED, obj=package, account=package.owner,
         before=before,
-        after={"refunded_at": now, "refund_id": refund.pk, "channel": str(via), "total": amounts.total},
+        after={
+            "refunded_at": now, "refund_id": refund.pk, "order_id": refund.order_id, "channel": str(channel),
+            "total": amounts.total,
+        },
         verdict=verdict.as_record(), note=note,
     )
     transaction.on_commit(lambda: _send_receipt(refund.pk))

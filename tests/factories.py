@@ -7,7 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.db.models import F
 
-from console.accounts.models import Account, AccountStatus, Member, MemberRole
+from console.accounts.models import Account, AccountStatus, Member, MemberRole, PolicyAttachment, PresetPolicy
 from console.core import clock
 from console.packages.models import Deduction, Package, PackageSource, PackageSpec
 
@@ -37,16 +37,90 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class MemberFactory(factory.django.DjangoModelFactory):
+    """An account owner; `sub_user=True` a sub-user without any policy; `sub_user_with_refund=True`
+    a sub-user with the preset QCloudFinanceFullAccess (refund, buy, auto-renew);
+    `policies=[...]` attaches presets (PresetPolicy values) or custom Policy rows."""
+
     class Meta:
         model = Member
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     account = factory.SubFactory(AccountFactory)
     role = MemberRole.OWNER
 
     class Params:
-        sub_user = factory.Trait(role=MemberRole.SUB_USER, can_refund=False)
-        sub_user_with_refund = factory.Trait(role=MemberRole.SUB_USER, can_refund=True)
+        sub_user = factory.Trait(role=MemberRole.SUB_USER)
+        sub_user_with_refund = factory.Trait(
+            role=MemberRole.SUB_USER,
+            finance_policy=factory.RelatedFactory(
+                "tests.factories.PolicyAttachmentFactory", factory_related_name="member",
+                preset=PresetPolicy.FINANCE_FULL_ACCESS,
+            ),
+        )
+
+    @factory.post_generation
+    def policies(obj, create, extracted, **kwargs):
+        if not create or not extracted:
+            return
+        for policy in extracted:
+            if isinstance(policy, str):
+                PolicyAttachment.objects.create(member=obj, preset=PresetPolicy(policy), attached_at=clock.now())
+            else:
+                PolicyAttachment.objects.create(member=obj, policy=policy, attached_at=clock.now())
+
+
+class PolicyAttachmentFactory(factory.django.DjangoModelFactory):
+    """A preset policy attached to a sub-user (QCloudFinanceFullAccess unless told)."""
+
+    class Meta:
+        model = PolicyAttachment
+
+    member = factory.SubFactory(MemberFactory, sub_user=True)
+    preset = PresetPolicy.FINANCE_FULL_ACCESS
+    attached_at = factory.LazyFunction(clock.now)
+
+
+class PolicyFactory(factory.django.DjangoModelFactory):
+    """A custom policy of an account: by default it allows live:Describe*."""
+
+    class Meta:
+        model = "console.Policy"
+
+    account = factory.SubFactory(AccountFactory)
+    name = factory.Sequence(lambda n: f"custom-policy-{n}")
+    document = factory.LazyFunction(
+        lambda: {"version": "2.0", "statement": [{"effect": "allow", "action": ["live:Describe*"], "resource": "*"}]}
+    )
+    created_at = factory.LazyFunction(clock.now)
+
+
+class ApiKeyFactory(factory.django.DjangoModelFactory):
+    """An enabled API key; its SecretKey in clear is on the object as `secret_key` (not stored)."""
+
+    class Meta:
+        model = "console.ApiKey"
+        skip_postgeneration_save = True
+
+    class Params:
+        secret_key = factory.Sequence(lambda n: f"testsecret{n:022d}")
+
+    member = factory.SubFactory(MemberFactory)
+    secret_id = factory.Sequence(lambda n: f"AKIDtest{n:028d}")
+    secret_key_encrypted = factory.LazyAttribute(lambda k: _encrypt(k.secret_key))
+    created_at = factory.LazyFunction(clock.now)
+
+    @factory.post_generation
+    def keep_secret(obj, create, extracted, **kwargs):
+        from console.accounts.api_keys import secret_decrypt
+
+        obj.secret_key = secret_decrypt(obj.secret_key_encrypted)
+
+
+def _encrypt(secret_key: str) -> str:
+    from console.accounts.api_keys import secret_encrypt
+
+    return secret_encrypt(secret_key)
 
 
 class StaffFactory(UserFactory):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from console.accounts.models import Account, Member
+from console.accounts.models import Account, ApiKey, Member, Policy, PolicyAttachment
 
 
 class MemberInline(admin.TabularInline):
@@ -17,3 +17,36 @@ class AccountAdmin(admin.ModelAdmin):
     # Balances move only through ledger entries (console.ledger.services.ledger_post).
     readonly_fields = ["cash_balance", "commission_balance", "free_balance", "billing_started_at"]
     inlines = [MemberInline]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Staff see who has which key and may disable one; the SecretKey is never shown."""
+
+    list_display = ["secret_id", "member", "enabled", "created_at", "last_used_at"]
+    list_filter = ["enabled"]
+    search_fields = ["secret_id", "member__user__username", "member__account__name"]
+    fields = ["secret_id", "member", "enabled", "created_at", "last_used_at"]
+    readonly_fields = ["secret_id", "member", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False  # keys are created by their owner, who alone sees the SecretKey
+
+
+class PolicyAttachmentInline(admin.TabularInline):
+    model = PolicyAttachment
+    extra = 0
+    fields = ["member", "attached_at", "attached_by"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):
+    list_display = ["name", "account", "created_at"]
+    search_fields = ["name", "account__name", "account__uin"]
+    readonly_fields = ["account", "name", "description", "document", "created_at"]
+    inlines = [PolicyAttachmentInline]
+
+    def has_add_permission(self, request):
+        return False  # owners write policies on Users and permissions, where they are checked

@@ -67,9 +67,8 @@ class Member(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member")
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="members")
     role = models.CharField(max_length=16, choices=MemberRole, default=MemberRole.SUB_USER)
-    # Sub-users need this CAM-style grant to refund or buy; root owners always may
-    # (console.accounts.permissions decides).
-    can_refund = models.BooleanField(default=False)
+    # What a sub-user may do comes from the policies attached to them (PolicyAttachment); root
+    # owners may do everything. console.accounts.permissions decides.
 
     class Meta:
         constraints = [
@@ -80,3 +79,90 @@ class Member(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.account}"
+
+
+# --- CAM-style access management ----------------------------------------------------------------
+
+
+class PresetPolicy(models.TextChoices):
+    """Tencent Cloud's preset policies that this console knows; their statements are in
+    `console.accounts.permissions.PRESET_DOCUMENTS` (code, not rows, so nobody edits them)."""
+
+    LIVE_FULL_ACCESS = "QcloudLIVEFullAccess", "QcloudLIVEFullAccess: full access to Cloud Streaming Services"
+    LIVE_READ_ONLY_ACCESS = "QcloudLIVEReadOnlyAccess", "QcloudLIVEReadOnlyAccess: read-only access to Cloud Streaming Services"
+    FINANCE_FULL_ACCESS = "QCloudFinanceFullAccess", "QCloudFinanceFullAccess: full access to finance (buy, refund, balances)"
+
+
+class Policy(models.Model):
+    """A custom policy an account's owner wrote: CAM statements (effect and actions) as JSON,
+    `{"version": "2.0", "statement": [{"effect": "allow", "action": ["live:Describe*"], "resource": "*"}]}`.
+    The document is checked by `console.accounts.permissions.policy_document_parse` before it is saved."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="policies")
+    name = models.CharField(max_length=128)
+    description = models.CharField(max_length=300, blank=True)
+    document = models.JSONField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["account", "name"], name="policy_name_unique_per_account")]
+
+    def __str__(self):
+        return self.name
+
+
+class PolicyAttachment(models.Model):
+    """One policy attached to one sub-user: a preset (by name) or one of the account's custom policies."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="policy_attachments")
+    preset = models.CharField(max_length=64, choices=PresetPolicy, blank=True)
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
+    attached_at = models.DateTimeField()
+    attached_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["attached_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(preset="") & Q(policy__isnull=False)) | (~Q(preset="") & Q(policy__isnull=True)),
+                name="attachment_preset_or_policy",
+            ),
+            models.UniqueConstraint(
+                fields=["member", "preset"], condition=~Q(preset=""), name="attachment_preset_once_per_member"
+            ),
+            models.UniqueConstraint(
+                fields=["member", "policy"], condition=Q(policy__isnull=False), name="attachment_policy_once_per_member"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.policy_name} on {self.member}"
+
+    @property
+    def policy_name(self) -> str:
+        return self.preset or self.policy.name
+
+
+class ApiKey(models.Model):
+    """A person's Tencent Cloud API key: the SecretId says who calls, the SecretKey signs.
+
+    The SecretKey is needed in clear to check TC3-HMAC-SHA256 signatures, so it is kept encrypted
+    (Fernet, `console.accounts.api_keys`), never in plain text, and shown once when created.
+    """
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="api_keys")
+    secret_id = models.CharField("SecretId", max_length=64, unique=True)
+    secret_key_encrypted = models.TextField()
+    enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "API key"
+
+    def __str__(self):
+        return self.secret_id

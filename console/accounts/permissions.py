@@ -2,16 +2,29 @@
 
 Services call `member_require` / `staff_require_*` before they change anything, so a view that
 forgot to ask cannot let an action through; pages read `member_permissions` from the context to
-draw buttons and never compare roles or flags themselves.
+draw buttons and never compare roles or policies themselves; the API asks `api_action_allowed`.
+
+Access is CAM-style, as on Tencent Cloud: the root account (the owner) may do everything; a
+sub-user may do what the policies attached to them allow, where an explicit deny wins over any
+allow. A policy is a list of statements `{"effect": "allow"|"deny", "action": [...], "resource": "*"}`;
+actions are `service:Action` (`live:DescribeLivePackageInfo`, `finance:RefundInstance`) with `*`
+as a wildcard (`live:Describe*`, `live:*`, `*`), compared without regard to case; `finace:`
+(Tencent's own spelling in the RefundInstance documentation) is read as `finance:`.
+
+The console's own actions are CAM actions too (`CAM_ACTIONS`): refunding in the console is
+`finance:RefundInstance`, the same action as the API's RefundInstance.
 """
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from console.accounts.models import Member, MemberRole
-from console.core.errors import PermissionRefused
+from console.accounts.models import Member, MemberRole, PolicyAttachment, PresetPolicy
+from console.core.errors import InvalidRequest, PermissionRefused
 
 
 class MemberAction(StrEnum):
@@ -19,6 +32,15 @@ class MemberAction(StrEnum):
     BUY = "buy"
     CHANGE_AUTO_RENEW = "change_auto_renew"
 
+
+# The CAM action each console action needs. Buying and auto-renewal spend the account's money,
+# so they are finance actions (named after Tencent's billing APIs: PayDeals pays an order; auto-
+# renewal is this console's own ModifyAutoRenewFlag), granted by QCloudFinanceFullAccess.
+CAM_ACTIONS: dict[MemberAction, str] = {
+    MemberAction.REFUND: "finance:RefundInstance",
+    MemberAction.BUY: "finance:PayDeals",
+    MemberAction.CHANGE_AUTO_RENEW: "finance:ModifyAutoRenewFlag",
+}
 
 REFUSALS = {
     MemberAction.REFUND: "You do not have permission to refund packages. Ask the account owner.",
@@ -28,11 +50,9 @@ REFUSALS = {
 
 
 def member_may(member: Member, action: MemberAction) -> bool:
-    """The root account may do everything; a sub-user needs the account's grant, which today
-    covers refunding, buying and auto-renewal together."""
-    if member.role == MemberRole.OWNER:
-        return True
-    return member.can_refund
+    """The root account may do everything; a sub-user needs a policy that allows the action's
+    CAM action (`CAM_ACTIONS`) and none that denies it."""
+    return api_action_allowed(member, CAM_ACTIONS[MemberAction(action)])
 
 
 def member_require(member: Member, action: MemberAction) -> None:
@@ -47,10 +67,181 @@ class MemberPermissions:
     refund: bool
     buy: bool
     change_auto_renew: bool
+    manage_access: bool = False
 
 
 def member_permissions(member: Member) -> MemberPermissions:
-    return MemberPermissions(**{action.value: member_may(member, action) for action in MemberAction})
+    return MemberPermissions(
+        **{action.value: member_may(member, action) for action in MemberAction},
+        manage_access=member_may_manage_access(member),
+    )
+
+
+# --- CAM: policies, statements, evaluation -----------------------------------------------------
+
+ALLOW, DENY = "allow", "deny"
+POLICY_VERSION = "2.0"
+MAX_STATEMENTS = 50
+MAX_ACTIONS = 100
+
+# The preset policies' statements. Tencent's QcloudLIVEReadOnlyAccess covers CSS's read actions
+# (Describe*, Get*); QCloudFinanceFullAccess covers everything of the billing centre.
+PRESET_DOCUMENTS: dict[PresetPolicy, dict[str, Any]] = {
+    PresetPolicy.LIVE_FULL_ACCESS: {
+        "version": POLICY_VERSION,
+        "statement": [{"effect": ALLOW, "action": ["live:*"], "resource": "*"}],
+    },
+    PresetPolicy.LIVE_READ_ONLY_ACCESS: {
+        "version": POLICY_VERSION,
+        "statement": [{"effect": ALLOW, "action": ["live:Describe*", "live:Get*"], "resource": "*"}],
+    },
+    PresetPolicy.FINANCE_FULL_ACCESS: {
+        "version": POLICY_VERSION,
+        "statement": [{"effect": ALLOW, "action": ["finance:*"], "resource": "*"}],
+    },
+}
+
+
+class InvalidPolicy(InvalidRequest):
+    code = "invalid_policy"
+    default_message = "The policy document is not valid."
+
+
+@dataclass(frozen=True)
+class Statement:
+    effect: str  # ALLOW or DENY
+    actions: tuple[str, ...]  # normalised patterns
+
+    def matches(self, action: str) -> bool:
+        return any(_pattern(pattern).fullmatch(action) for pattern in self.actions)
+
+
+def normalise_action(action: str) -> str:
+    """`Finace:RefundInstance` -> `finance:refundinstance`: CAM compares actions without case,
+    and Tencent documents RefundInstance's permission as `finace:` (sic)."""
+    action = action.strip().lower()
+    if action.startswith("finace:"):
+        action = "finance:" + action[len("finace:"):]
+    return action
+
+
+_ACTION = re.compile(r"\*|[a-z0-9_-]+:[a-z0-9_*]+", re.IGNORECASE)
+
+
+@lru_cache(maxsize=512)
+def _pattern(pattern: str) -> re.Pattern:
+    return re.compile(".*".join(re.escape(part) for part in pattern.split("*")))
+
+
+def policy_document_parse(document: Any) -> tuple[Statement, ...]:
+    """Check a policy document and return its statements; `InvalidPolicy` says what is wrong.
+
+    Supported: `version` "2.0"; `statement` a list of objects with `effect` (allow/deny),
+    `action` (a string or a list of `service:Action` patterns, or `*`) and optional `resource`,
+    which must be `*` (this console has no resource-level grants). Conditions are refused rather
+    than ignored, so a policy never grants more than it says.
+    """
+    if not isinstance(document, dict):
+        raise InvalidPolicy("A policy document is a JSON object with `version` and `statement`.")
+    unknown = set(document) - {"version", "statement"}
+    if unknown:
+        raise InvalidPolicy(f"Unknown key in the policy document: {', '.join(sorted(unknown))}.")
+    if document.get("version") != POLICY_VERSION:
+        raise InvalidPolicy(f'The policy `version` must be "{POLICY_VERSION}".')
+    raw_statements = document.get("statement")
+    if isinstance(raw_statements, dict):
+        raw_statements = [raw_statements]
+    if not isinstance(raw_statements, list) or not raw_statements:
+        raise InvalidPolicy("`statement` must be a non-empty list of statements.")
+    if len(raw_statements) > MAX_STATEMENTS:
+        raise InvalidPolicy(f"A policy has at most {MAX_STATEMENTS} statements.")
+    return tuple(_statement_parse(raw, number) for number, raw in enumerate(raw_statements, start=1))
+
+
+def _statement_parse(raw: Any, number: int) -> Statement:
+    where = f"Statement {number}"
+    if not isinstance(raw, dict):
+        raise InvalidPolicy(f"{where} must be a JSON object.")
+    unknown = set(raw) - {"effect", "action", "resource"}
+    if unknown:
+        raise InvalidPolicy(f"{where}: `{sorted(unknown)[0]}` is not supported (only effect, action and resource).")
+    effect = raw.get("effect")
+    if not isinstance(effect, str) or effect.lower() not in (ALLOW, DENY):
+        raise InvalidPolicy(f'{where}: `effect` must be "allow" or "deny".')
+    actions = raw.get("action")
+    if isinstance(actions, str):
+        actions = [actions]
+    if not isinstance(actions, list) or not actions or not all(isinstance(a, str) for a in actions):
+        raise InvalidPolicy(f"{where}: `action` must be an action or a non-empty list of actions.")
+    if len(actions) > MAX_ACTIONS:
+        raise InvalidPolicy(f"{where}: at most {MAX_ACTIONS} actions.")
+    for action in actions:
+        if not _ACTION.fullmatch(action.strip()):
+            raise InvalidPolicy(f"{where}: `{action}` is not an action such as live:DescribeLivePackageInfo or live:Describe*.")
+    resource = raw.get("resource", "*")
+    if isinstance(resource, str):
+        resource = [resource]
+    if resource != ["*"]:
+        raise InvalidPolicy(f'{where}: `resource` must be "*" (resource-level grants are not supported).')
+    return Statement(effect=effect.lower(), actions=tuple(normalise_action(a) for a in actions))
+
+
+def preset_statements(preset: str) -> tuple[Statement, ...]:
+    return policy_document_parse(PRESET_DOCUMENTS[PresetPolicy(preset)])
+
+
+def member_statements(member: Member) -> tuple[Statement, ...]:
+    """Every statement of every policy attached to `member`: one query, kept on the member object
+    for the rest of the request (a package page asks once per row)."""
+    cached = getattr(member, "_cam_statements", None)
+    if cached is None:
+        statements: list[Statement] = []
+        attachments = PolicyAttachment.objects.filter(member_id=member.pk).select_related("policy")
+        for attachment in attachments:
+            if attachment.preset:
+                statements.extend(preset_statements(attachment.preset))
+            else:
+                try:
+                    statements.extend(policy_document_parse(attachment.policy.document))
+                except InvalidPolicy:
+                    continue  # checked when saved; a broken document grants nothing
+        cached = tuple(statements)
+        member._cam_statements = cached
+    return cached
+
+
+def statements_allow(statements: tuple[Statement, ...], action: str) -> bool:
+    """CAM's rule: allowed when some statement allows the action and none denies it."""
+    action = normalise_action(action)
+    allowed = False
+    for statement in statements:
+        if statement.matches(action):
+            if statement.effect == DENY:
+                return False
+            allowed = True
+    return allowed
+
+
+def api_action_allowed(member: Member, action: str) -> bool:
+    """Whether `member` may perform the CAM action `action` (e.g. "live:DescribeLivePackageInfo")."""
+    if member.role == MemberRole.OWNER:
+        return True
+    return statements_allow(member_statements(member), action)
+
+
+def member_permissions_forget(member: Member) -> None:
+    """Drop the statements kept on `member`, after its policies changed."""
+    member.__dict__.pop("_cam_statements", None)
+
+
+def member_may_manage_access(member: Member) -> bool:
+    """Granting and revoking policies, like CAM's user management, is the root account's."""
+    return member.role == MemberRole.OWNER
+
+
+def member_require_manage_access(member: Member) -> None:
+    if not member_may_manage_access(member):
+        raise PermissionRefused("Only the account owner manages users and permissions.")
 
 
 # --- staff -------------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Reads about accounts and the people who act for them."""
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count
 
-from console.accounts.models import Member
+from console.accounts.models import Account, Member, MemberRole, Policy, PolicyAttachment
 from console.core.errors import PermissionRefused
 
 
@@ -35,3 +36,25 @@ def member_or_none(user: AbstractBaseUser) -> Member | None:
         return member_for(user)
     except NoConsoleAccount:
         return None
+
+
+# --- users and permissions -------------------------------------------------------------------
+
+
+def sub_users_of(account: Account) -> list[Member]:
+    """The account's sub-users with their attached policies (three queries)."""
+    return list(
+        Member.objects.filter(account=account, role=MemberRole.SUB_USER)
+        .select_related("user")
+        .prefetch_related("policy_attachments__policy")
+        .order_by("user__username")
+    )
+
+
+def attachments_of(member: Member) -> list[PolicyAttachment]:
+    return list(PolicyAttachment.objects.filter(member=member).select_related("policy"))
+
+
+def custom_policies_of(account: Account) -> list[Policy]:
+    """The account's custom policies, each with the number of sub-users it is attached to."""
+    return list(Policy.objects.filter(account=account).annotate(attached=Count("attachments")).order_by("name"))

@@ -12,6 +12,10 @@ from console.core.models import AuditEntry
 class AuditAction(StrEnum):
     """Every action the trail records. The values are stored, so they never change."""
 
+    API_KEY_CREATED = "api_key.created"
+    API_KEY_DELETED = "api_key.deleted"
+    API_KEY_DISABLED = "api_key.disabled"
+    API_KEY_ENABLED = "api_key.enabled"
     BILLING_WINDOW_OPENED = "billing.window_opened"
     BILLING_WINDOW_CLOSED = "billing.window_closed"
     DEMO_BILLING_RUN = "demo.billing_run"
@@ -27,6 +31,10 @@ class AuditAction(StrEnum):
     PACKAGE_AUTO_RENEWED = "package.auto_renewed"
     PACKAGE_PURCHASED = "package.purchased"
     PACKAGE_GIVEAWAY_GRANTED = "package.giveaway_granted"
+    POLICY_ATTACHED = "policy.attached"
+    POLICY_CREATED = "policy.created"
+    POLICY_DELETED = "policy.deleted"
+    POLICY_DETACHED = "policy.detached"
     REFUND_COMPLETED = "refund.completed"
     REFUND_NOT_FOUND = "refund.not_found"
     REFUND_REFUSED = "refund.refused"

@@ -1,8 +1,15 @@
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
-from console.accounts.models import Account
+from console.accounts.api_keys import api_key_create, secret_decrypt
+from console.accounts.models import Account, ApiKey, Member, PolicyAttachment, PresetPolicy
+from console.core import clock
 from console.demo import data as demo_data
 from console.demo.personas import PERSONAS
+
+# The demo's API keys: the owner (may do everything) and the sub-user `viewer`, who gets the
+# preset read-only CSS policy, so the API shows both an answer and a refusal of a refund.
+API_KEY_USERS = {"demo": None, "viewer": PresetPolicy.LIVE_READ_ONLY_ACCESS}
 
 
 class Command(BaseCommand):
@@ -30,3 +37,26 @@ class Command(BaseCommand):
         self.stdout.write("Logins (password = user name):")
         for username, who in PERSONAS.items():
             self.stdout.write(f"  {username:<10} {who}")
+        self.stdout.write("API keys (Tencent Cloud API 3.0 on the same address; see the README's API section):")
+        for username, (secret_id, secret_key, policy) in demo_api_keys().items():
+            self.stdout.write(f"  {username}{f' ({policy})' if policy else ' (owner)'}")
+            self.stdout.write(f"    SecretId={secret_id}")
+            self.stdout.write(f"    SecretKey={secret_key}")
+
+
+def demo_api_keys() -> dict[str, tuple[str, str, str | None]]:
+    """An enabled key for each of API_KEY_USERS (the first one they have, or a new one), and the
+    viewer's read-only policy; the SecretKeys decrypted, since this is demo data."""
+    keys = {}
+    with transaction.atomic():
+        for username, preset in API_KEY_USERS.items():
+            member = Member.objects.select_related("user", "account").get(user__username=username)
+            if preset and not PolicyAttachment.objects.filter(member=member, preset=preset).exists():
+                PolicyAttachment.objects.create(member=member, preset=preset, attached_at=clock.now())
+            key = ApiKey.objects.filter(member=member, enabled=True).order_by("created_at", "id").first()
+            secret_key = secret_decrypt(key.secret_key_encrypted) if key else None
+            if secret_key is None:
+                created = api_key_create(member=member)
+                key, secret_key = created.key, created.secret_key
+            keys[username] = (key.secret_id, secret_key, preset.value if preset else None)
+    return keys

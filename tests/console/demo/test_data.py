@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.db.models import F
 
 from console.accounts.models import Account, Member
+from console.accounts.permissions import MemberAction, member_may
 from console.core import clock
 from console.ledger.models import LedgerEntry
 from console.packages.models import Package
@@ -76,7 +77,7 @@ def test_a_package_paid_by_another_account_is_in_the_demo(seeded):
 def test_the_demo_reset_starts_over_with_the_same_data(seeded):
     call_command("seed_demo", reset=True, verbosity=0)
     assert Package.objects.filter(code="lvpkg-dm000001").count() == 1
-    assert Member.objects.get(user__username="viewer").can_refund is False
+    assert member_may(Member.objects.get(user__username="viewer"), MemberAction.REFUND) is False
 
 
 def test_ticket_only_packages_are_in_the_demo(seeded):

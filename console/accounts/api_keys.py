@@ -1,0 +1,169 @@
+"""API keys: each person's SecretId/SecretKey pairs for Tencent Cloud API 3.0.
+
+A signature check needs the SecretKey itself (TC3-HMAC-SHA256 is symmetric), so it cannot be
+hashed like a password; it is stored encrypted with Fernet (AES-128-CBC + HMAC-SHA256, from
+`cryptography`) under a key derived with HKDF-SHA256 from `settings.API_KEY_ENCRYPTION_KEY`, or
+from `SECRET_KEY` when that is empty. Values in `API_KEY_ENCRYPTION_KEY_FALLBACKS` still decrypt,
+so the key can be rotated. The SecretKey is shown once, when the key is created.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import string
+from dataclasses import dataclass
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.db import transaction
+
+from console.accounts.models import ApiKey, Member
+from console.core import clock
+from console.core.audit import AuditAction, audit_record
+from console.core.errors import Conflict, NotFound
+
+SECRET_ID_PREFIX = "AKID"
+SECRET_ID_LENGTH = 36  # as Tencent's: AKID and 32 letters and digits
+SECRET_KEY_LENGTH = 32
+_ALPHABET = string.ascii_letters + string.digits
+_HKDF_INFO = b"css-console api-key secrets v1"
+
+
+class ApiKeyNotFound(NotFound):
+    code = "api_key_not_found"
+    default_message = "No such API key of yours."
+
+
+class ApiKeyStillEnabled(Conflict):
+    code = "api_key_enabled"
+    default_message = "Disable the key before deleting it, so scripts that still use it fail visibly first."
+
+
+@dataclass(frozen=True)
+class NewApiKey:
+    key: ApiKey
+    secret_key: str  # in clear: show it once, store it nowhere
+
+
+@dataclass(frozen=True)
+class ActiveKey:
+    """An enabled key found by its SecretId, with its SecretKey decrypted for the signature check."""
+
+    key: ApiKey
+    member: Member
+    secret_key: str
+
+
+# --- encryption --------------------------------------------------------------------------------
+
+
+def _fernet_for(material: str) -> Fernet:
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_HKDF_INFO).derive(material.encode("utf-8"))
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def _cipher() -> MultiFernet:
+    primary = settings.API_KEY_ENCRYPTION_KEY or settings.SECRET_KEY
+    fallbacks = list(getattr(settings, "API_KEY_ENCRYPTION_KEY_FALLBACKS", []))
+    return MultiFernet([_fernet_for(material) for material in [primary, *fallbacks]])
+
+
+def secret_encrypt(secret_key: str) -> str:
+    return _cipher().encrypt(secret_key.encode("utf-8")).decode("ascii")
+
+
+def secret_decrypt(token: str) -> str | None:
+    """The SecretKey, or None when no configured key decrypts it (the key was rotated away)."""
+    try:
+        return _cipher().decrypt(token.encode("ascii")).decode("utf-8")
+    except InvalidToken:
+        return None
+
+
+def _random(length: int) -> str:
+    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+
+
+# --- services ----------------------------------------------------------------------------------
+
+
+def api_key_create(*, member: Member) -> NewApiKey:
+    """A new enabled key for `member`; the clear SecretKey is in the answer and nowhere else."""
+    secret_key = _random(SECRET_KEY_LENGTH)
+    with transaction.atomic():
+        key = ApiKey.objects.create(
+            member=member,
+            secret_id=SECRET_ID_PREFIX + _random(SECRET_ID_LENGTH - len(SECRET_ID_PREFIX)),
+            secret_key_encrypted=secret_encrypt(secret_key),
+            created_at=clock.now(),
+        )
+        audit_record(
+            actor=member.user, action=AuditAction.API_KEY_CREATED, obj=key, account=member.account,
+            after={"secret_id": key.secret_id},
+        )
+    return NewApiKey(key=key, secret_key=secret_key)
+
+
+def api_key_set_enabled(*, member: Member, key_id: int, enabled: bool) -> ApiKey:
+    with transaction.atomic():
+        key = _own_key(member, key_id)
+        # Conditional, so two clicks at once record one change.
+        if ApiKey.objects.filter(pk=key.pk, enabled=not enabled).update(enabled=enabled):
+            key.enabled = enabled
+            audit_record(
+                actor=member.user,
+                action=AuditAction.API_KEY_ENABLED if enabled else AuditAction.API_KEY_DISABLED,
+                obj=key, account=member.account,
+                before={"enabled": not enabled}, after={"enabled": enabled},
+            )
+    return key
+
+
+def api_key_delete(*, member: Member, key_id: int) -> None:
+    with transaction.atomic():
+        key = _own_key(member, key_id)
+        # Conditional, so a key enabled again meanwhile is not deleted.
+        deleted, _ = ApiKey.objects.filter(pk=key.pk, enabled=False).delete()
+        if not deleted:
+            raise ApiKeyStillEnabled()
+        audit_record(
+            actor=member.user, action=AuditAction.API_KEY_DELETED, obj=key, account=member.account,
+            before={"secret_id": key.secret_id},
+        )
+
+
+def api_key_mark_used(key: ApiKey) -> None:
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=clock.now())
+
+
+# --- selectors ---------------------------------------------------------------------------------
+
+
+def api_keys_of(member: Member) -> list[ApiKey]:
+    return list(ApiKey.objects.filter(member=member).order_by("created_at", "id"))
+
+
+def active_key(secret_id: str) -> ActiveKey | None:
+    """The enabled key with this SecretId, of an active login; None for an unknown, disabled or
+    deleted key (all answered alike: AuthFailure.SecretIdNotFound)."""
+    key = (
+        ApiKey.objects.select_related("member__account", "member__user")
+        .filter(secret_id=secret_id, enabled=True, member__user__is_active=True)
+        .first()
+    )
+    if key is None:
+        return None
+    secret_key = secret_decrypt(key.secret_key_encrypted)
+    if secret_key is None:
+        return None
+    return ActiveKey(key=key, member=key.member, secret_key=secret_key)
+
+
+def _own_key(member: Member, key_id: int) -> ApiKey:
+    key = ApiKey.objects.filter(member=member, pk=key_id).first()
+    if key is None:
+        raise ApiKeyNotFound()
+    return key

@@ -1,0 +1,155 @@
+"""The API keys page (each person their own keys) and the Users and permissions page (the owner
+grants and revokes policies for sub-users; a sub-user sees their own)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from console.accounts import api_keys as keys
+from console.accounts import selectors, services
+from console.accounts.forms import POLICY_EXAMPLE, PolicyAttachForm, PolicyCreateForm
+from console.accounts.models import PresetPolicy
+from console.accounts.permissions import PRESET_DOCUMENTS, member_may_manage_access, member_require_manage_access
+from console.accounts.selectors import member_for
+from console.core.errors import ServiceError
+
+API_KEYS = "console/accounts/api_keys.html"
+USERS = "console/accounts/users.html"
+
+
+# --- API keys ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_keys(request):
+    """GET lists the person's keys; POST creates one and shows its SecretKey on this answer only
+    (it is not put in the session or a message, so it is nowhere once the page is left)."""
+    member = member_for(request.user)
+    created = keys.api_key_create(member=member) if request.method == "POST" else None
+    context = {"keys": keys.api_keys_of(member), "created": created}
+    return render(request, API_KEYS, context, status=201 if created else 200)
+
+
+def _key_action(request, key_id: int, action, done: str):
+    member = member_for(request.user)
+    try:
+        action(member=member, key_id=key_id)
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, done)
+    return redirect("api_keys")
+
+
+@login_required
+@require_POST
+def api_key_enable(request, key_id: int):
+    return _key_action(
+        request, key_id, lambda **kw: keys.api_key_set_enabled(enabled=True, **kw), "The key is enabled."
+    )
+
+
+@login_required
+@require_POST
+def api_key_disable(request, key_id: int):
+    return _key_action(
+        request, key_id, lambda **kw: keys.api_key_set_enabled(enabled=False, **kw),
+        "The key is disabled: requests signed with it are refused.",
+    )
+
+
+@login_required
+@require_POST
+def api_key_remove(request, key_id: int):
+    return _key_action(request, key_id, keys.api_key_delete, "The key is deleted.")
+
+
+# --- Users and permissions -------------------------------------------------------------------------
+
+
+def _users_page(request, member, *, create_form=None, status=200):
+    if not member_may_manage_access(member):
+        context = {"manage": False, "own_attachments": selectors.attachments_of(member), "presets": _presets()}
+        return render(request, USERS, context, status=status)
+    custom = selectors.custom_policies_of(member.account)
+    sub_users = selectors.sub_users_of(member.account)
+    context = {
+        "manage": True,
+        "rows": [(sub_user, PolicyAttachForm(custom_policies=custom, prefix=f"u{sub_user.pk}")) for sub_user in sub_users],
+        "custom_policies": custom,
+        "create_form": create_form or PolicyCreateForm(),
+        "presets": _presets(),
+        "example": POLICY_EXAMPLE,
+    }
+    return render(request, USERS, context, status=status)
+
+
+def _presets():
+    return [(preset, PRESET_DOCUMENTS[preset]["statement"]) for preset in PresetPolicy]
+
+
+@login_required
+def users_and_permissions(request):
+    return _users_page(request, member_for(request.user))
+
+
+@login_required
+@require_POST
+def policy_attach_view(request, sub_user_id: int):
+    member = member_for(request.user)
+    member_require_manage_access(member)  # 403 for sub-users, as the page offers them no form
+    choice = request.POST.get(f"u{sub_user_id}-policy", "")
+    try:
+        attachment = services.policy_attach(owner=member, sub_user_id=sub_user_id, choice=choice)
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, f"Attached {attachment.policy_name} to {attachment.member.user.get_username()}.")
+    return redirect("users_permissions")
+
+
+@login_required
+@require_POST
+def policy_detach_view(request, attachment_id: int):
+    member = member_for(request.user)
+    member_require_manage_access(member)  # 403 for sub-users, as the page offers them no form
+    try:
+        services.policy_detach(owner=member, attachment_id=attachment_id)
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, "The policy is detached.")
+    return redirect("users_permissions")
+
+
+@login_required
+@require_POST
+def policy_create_view(request):
+    member = member_for(request.user)
+    member_require_manage_access(member)  # 403 for sub-users, as the page offers them no form
+    form = PolicyCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            policy = services.policy_create(owner=member, **form.cleaned_data)
+        except ServiceError as refused:
+            form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+        else:
+            messages.success(request, f"Created the policy {policy.name}.")
+            return redirect("users_permissions")
+    return _users_page(request, member, create_form=form, status=422)
+
+
+@login_required
+@require_POST
+def policy_delete_view(request, policy_id: int):
+    member = member_for(request.user)
+    member_require_manage_access(member)  # 403 for sub-users, as the page offers them no form
+    try:
+        services.policy_delete(owner=member, policy_id=policy_id)
+    except ServiceError as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, "The policy is deleted.")
+    return redirect("users_permissions")

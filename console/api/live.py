@@ -1,0 +1,198 @@
+"""live 2018-08-01: DescribeLivePackageInfo, the account's CSS packages as Tencent answers them.
+
+Units (the reference's): traffic packages in bytes, with 1 GB = 1000^3 bytes (decimal, as the
+console's 1 TB = 1,000 GB); transcoding packages in minutes; co-anchoring packages in hours (the
+console keeps minutes: divided by 60). `Total` is rounded down and `Used` up to whole units, and
+`Left` = Total - Used, so a package never claims more left than it has. Times are Beijing time
+(UTC+8) as `YYYY-MM-DD HH:MM:SS`.
+
+Choices where Tencent's documentation leaves the behaviour open:
+- `OrderBy` defaults to `BuyTimeDesc`; ties are broken by the package's creation order.
+- Without both `PageNum` and `PageSize` every package of the type is answered, with `PageNum` 1,
+  `PageSize` the number answered and `TotalPage` 1 (0 when there is none). A `PageSize` outside
+  10 to 100 or a `PageNum` below 1 is refused whenever it is sent.
+- `PackageBillMode`: for traffic packages the account's CSS billing mode (204 daily traffic, 203
+  daily bandwidth, 201 monthly peak bandwidth); for transcoding and co-anchoring packages 205
+  (daily duration), as they are deducted by the minute each day. `FluxPackageBillMode` repeats
+  the traffic mode four times (standard live and LEB, mainland and outside; the console bills
+  them alike) and is empty for the other package types.
+- `WillRenew` is 1 when the package will auto-renew, else 0. `RenewalResult` is 1 when the
+  package was renewed (its spec bought again by the daily billing), -1 when a renewal failed and
+  it is still marked to renew, else 0.
+- Mobile live licences are not packages of any `PackageType` and are never listed.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from console.accounts.models import BillingMode
+from console.api.caller import Caller
+from console.api.errors import ApiError, ErrorCode
+from console.core import clock
+from console.packages.models import Package, PackageKind, RenewalFailure
+from console.packages.selectors import packages_for_account
+from console.packages.status import PackageStatus, package_status
+from console.purchases.models import Purchase
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+BYTES_PER_GB = 1000**3
+MINUTES_PER_HOUR = 60
+
+KINDS_BY_PACKAGE_TYPE: dict[int, tuple[str, ...]] = {
+    0: (PackageKind.TRAFFIC,),
+    1: (PackageKind.TRANSCODE_STANDARD, PackageKind.TRANSCODE_TSC),
+    2: (PackageKind.CO_ANCHORING,),
+}
+TYPE_CODES = {
+    PackageKind.TRAFFIC: 0,
+    PackageKind.TRANSCODE_STANDARD: 1,
+    PackageKind.TRANSCODE_TSC: 2,
+    PackageKind.CO_ANCHORING: 3,
+}
+STATUS_CODES = {
+    PackageStatus.UNUSED: 0,
+    PackageStatus.IN_USE: 1,
+    PackageStatus.EXPIRED: 2,
+    PackageStatus.FROZEN: 3,
+    PackageStatus.EXHAUSTED: 4,
+    PackageStatus.REFUNDED: 5,
+}
+ORDERINGS = {
+    "BuyTimeDesc": ("-purchased_at", "-id"),
+    "BuyTimeAsc": ("purchased_at", "id"),
+    "ExpireTimeDesc": ("-expires_at", "-id"),
+    "ExpireTimeAsc": ("expires_at", "id"),
+}
+DEFAULT_ORDER = "BuyTimeDesc"
+EXPIRY_ORDERS = frozenset({"ExpireTimeDesc", "ExpireTimeAsc"})
+CO_ANCHORING_TYPE = 2
+PAGE_SIZE_MIN, PAGE_SIZE_MAX = 10, 100
+
+TRAFFIC_BILL_MODES = {
+    BillingMode.DAILY_TRAFFIC: 204,
+    BillingMode.DAILY_BANDWIDTH: 203,
+    BillingMode.MONTHLY_PEAK_BANDWIDTH: 201,
+}
+DURATION_BILL_MODE = 205
+NO_BILL_MODE = -1
+
+
+def describe_live_package_info(caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+    package_type = params["PackageType"]
+    if package_type not in KINDS_BY_PACKAGE_TYPE:
+        raise ApiError(
+            ErrorCode.INVALID_PARAMETER_VALUE,
+            "The parameter `PackageType` must be 0 (traffic), 1 (transcoding) or 2 (co-anchoring).",
+        )
+    order_by = params.get("OrderBy", DEFAULT_ORDER)
+    if order_by not in ORDERINGS:
+        raise ApiError(
+            ErrorCode.INVALID_PARAMETER_VALUE, f"The parameter `OrderBy` must be one of {', '.join(ORDERINGS)}."
+        )
+    if package_type == CO_ANCHORING_TYPE and order_by in EXPIRY_ORDERS:
+        raise ApiError(
+            ErrorCode.INVALID_PARAMETER_VALUE,
+            "Co-anchoring packages (PackageType 2) cannot be ordered by expiry time.",
+        )
+    page_num, page_size = params.get("PageNum"), params.get("PageSize")
+    if page_size is not None and not PAGE_SIZE_MIN <= page_size <= PAGE_SIZE_MAX:
+        raise ApiError(
+            ErrorCode.INVALID_PARAMETER_VALUE,
+            f"The parameter `PageSize` must be between {PAGE_SIZE_MIN} and {PAGE_SIZE_MAX}.",
+        )
+    if page_num is not None and page_num < 1:
+        raise ApiError(ErrorCode.INVALID_PARAMETER_VALUE, "The parameter `PageNum` must be 1 or more.")
+
+    account = caller.account
+    packages = packages_for_account(account).filter(kind__in=KINDS_BY_PACKAGE_TYPE[package_type])
+    packages = packages.order_by(*ORDERINGS[order_by])
+    total_num = packages.count()
+    if page_num is not None and page_size is not None:
+        start = (page_num - 1) * page_size
+        page = list(packages[start : start + page_size])
+        total_page = math.ceil(total_num / page_size)
+    else:
+        page = list(packages)
+        page_num, page_size = 1, len(page)
+        total_page = 1 if total_num else 0
+
+    now = clock.now()
+    renewal = _renewal_results(account, page)
+    traffic_mode = TRAFFIC_BILL_MODES.get(account.billing_mode, NO_BILL_MODE)
+    return {
+        "LivePackageInfoList": [
+            _package_info(package, billing_mode=account.billing_mode, now=now, renewal_result=renewal[package.pk])
+            for package in page
+        ],
+        "PackageBillMode": traffic_mode if package_type == 0 else DURATION_BILL_MODE,
+        "TotalPage": total_page,
+        "TotalNum": total_num,
+        "PageNum": page_num,
+        "PageSize": page_size,
+        "FluxPackageBillMode": ",".join([str(traffic_mode)] * 4) if package_type == 0 else "",
+    }
+
+
+def _package_info(package: Package, *, billing_mode: str, now, renewal_result: int) -> dict[str, Any]:
+    total, used = amounts_in_api_units(package)
+    return {
+        "Id": package.code,
+        "Total": total,
+        "Used": used,
+        "Left": max(total - used, 0),
+        "BuyTime": beijing_time(package.purchased_at),
+        "ExpireTime": beijing_time(package.expires_at),
+        "Type": TYPE_CODES[PackageKind(package.kind)],
+        "Status": STATUS_CODES[package_status(package, billing_mode=billing_mode, now=now)],
+        "WillRenew": 1 if package.auto_renew else 0,
+        "RenewalResult": renewal_result,
+    }
+
+
+def amounts_in_api_units(package: Package) -> tuple[int, int]:
+    """(Total, Used): bytes for traffic, minutes for transcoding, hours for co-anchoring."""
+    kind = PackageKind(package.kind)
+
+    def convert(quantity: Decimal) -> Decimal:
+        if kind == PackageKind.TRAFFIC:
+            return quantity * BYTES_PER_GB
+        if kind == PackageKind.CO_ANCHORING:
+            return quantity / MINUTES_PER_HOUR
+        return quantity
+
+    total = convert(Decimal(package.total)).to_integral_value(rounding=ROUND_FLOOR)
+    used = convert(Decimal(package.used)).to_integral_value(rounding=ROUND_CEILING)
+    return int(total), int(used)
+
+
+def beijing_time(moment) -> str:
+    return moment.astimezone(BEIJING).strftime(TIME_FORMAT)
+
+
+def _renewal_results(account, packages: list[Package]) -> dict[int, int]:
+    """RenewalResult per package: two queries for the page, whatever its size."""
+    ids = [package.pk for package in packages]
+    failed = set(RenewalFailure.objects.filter(package_id__in=ids).values_list("package_id", flat=True))
+    renewed: set[int] = set()
+    # The daily billing buys a renewal with the key "renew:<renewing package id>:<day>:<attempt>"
+    # (console.billing.renewal).
+    for key in Purchase.objects.filter(package__owner=account, idempotency_key__startswith="renew:").values_list(
+        "idempotency_key", flat=True
+    ):
+        renewing = key.split(":")[1]
+        if renewing.isdigit():
+            renewed.add(int(renewing))
+    results = {}
+    for package in packages:
+        if package.pk in renewed:
+            results[package.pk] = 1
+        elif package.pk in failed and package.auto_renew:
+            results[package.pk] = -1
+        else:
+            results[package.pk] = 0
+    return results

@@ -1,0 +1,173 @@
+"""The API's one endpoint: `POST /` with `X-TC-Action`, answered in Tencent's envelopes.
+
+`console_or_api` wraps the console's own view of `/`, so a browser's `GET /` still goes to the
+console while the official SDKs, pointed at the console with
+`HttpProfile(protocol="http", endpoint="HOST:PORT")`, reach `api`.
+
+A request goes through, in this order (the first failure answers, and nothing is changed):
+
+1. the body is read (over `DATA_UPLOAD_MAX_MEMORY_SIZE`, 1 MB by default, or over 10 MB:
+   `RequestSizeLimitExceeded`, without reading it);
+2. the protocol: method, Content-Type, X-TC-Action/Version/Language, a JSON object body
+   (`console.api.envelope.parse_api_request`);
+3. the signature (`console.api.signature.verify_request`): Authorization's format, the
+   timestamp within 5 minutes of the server's real time (not the demo clock: the SDK signs with
+   real time), the SecretId of an enabled key (`AuthFailure.SecretIdNotFound` for an unknown,
+   disabled or deleted one), the TC3-HMAC-SHA256 signature;
+4. replay: a signature is accepted once. It is remembered in the default cache for as long as
+   its timestamp could still pass (10 minutes); a second request with it is
+   `AuthFailure.SignatureExpire` ("already used"). The official SDK signs each call anew, so
+   only two identical calls within the same second share a signature; sign again to retry;
+5. the action: the signed service (live, billing) and X-TC-Action name it (`InvalidAction`),
+   X-TC-Version must be its version (`NoSuchVersion`);
+6. the rate limit per SecretId and action, `settings.API_RATE_LIMIT` (django-ratelimit, counted
+   in the default cache): `RequestLimitExceeded`;
+7. CAM: `console.accounts.permissions.api_action_allowed` (`UnauthorizedOperation`);
+8. the parameters (`UnknownParameter`, `MissingParameter`, `InvalidParameter`), then the
+   action, which checks values (`InvalidParameterValue`) and answers.
+
+Every answer is HTTP 200 with `Content-Type: application/json` exactly (the SDK reads errors
+only then). A service refusal that an action did not translate is mapped by its kind; anything
+unexpected is logged with its traceback and answered `InternalError`, never a 500.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django_ratelimit.core import is_ratelimited
+
+from console.accounts.api_keys import ActiveKey, active_key, api_key_mark_used
+from console.accounts.permissions import api_action_allowed
+from console.api import envelope, signature
+from console.api.actions import action_lookup, params_check
+from console.api.caller import Caller
+from console.api.errors import ApiError, ErrorCode
+from console.core.errors import Conflict, InvalidRequest, NotFound, PermissionRefused, RateLimited, ServiceError
+
+logger = logging.getLogger("console.api")
+
+# A timestamp passes for 300 s either side of the server's time, so a signature can be presented
+# for 600 s; it is remembered a little longer.
+REPLAY_WINDOW_SECONDS = 2 * signature.MAX_CLOCK_SKEW_SECONDS + 60
+
+
+def signature_now() -> int:
+    """The server's time for the signature's timestamp window: real time, as the SDK signs."""
+    return int(time.time())
+
+
+def console_or_api(console_view: Callable) -> Callable:
+    """`console_view` for everything but an API request (`POST /` with X-TC-Action or a JSON
+    body), which goes to `api`. Only the API is exempt from CSRF: it is authenticated by its
+    signature, never by a cookie."""
+    protected = csrf_protect(console_view)
+
+    @csrf_exempt
+    def view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if envelope.is_api_request(
+            request.method, request.headers.get("Content-Type"), request.headers, path=request.path_info
+        ):
+            return api(request)
+        return protected(request, *args, **kwargs)
+
+    return view
+
+
+@csrf_exempt
+def api(request: HttpRequest) -> HttpResponse:
+    request_id = envelope.new_request_id()
+    try:
+        body = envelope.success_body(_answer(request, request_id), request_id=request_id)
+    except ApiError as error:
+        body = envelope.error_body(error, request_id=request_id)
+    except ServiceError as error:
+        body = envelope.error_body(service_error_to_api(error), request_id=request_id)
+    except Exception:
+        logger.exception("API request %s failed", request_id)
+        body = envelope.error_body(ApiError(ErrorCode.INTERNAL_ERROR), request_id=request_id)
+    return HttpResponse(
+        envelope.encode(body), content_type=envelope.RESPONSE_CONTENT_TYPE, status=envelope.HTTP_STATUS
+    )
+
+
+def _answer(request: HttpRequest, request_id: str) -> dict:
+    try:
+        raw_body = request.body
+    except RequestDataTooBig:
+        raise ApiError(
+            ErrorCode.REQUEST_SIZE_LIMIT_EXCEEDED,
+            f"The request body exceeds the size limit of {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
+        ) from None
+    headers = request.headers
+    parsed = envelope.parse_api_request(method=request.method, headers=headers, body=raw_body)
+
+    found: dict[str, ActiveKey] = {}
+
+    def secret_lookup(secret_id: str) -> str | None:
+        key = active_key(secret_id)
+        if key is None:
+            return None
+        found["key"] = key
+        return key.secret_key
+
+    auth = signature.verify_request(
+        method=request.method, headers=headers, body=raw_body, secret_lookup=secret_lookup, now=signature_now()
+    )
+    key = found["key"]
+    _refuse_replay(auth)
+    action = action_lookup(service=auth.service, action=parsed.action, version=parsed.version)
+    _refuse_over_limit(request, auth.secret_id, action.name)
+    api_key_mark_used(key.key)
+    if not api_action_allowed(key.member, action.cam_action):
+        raise ApiError(
+            ErrorCode.UNAUTHORIZED_OPERATION,
+            f"You are not authorized to perform `{action.cam_action}`: ask the account owner to attach "
+            "a policy that allows it.",
+        )
+    params = params_check(action, parsed.params)
+    caller = Caller(member=key.member, key=key.key, request_id=request_id, language=parsed.language)
+    return action.handler(caller, params)
+
+
+def _refuse_replay(auth: signature.Authorization) -> None:
+    if not cache.add(f"api:tc3:{auth.secret_id}:{auth.signature}", 1, timeout=REPLAY_WINDOW_SECONDS):
+        raise ApiError(
+            ErrorCode.AUTH_FAILURE_SIGNATURE_EXPIRE,
+            "This signature has already been used: every request is signed anew. Sign the request again to retry.",
+        )
+
+
+def _refuse_over_limit(request: HttpRequest, secret_id: str, action: str) -> None:
+    if is_ratelimited(
+        request,
+        group=f"api:{action}",
+        key=lambda group, request: secret_id,
+        rate=settings.API_RATE_LIMIT,
+        increment=True,
+    ):
+        raise ApiError(
+            ErrorCode.REQUEST_LIMIT_EXCEEDED,
+            f"The number of requests exceeds the frequency limit ({settings.API_RATE_LIMIT} per SecretId for {action}).",
+        )
+
+
+def service_error_to_api(error: ServiceError) -> ApiError:
+    """A console refusal an action did not translate itself, by its kind."""
+    for kind, code in (
+        (PermissionRefused, ErrorCode.UNAUTHORIZED_OPERATION),
+        (NotFound, ErrorCode.RESOURCE_NOT_FOUND),
+        (InvalidRequest, ErrorCode.INVALID_PARAMETER_VALUE),
+        (RateLimited, ErrorCode.REQUEST_LIMIT_EXCEEDED),
+        (Conflict, ErrorCode.FAILED_OPERATION),
+    ):
+        if isinstance(error, kind):
+            return ApiError(code, error.message)
+    return ApiError(ErrorCode.FAILED_OPERATION, error.message)

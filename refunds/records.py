@@ -1,0 +1,38 @@
+"""Refund records: every refund of the account (console, API, ticket) with its order ID."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from console.accounts.models import Account
+from console.accounts.selectors import member_for
+from refunds.models import Refund, RefundChannel
+
+RECORDS = "refunds/records.html"
+RECORDS_PER_PAGE = 20
+
+
+def refund_records_for(account: Account, *, channel: str = "") -> QuerySet[Refund]:
+    """The account's refunds, newest first, with what each row shows joined in."""
+    refunds = Refund.objects.filter(owner=account).select_related("package__spec", "payer", "requested_by")
+    if channel in RefundChannel.values:
+        refunds = refunds.filter(channel=channel)
+    return refunds.order_by("-created_at", "-id")
+
+
+@login_required
+@require_GET
+def refund_records(request):
+    member = member_for(request.user)
+    channel = request.GET.get("channel", "")
+    page = Paginator(refund_records_for(member.account, channel=channel), RECORDS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "channels": RefundChannel.choices,
+        "channel": channel if channel in RefundChannel.values else "",
+    }
+    return render(request, RECORDS, context)

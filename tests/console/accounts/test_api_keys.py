@@ -1,0 +1,132 @@
+"""Each person's API keys: created with the SecretKey shown once, kept encrypted, disabled,
+deleted; the command and the demo seed print key pairs."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from console.accounts.api_keys import active_key, secret_decrypt, secret_encrypt
+from console.accounts.models import ApiKey
+from console.core.models import AuditEntry
+from tests.factories import ApiKeyFactory, MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def member(client):
+    member = MemberFactory(sub_user=True)
+    client.force_login(member.user)
+    return member
+
+
+def test_creating_a_key_shows_its_secret_key_once(client, member):
+    created = client.post(reverse("api_keys"))
+    listed = client.get(reverse("api_keys"))
+
+    key = ApiKey.objects.get(member=member)
+    secret_key = secret_decrypt(key.secret_key_encrypted)
+    assert created.status_code == 201
+    assert key.secret_id.startswith("AKID") and len(key.secret_id) == 36
+    assert secret_key in created.content.decode()
+    assert key.secret_id in listed.content.decode()
+    assert secret_key not in listed.content.decode()
+
+
+def test_the_secret_key_is_not_stored_in_plain_text(member):
+    call_command("api_key_create", member.user.username, stdout=StringIO())
+
+    key = ApiKey.objects.get(member=member)
+    assert secret_decrypt(key.secret_key_encrypted) not in key.secret_key_encrypted
+
+
+def test_secrets_are_encrypted_under_the_configured_key_and_its_fallbacks(settings):
+    settings.API_KEY_ENCRYPTION_KEY = "old-key"
+    token = secret_encrypt("s3cret")
+
+    settings.API_KEY_ENCRYPTION_KEY = "new-key"
+    unreadable = secret_decrypt(token)
+    settings.API_KEY_ENCRYPTION_KEY_FALLBACKS = ["old-key"]
+
+    assert unreadable is None
+    assert secret_decrypt(token) == "s3cret"
+
+
+def test_a_disabled_key_can_no_longer_sign_and_can_be_enabled_again(client, member):
+    key = ApiKeyFactory(member=member)
+
+    client.post(reverse("api_key_disable", args=[key.pk]))
+    disabled = active_key(key.secret_id)
+    client.post(reverse("api_key_enable", args=[key.pk]))
+
+    assert disabled is None
+    assert active_key(key.secret_id).secret_key == key.secret_key
+    assert list(AuditEntry.objects.filter(object_type="console.apikey").order_by("id").values_list("action", flat=True)) == [
+        "api_key.disabled", "api_key.enabled",
+    ]
+
+
+def test_an_enabled_key_must_be_disabled_before_it_is_deleted(client, member):
+    key = ApiKeyFactory(member=member)
+
+    refused = client.post(reverse("api_key_delete", args=[key.pk]), follow=True)
+    client.post(reverse("api_key_disable", args=[key.pk]))
+    client.post(reverse("api_key_delete", args=[key.pk]))
+
+    assert "Disable the key before deleting it" in refused.content.decode()
+    assert not ApiKey.objects.filter(pk=key.pk).exists()
+
+
+def test_nobody_disables_or_deletes_someone_elses_key(client, member):
+    theirs = ApiKeyFactory(member=MemberFactory(account=member.account), enabled=False)
+
+    client.post(reverse("api_key_enable", args=[theirs.pk]))
+    client.post(reverse("api_key_delete", args=[theirs.pk]))
+
+    theirs.refresh_from_db()
+    assert theirs.enabled is False
+
+
+def test_the_page_lists_only_the_persons_own_keys(client, member):
+    mine = ApiKeyFactory(member=member)
+    owners = ApiKeyFactory(member=MemberFactory(account=member.account))
+
+    page = client.get(reverse("api_keys")).content.decode()
+
+    assert mine.secret_id in page and owners.secret_id not in page
+
+
+def test_api_key_create_prints_the_pair_on_two_lines():
+    member = MemberFactory()
+    out = StringIO()
+
+    call_command("api_key_create", member.user.username, stdout=out)
+
+    secret_id_line, secret_key_line = out.getvalue().splitlines()
+    secret_id, secret_key = secret_id_line.removeprefix("SecretId="), secret_key_line.removeprefix("SecretKey=")
+    assert re.fullmatch(r"AKID[A-Za-z0-9]{32}", secret_id)
+    assert active_key(secret_id).secret_key == secret_key
+
+
+def test_api_key_create_refuses_an_unknown_user():
+    with pytest.raises(CommandError):
+        call_command("api_key_create", "nobody-here", stdout=StringIO())
+
+
+@pytest.mark.django_db(transaction=True)  # the demo seed empties and refills the database
+def test_seed_demo_prints_a_working_key_pair_for_demo_and_viewer_and_the_same_one_again():
+    first, again = StringIO(), StringIO()
+
+    call_command("seed_demo", stdout=first)
+    call_command("seed_demo", stdout=again)
+
+    pairs = re.findall(r"SecretId=(\S+)\n\s+SecretKey=(\S+)", first.getvalue())
+    assert len(pairs) == 2
+    for secret_id, secret_key in pairs:
+        assert active_key(secret_id).secret_key == secret_key
+    assert {active_key(secret_id).member.user.username for secret_id, _ in pairs} == {"demo", "viewer"}
+    assert re.findall(r"SecretId=(\S+)\n\s+SecretKey=(\S+)", again.getvalue()) == pairs
