@@ -128,18 +128,20 @@ def row_html(row: PackageRow, *, urls: RowUrls, account_id: int, now: datetime) 
     status = row.status
     return (
         f'<tr id="package-{values["pk"]}" data-testid="package-row" data-code="{code}">'
-        f'<td data-label="Package" class="package"><a href="{urls.detail_of(values["code"])}">{code}</a>'
+        f'<td data-label="Package" class="package"><div class="cell"><a href="{urls.detail_of(values["code"])}">{code}</a>'
         f'<div class="package-type" data-testid="package-type">{TYPE_LABEL_BY_KIND[kind]}'
-        f' · {escape(values["spec__name"])}</div></td>'
-        f'<td data-label="Status"><span class="badge badge-{status.value}" data-testid="status">{status.label}</span></td>'
-        f'<td data-label="Total / used / remaining" class="usage"><span data-testid="quantities">'
+        f' · {escape(values["spec__name"])}</div></div></td>'
+        f'<td data-label="Status"><div class="cell"><span class="badge badge-{status.value}" data-testid="status">'
+        f'{status.label}</span></div></td>'
+        f'<td data-label="Total / used / remaining" class="usage"><div class="cell"><span data-testid="quantities">'
         f'{quantity(total, kind)} / {quantity(used, kind)} / {quantity(total - used, kind)}</span>'
-        f'<progress class="usage-bar" max="100" value="{percent_of(used, total)}" aria-hidden="true"></progress></td>'
-        f'<td data-label="Purchased / expires" class="validity">{zoned(values["purchased_at"])}'
-        f'<div class="hint">to {zoned(values["expires_at"])}</div></td>'
-        f'<td data-label="Refund deadline" class="deadline" data-testid="deadline">{_deadline_cell(row, now)}</td>'
-        f'<td data-label="Paid by" data-testid="payer">{payer}</td>'
-        f'<td data-label="Operations" class="operations">{_operations_cell(row, urls)}</td>'
+        f'<progress class="usage-bar" max="100" value="{percent_of(used, total)}" aria-hidden="true"></progress></div></td>'
+        f'<td data-label="Purchased / expires" class="validity"><div class="cell">{zoned(values["purchased_at"])}'
+        f'<div class="hint">to {zoned(values["expires_at"])}</div></div></td>'
+        f'<td data-label="Refund deadline" class="deadline" data-testid="deadline"><div class="cell">'
+        f'{_deadline_cell(row, now)}</div></td>'
+        f'<td data-label="Paid by" data-testid="payer"><div class="cell">{payer}</div></td>'
+        f'<td data-label="Operations" class="operations"><div class="cell">{_operations_cell(row, urls)}</div></td>'
         "</tr>"
     )
 

@@ -23,7 +23,7 @@ def test_an_owner_buys_a_traffic_package_and_sees_it_paid_in_the_ledger(login, p
     expect(dialog).to_be_visible(timeout=SLOW)
     htmx_settled(page)
     with page.expect_response(lambda r: r.url.endswith("/css/packages/buy/") and r.request.method == "POST") as quoted:
-        dialog.get_by_label("Package type and size").select_option(label="500 GB - USD 19.10")
+        dialog.get_by_label("Package type and size").select_option(label="Traffic 500 GB - USD 19.10")
     assert quoted.value.status == 200, quoted.value.text()
     expect(dialog.get_by_test_id("quote-due")).to_have_text("USD 19.10", timeout=SLOW)
     screenshot("buy-dialog")

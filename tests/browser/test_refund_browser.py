@@ -58,11 +58,13 @@ def test_a_refund_that_is_not_allowed_says_why(login, page):
 
     login("owner-used", "correct-horse")
 
-    button = row(page, used).get_by_role("button", name="Refund")
-    expect(button).to_have_attribute("aria-disabled", "true")
-    expect(button).to_have_attribute("title", "The package has been used: a deduction has been made from it.")
-    expect(button).to_have_accessible_description(
-        "Refund unavailable: The package has been used: a deduction has been made from it."
+    button = row(page, used).get_by_role("link", name="Refund")
+    expect(row(page, used).get_by_test_id("refund-why")).to_have_text("Used, so not refundable")
+    expect(button).to_have_accessible_description("Used, so not refundable")
+    button.click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_test_id("refund-errors")).to_have_text(
+        "The package has been used: a deduction has been made from it."
     )
 
 
@@ -73,11 +75,11 @@ def test_a_sub_user_without_refund_permission_cannot_refund(login, page):
 
     login("sub-no-refund", "correct-horse")
 
-    button = row(page, package).get_by_role("button", name="Refund")
-    expect(button).to_have_attribute("aria-disabled", "true")
-    expect(button).to_have_attribute("title", "You do not have permission to refund packages. Ask the account owner.")
-    button.click(force=True)
-    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(row(page, package).get_by_test_id("refund-why")).to_have_text("You may not refund packages")
+    row(page, package).get_by_role("link", name="Refund").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_test_id("refund-errors")).to_contain_text("You do not have permission to refund packages.")
+    expect(dialog.get_by_test_id("refund-confirm")).to_have_count(0)
     expect(row(page, package).get_by_test_id("status")).to_have_text("Unused")
 
 

@@ -1,0 +1,185 @@
+"""Every view of the Package/Plugin Management page at 10,000 packages, against the bare layout
+measured in the same run, and what a refund confirm costs beside the default view.
+
+Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/css_console uv run pytest -m benchmark -s \
+    tests/benchmarks/test_bench_package_page.py
+
+Aims (issue 12), each printed beside its ratio:
+- every view (10 or 100 rows; any tab, status filter, sort or search): p95 <= 3 x the bare
+  layout's p50;
+- a refund confirm (the htmx POST, answered 204 + HX-Trigger) costs no more than one default view:
+  its p50 <= the default view's p50.
+
+The machine is shared and noisy, so the views and the bare layout are measured interleaved, round
+after round: a burst of other work lands on all of them alike. The aims are printed, not asserted.
+"""
+
+import os
+import statistics
+import time
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from console.accounts.models import BillingMode
+from console.core import clock
+from console.packages.models import Package, PackageKind, PackageSpec
+from tests.factories import MemberFactory, PackageFactory
+
+pytestmark = [pytest.mark.benchmark, pytest.mark.postgres, pytest.mark.urls("tests.benchmarks.bare_layout_urls")]
+
+PACKAGES = 10_000
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "50"))
+REFUNDS = int(os.environ.get("BENCH_REFUNDS", "150"))
+AIM_RATIO = 3.0
+
+# Six in ten traffic, three transcoding, one licence (and every 20th co-anchoring instead).
+KIND_MIX = [PackageKind.TRAFFIC] * 6 + [
+    PackageKind.TRANSCODE_STANDARD, PackageKind.TRANSCODE_STANDARD, PackageKind.TRANSCODE_TSC, PackageKind.LICENCE,
+]
+
+
+def _percentile(samples: list[float], pct: int) -> float:
+    return statistics.quantiles(samples, n=100, method="inclusive")[pct - 1]
+
+
+def _load(account, count: int) -> None:
+    """`count` packages bought over the last two years (so about half have expired), of every tab,
+    unused, in use, used up and refunded."""
+    specs = {kind: PackageSpec.objects.filter(kind=kind).order_by("size").first() for kind in PackageKind.values}
+    now = clock.now()
+    step = timedelta(days=730) / count
+    packages = []
+    for i in range(count):
+        kind = KIND_MIX[i % len(KIND_MIX)] if i % 20 else PackageKind.CO_ANCHORING
+        spec = specs[kind]
+        purchased = now - step * (i + 1)
+        used = (Decimal(0), spec.size / 3, spec.size, Decimal(0), spec.size / 7)[i % 5]
+        refunded = i % 17 == 0
+        packages.append(PackageFactory.build(
+            owner=account, kind=kind, spec=spec, total=spec.size, list_price=spec.list_price,
+            paid_cash=spec.list_price, purchased_at=purchased, expires_at=purchased + timedelta(days=365),
+            used=Decimal(0) if refunded else used, refunded_at=purchased + timedelta(days=1) if refunded else None,
+        ))
+    Package.objects.bulk_create(packages, batch_size=2000)
+
+
+def _views(search: str) -> list[tuple[str, str, dict]]:
+    """(name, which account, query) for every kind of view the page has."""
+    views = [("default", "traffic", {}), ("size=100", "traffic", {"size": "100"})]
+    for tab in ("transcoding", "other"):
+        views += [(f"tab={tab}", "traffic", {"tab": tab}), (f"tab={tab}&size=100", "traffic", {"tab": tab, "size": "100"})]
+    for sort in ("purchased", "expires", "-expires"):
+        views.append((f"sort={sort}&size=100", "traffic", {"sort": sort, "size": "100"}))
+    for status in ("unused", "in_use", "expired", "exhausted", "refunded", "frozen"):
+        for sort in ("-purchased", "expires", "purchased"):
+            views.append((f"status={status}&sort={sort}&size=100", "traffic", {"status": status, "sort": sort, "size": "100"}))
+    views.append(("tab=transcoding&status=unused&size=100", "traffic", {"tab": "transcoding", "status": "unused", "size": "100"}))
+    for status in ("frozen", "unused"):
+        for sort in ("-purchased", "expires"):
+            views.append((f"bandwidth account: status={status}&sort={sort}&size=100", "bandwidth",
+                          {"status": status, "sort": sort, "size": "100"}))
+    views += [
+        ("q=<part of many IDs>&size=100", "traffic", {"q": search[:-2], "size": "100"}),
+        ("q=<one ID>", "traffic", {"q": search}),
+        ("q=<no match>", "traffic", {"q": "zz-nothing"}),
+        ("page=50", "traffic", {"page": "50"}),
+    ]
+    return views
+
+
+@pytest.mark.django_db(transaction=True)  # committed rows, so VACUUM can run and set the visibility map
+def test_every_package_page_view_beside_the_bare_layout(client, settings):
+    # given two accounts of 10,000 packages, one billed by traffic and one by bandwidth (its
+    # packages are frozen), with fresh statistics, as autovacuum keeps them in production
+    members = {"traffic": MemberFactory(), "bandwidth": MemberFactory(account__billing_mode=BillingMode.DAILY_BANDWIDTH)}
+    for member in members.values():
+        _load(member.account, PACKAGES)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE console_package")
+    search = Package.objects.filter(owner=members["traffic"].account, kind="traffic").order_by("id")[500].code
+
+    url = reverse("packages")
+    bare = reverse("bench_bare_layout")
+    views = _views(search)
+    htmx = {"HX-Request": "true", "HX-Target": "package-table"}
+    requests = [("bare layout", "traffic", bare, {}, {})]
+    requests += [(name, who, url, params, {}) for name, who, params in views]
+    requests.append(("htmx table refresh (default)", "traffic", url, {"tab": "traffic"}, htmx))
+    requests.append(("htmx summary refresh", "traffic", url, {}, {"HX-Request": "true", "HX-Target": "account-summary"}))
+
+    queries = {}
+    for name, who, path, params, headers in requests:  # warm caches, count queries
+        client.force_login(members[who].user)
+        client.get(path, params, headers=headers)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path, params, headers=headers)
+        assert response.status_code == 200, (path, params)
+        queries[name] = len(captured)
+
+    # when every view is requested once per round, interleaved with the bare layout
+    samples: dict[str, list[float]] = {name: [] for name, *_ in requests}
+    logged_in = None
+    for _ in range(ROUNDS):
+        for name, who, path, params, headers in requests:
+            if logged_in != who:
+                client.force_login(members[who].user)
+                logged_in = who
+            start = time.perf_counter()
+            response = client.get(path, params, headers=headers)
+            samples[name].append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200
+
+    # then print each view's p50 / p95 and its p95 against the bare layout's p50
+    bare_p50 = _percentile(samples["bare layout"], 50)
+    print(f"\nBENCH package page, {PACKAGES:,} packages per account, {ROUNDS} rounds, load {os.getloadavg()[0]:.1f}")
+    print(f"BENCH bare layout p50={bare_p50:.1f}ms p95={_percentile(samples['bare layout'], 95):.1f}ms"
+          f" queries={queries['bare layout']}; aim for every view: p95 <= {AIM_RATIO:g} x {bare_p50:.1f}"
+          f" = {AIM_RATIO * bare_p50:.1f}ms")
+    missed = []
+    worst = 0.0
+    for name, *_ in requests[1:]:
+        p50, p95 = _percentile(samples[name], 50), _percentile(samples[name], 95)
+        ratio = p95 / bare_p50
+        worst = max(worst, ratio)
+        if ratio > AIM_RATIO:
+            missed.append(name)
+        print(f"BENCH view {name:<52} p50={p50:6.1f}ms p95={p95:6.1f}ms queries={queries[name]:>2}"
+              f" ratio p95/bare p50={ratio:4.1f} (aim <= {AIM_RATIO:g}: {'met' if ratio <= AIM_RATIO else 'MISSED'})")
+    print(f"BENCH worst ratio {worst:.1f} (aim <= {AIM_RATIO:g}); missed: {', '.join(missed) or 'none'}")
+
+    # and a refund confirm, the htmx POST, against the default view measured just before it
+    settings.RATELIMIT_ENABLE = False
+    settings.REFUND_SELF_SERVICE_ALLOWANCE = 1_000_000
+    refunder = MemberFactory()
+    _fresh = [PackageFactory(owner=refunder.account) for _ in range(REFUNDS + 3)]
+    client.force_login(refunder.user)
+    default_samples, refund_samples = [], []
+    for i, package in enumerate(_fresh):
+        client.force_login(members["traffic"].user)
+        start = time.perf_counter()
+        client.get(url)
+        default_samples.append((time.perf_counter() - start) * 1000)
+        client.force_login(refunder.user)
+        confirm = reverse("refund_confirm", args=[package.pk])
+        data = {"confirm": "on", "idempotency_key": str(uuid.uuid4())}
+        if i < 3:  # warm-up, and count the queries of one
+            with CaptureQueriesContext(connection) as captured:
+                response = client.post(confirm, data, headers={"HX-Request": "true"})
+            refund_queries = len(captured)
+        else:
+            start = time.perf_counter()
+            response = client.post(confirm, data, headers={"HX-Request": "true"})
+            refund_samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code in (200, 204), response.content[:300]
+    default_p50 = _percentile(default_samples, 50)
+    r50, r95 = _percentile(refund_samples, 50), _percentile(refund_samples, 95)
+    print(f"BENCH refund confirm (htmx POST, status {response.status_code}) p50={r50:.1f}ms p95={r95:.1f}ms"
+          f" queries={refund_queries}; default view interleaved p50={default_p50:.1f}ms"
+          f" p95={_percentile(default_samples, 95):.1f}ms; ratio refund p50/default p50={r50 / default_p50:.2f}"
+          f" (aim <= 1: {'met' if r50 <= default_p50 else 'MISSED'})")
