@@ -182,3 +182,70 @@ API_KEY_ENCRYPTION_KEY = env.str("API_KEY_ENCRYPTION_KEY", default="")
 API_KEY_ENCRYPTION_KEY_FALLBACKS = env.list("API_KEY_ENCRYPTION_KEY_FALLBACKS", default=[])
 # Requests per SecretId and action (django-ratelimit's "N/s", "N/m"); Tencent allows 20/s.
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="20/s")
+
+# === Background work: Celery (owned by the background-work issue; edit only this block) ========
+# All background work (billing shards, mail, reminders) runs as Celery tasks. Production points
+# CELERY_BROKER_URL at Redis (redis://127.0.0.1:6379/0); see the README's "Background work" for
+# why Redis and for the worker and beat commands. Without a broker the tasks run in-process, at
+# the moment they are enqueued (task_always_eager), so the README's two commands need nothing.
+from datetime import timedelta  # noqa: E402
+
+from celery.schedules import crontab  # noqa: E402
+
+# Reminders and the mail outbox are their own app (own migrations, a ready() hook on billing).
+INSTALLED_APPS += ["console.notifications"]
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# In-process, a failing task is logged (and its work stays queued in the database, e.g. the mail
+# outbox) instead of raising into the request that enqueued it.
+CELERY_TASK_EAGER_PROPAGATES = False
+# Results are kept only where someone waits for them (run_billing's shards), in the broker's Redis.
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_EXPIRES = timedelta(days=2)
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="css-console")
+# A worker reserves one task beyond the one it runs: with late acknowledgement a killed worker
+# holds back as little as possible, and long billing shards spread evenly over the workers.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis has no acknowledgements of its own: a task taken by a worker that dies unacknowledged
+# goes back to the queue after the visibility timeout. It must be longer than any task runs
+# (a billing shard takes seconds) and than any retry countdown (mail retries wait at most 5 min).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
+    "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": 1,
+}
+# crontab() schedules read the billing calendar: "after midnight" is Beijing midnight by default.
+CELERY_TIMEZONE = BILLING_TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Bill yesterday, shortly after the billing day ends.
+    "daily-billing": {"task": "console.billing.tasks.billing_yesterday", "schedule": crontab(hour=0, minute=30)},
+    # Expiry reminders for today, in office hours as Tencent Cloud sends them.
+    "expiry-reminders": {"task": "console.notifications.tasks.expiry_reminders", "schedule": crontab(hour=9, minute=0)},
+    # Low-remaining reminders follow each billing shard; this daily pass catches any a shard missed.
+    "low-remaining-reminders": {
+        "task": "console.notifications.tasks.low_remaining_reminders",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    # Mail whose delivery failed or whose task was lost is tried again.
+    "pending-mail": {"task": "console.notifications.tasks.send_pending_mail", "schedule": crontab(minute="*/5")},
+}
+if DEMO_MODE:
+    # The demo's streams keep going: a day of usage for yesterday, before the billing run bills it.
+    CELERY_BEAT_SCHEDULE["demo-usage"] = {
+        "task": "console.billing.tasks.usage_simulate_yesterday",
+        "schedule": crontab(hour=0, minute=10),
+    }
+# Accounts per billing shard (one task each); run_billing --shard-size overrides it.
+BILLING_SHARD_SIZE = env.int("BILLING_SHARD_SIZE", default=1000)
+# Reminders as Tencent Cloud's CSS console sends them: days before a package expires, and the
+# share of a package left below which the day's settlement sends a low-remaining reminder.
+REMINDER_EXPIRY_DAYS = (30, 15, 7, 1)
+REMINDER_LOW_REMAINING_PERCENT = 15
+# Outbox mail: a failed delivery is retried by its task (with backoff), then by send_pending_mail
+# every few minutes, up to this many attempts in all.
+MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=12)
+# === end of the Celery block ====================================================================

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("console.packages.urls")),
     path("", include("console.billing.urls")),
     path("tickets/", include("tickets.urls")),
+    path("notifications/", include("console.notifications.urls")),
     path("cam/", include("console.accounts.urls")),
     path("admin/", admin.site.urls),
     # Always routed, so {% url %} works whenever DEMO_MODE flips; each view 404s outside demo mode.

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.mail import send_mail
 from django.db import transaction
 
 from console.accounts.models import Account, Member
@@ -12,6 +11,7 @@ from console.core.audit import AuditAction, audit_record
 from console.core.errors import Conflict, IdempotencyKeyReused, InvalidRequest
 from console.ledger.models import Bucket, LedgerKind
 from console.ledger.services import ledger_post
+from console.notifications.services import mail_queue
 from console.packages.locks import accounts_lock, packages_lock
 from console.packages.models import Package
 from console.packages.selectors import PackageNotFound
@@ -146,23 +146,22 @@ def _refund_locked(*, package, actor, idempotency_key, reason, via, verdict, now
         },
         verdict=verdict.as_record(), note=note,
     )
-    transaction.on_commit(lambda: _send_receipt(refund.pk))
+    _send_receipt(refund)
     return refund
 
 
-def _send_receipt(refund_id: int) -> None:
-    refund = Refund.objects.select_related("package", "payer", "requested_by").get(pk=refund_id)
-    recipient = refund.requested_by.email
-    if not recipient:
-        return
-    send_mail(
-        subject=f"Refund of CSS package {refund.package.code}",
-        message=(
-            f"We refunded package {refund.package.code} ({refund.package.spec.name}).\n"
+def _send_receipt(refund: Refund) -> None:
+    """Queue the receipt in the refund's transaction; a task mails it after commit and retries a
+    failed delivery, which is logged and never changes the answer to the person who refunded."""
+    package, payer = refund.package, refund.payer
+    mail_queue(
+        key=f"refund-receipt:{refund.pk}",
+        to=refund.requested_by.email,
+        subject=f"Refund of CSS package {package.code}",
+        body=(
+            f"We refunded package {package.code} ({package.spec.name}).\n"
             f"Cash: {refund.cash}\nCommission credits: {refund.commission}\nFree credits: {refund.free}\n"
-            f"Total: USD {refund.total}, credited to {refund.payer.name} (UIN {refund.payer.uin}).\n"
+            f"Total: USD {refund.total}, credited to {payer.name} (UIN {payer.uin}).\n"
             "Discounts and vouchers used for the purchase are not refunded."
         ),
-        from_email=None,
-        recipient_list=[recipient],
     )

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
 from console.accounts.models import Member
@@ -25,6 +24,7 @@ from console.accounts.permissions import (
 from console.core import clock
 from console.core.audit import AuditAction, audit_record
 from console.core.errors import Conflict, InvalidRequest, NotFound, PermissionRefused
+from console.notifications.services import mail_queue
 from console.packages.models import Package
 from refunds.policy import Channel
 from refunds.services import RefundRefused, RefundResult, package_refund
@@ -302,11 +302,12 @@ def _add_message(ticket: Ticket, *, author: AbstractBaseUser, body: str, from_st
 
 
 def _notify_after_commit(ticket: Ticket, *, subject: str, body: str) -> None:
-    """E-mail the ticket's contact once the transaction commits: never while a lock is held."""
-    recipient, ticket_id = ticket.contact_email, ticket.pk
-    transaction.on_commit(lambda: send_mail(
+    """E-mail the ticket's contact: queued in the caller's transaction, sent by a task after
+    commit (never while a lock is held), retried when delivery fails, which the person who
+    acted never sees. Each call is one message, named by the ticket and a fresh id."""
+    mail_queue(
+        key=f"ticket:{ticket.pk}:{uuid.uuid4().hex}",
+        to=ticket.contact_email,
         subject=subject,
-        message=f"{body}\n\nTicket #{ticket_id} - see My tickets in the CSS console.",
-        from_email=None,
-        recipient_list=[recipient],
-    ))
+        body=f"{body}\n\nTicket #{ticket.pk} - see My tickets in the CSS console.",
+    )

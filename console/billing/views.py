@@ -1,13 +1,16 @@
 import csv
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 
 from console.accounts.selectors import member_for
 from console.billing import selectors
 from console.billing.forms import LedgerFilterForm
+from console.billing.progress import billing_progress
 from console.core import clock
 from console.ledger.selectors import ledger_for
 
@@ -58,3 +61,17 @@ def ledger_csv(request):
     response = StreamingHttpResponse(rows(), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="ledger-{member.account.uin}.csv"'
     return response
+
+
+@login_required
+def billing_progress_view(request):
+    """How far a day's billing has got (`?day=YYYY-MM-DD`, default yesterday): a partial that
+    polls itself every second until the day is billed. For the presenter panel (demo mode) and
+    staff; it counts every account, so customers do not see it."""
+    if not (settings.DEMO_MODE or request.user.is_staff):
+        raise Http404
+    try:
+        day = date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        day = clock.today() - timedelta(days=1)
+    return render(request, "console/billing/_progress.html", {"progress": billing_progress(day=day)})

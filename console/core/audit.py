@@ -27,6 +27,7 @@ class AuditAction(StrEnum):
     DEMO_PERSONA_SWITCH = "demo.persona_switch"
     DEMO_RESET = "demo.reset"
     DEMO_USAGE_SIMULATE = "demo.usage_simulate"
+    NOTIFICATION_RECIPIENTS_SET = "notifications.recipients_set"
     PACKAGE_AUTO_RENEW_SET = "package.auto_renew_set"
     PACKAGE_AUTO_RENEWED = "package.auto_renewed"
     PACKAGE_PURCHASED = "package.purchased"

@@ -1,18 +1,87 @@
+import time
 from datetime import date, timedelta
 
-from django.core.management.base import BaseCommand
+from celery.backends.base import DisabledBackend
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
-from console.billing.run import DEFAULT_BATCH_SIZE, billing_run
+from console.billing.progress import billing_progress
+from console.billing.run import DEFAULT_BATCH_SIZE
+from console.billing.tasks import BillingDispatch, billing_dispatch
 from console.core import clock
+
+BAR_WIDTH = 30
 
 
 class Command(BaseCommand):
-    help = "Bill one day's usage (default: yesterday in the billing zone). Safe to run again."
+    help = (
+        "Bill one day's usage (default: yesterday in the billing zone): the accounts are split into "
+        "shards that Celery workers bill (this process, when no broker is configured), with a "
+        "progress bar until every shard is done. Safe to run again."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--date", type=date.fromisoformat, help="YYYY-MM-DD in the billing zone")
         parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="accounts per transaction")
+        parser.add_argument(
+            "--shard-size", type=int, default=settings.BILLING_SHARD_SIZE,
+            help=f"accounts per task (default {settings.BILLING_SHARD_SIZE})",
+        )
+        parser.add_argument("--no-wait", action="store_true", help="queue the shards and return at once")
+        parser.add_argument("--poll", type=float, default=1.0, help="seconds between progress checks")
 
     def handle(self, *args, **options):
         day = options["date"] or clock.today() - timedelta(days=1)
-        self.stdout.write(str(billing_run(day=day, batch_size=options["batch_size"])))
+        started = time.monotonic()
+        eager = settings.CELERY_TASK_ALWAYS_EAGER
+        self._last = ""
+        self._tty = self.stderr.isatty()
+        dispatch = billing_dispatch(
+            day=day, shard_size=options["shard_size"], batch_size=options["batch_size"],
+            # In-process the shards run as they are queued: the bar follows them.
+            on_queued=None if not eager else lambda queued: self._bar(day, queued, None),
+        )
+        if options["no_wait"] and not eager:
+            self.stdout.write(
+                f"Queued billing of {day}: {dispatch.accounts} accounts in {len(dispatch.shards)} shards; "
+                "the workers bill them. Progress: the presenter panel, or run_billing again."
+            )
+            return
+        self._wait(dispatch, poll=options["poll"])
+        summary = dispatch.summary()
+        summary.seconds = time.monotonic() - started
+        self.stdout.write(str(summary))
+        failures = dispatch.failures()
+        if failures:
+            raise CommandError(
+                f"{len(failures)} of {len(dispatch.shards)} shards failed and their accounts wait; "
+                f"run again to bill them. {'; '.join(failures)}"
+            )
+
+    def _wait(self, dispatch: BillingDispatch, *, poll: float) -> None:
+        """Until every shard reports back (or, with no result backend, every account is billed)."""
+        tracked = not any(isinstance(result.backend, DisabledBackend) for result in dispatch.results)
+        while True:
+            progress = billing_progress(day=dispatch.day)
+            finished = dispatch.finished if tracked else None
+            self._bar(dispatch.day, finished, progress, shards=len(dispatch.shards))
+            if finished == len(dispatch.shards) if tracked else progress.done:
+                break
+            time.sleep(poll)
+        if self._tty:
+            self.stderr.write("")
+
+    def _bar(self, day: date, shards_done: int | None, progress, *, shards: int | None = None) -> None:
+        progress = progress or billing_progress(day=day)
+        filled = BAR_WIDTH * progress.percent // 100
+        line = (
+            f"Billing {day} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {progress.percent:3d}% "
+            f"{progress.billed}/{progress.accounts} accounts"
+        )
+        if shards_done is not None:
+            line += f", {shards_done}{f'/{shards}' if shards else ''} shards done"
+        if line == self._last:
+            return
+        self._last = line
+        # On a terminal the bar redraws in place; in a log, one line per change.
+        self.stderr.write(f"\r{line}" if self._tty else line, ending="" if self._tty else "\n")

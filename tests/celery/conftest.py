@@ -1,0 +1,1 @@
+from tests.celery.cluster import cluster  # noqa: F401  (the fixture)
