@@ -11,15 +11,16 @@ billed.
 """
 
 import logging
+import threading
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from decimal import Decimal
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 
 from console.accounts.models import Account, BillingMode
@@ -29,11 +30,11 @@ from console.billing.models import METERED_KINDS, DailyBill, UsageRecord
 from console.billing.renewal import MAX_RENEWALS_PER_TYPE_PER_DAY, renew_locked
 from console.core import clock
 from console.core.audit import AuditAction, audit_record
-from console.core.bulk import bulk_insert, bulk_set
+from console.core.bulk import any_of, bulk_insert, bulk_set
 from console.core.money import money
 from console.ledger.models import Bucket, LedgerKind
 from console.ledger.services import Posting, ledger_post_many
-from console.packages.locks import account_lock, accounts_lock, package_ids_lock
+from console.packages.locks import account_ids_lock, account_lock, accounts_lock, package_ids_lock
 from console.packages.models import Deduction, Package
 
 DEFAULT_BATCH_SIZE = 500
@@ -110,19 +111,35 @@ class PackageRow:
         return cls(*(getattr(package, name) for name in cls.FIELDS), pays=pays)
 
 
-def billing_run(*, day: date, batch_size: int = DEFAULT_BATCH_SIZE) -> BillingSummary:
+def billing_run(*, day: date, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1) -> BillingSummary:
     """Bill `day` for every account billed daily by traffic that has usage and no bill yet,
-    `batch_size` accounts at a time (each batch is one `bill_accounts`)."""
+    `batch_size` accounts at a time (each batch is one `bill_accounts`).
+
+    `workers` > 1 bills that many batches at a time, each on a database connection of its own, so
+    one batch's Python work overlaps another's database work. Only on PostgreSQL, and only
+    outside a transaction (other connections could not see its rows); otherwise one at a time.
+    Batches hold disjoint accounts and their own packages, so they never wait on each other.
+    """
     started = time.monotonic()
     summary = BillingSummary(day=day)
     has_usage = Exists(UsageRecord.objects.filter(account=OuterRef("pk"), day=day))
     billed = Exists(DailyBill.objects.filter(account=OuterRef("pk"), day=day))
     summary.frozen_accounts = Account.objects.filter(has_usage).exclude(billing_mode=BillingMode.DAILY_TRAFFIC).count()
-    pending = Account.objects.filter(has_usage, billing_mode=BillingMode.DAILY_TRAFFIC).exclude(billed).order_by("pk")
-    last_pk = 0
-    while ids := list(pending.filter(pk__gt=last_pk).values_list("pk", flat=True)[:batch_size]):
-        last_pk = ids[-1]
-        summary.add(bill_accounts(ids, day=day))
+    # Picked once (a list of ids, under a megabyte for 100,000 accounts), not once per batch: the
+    # pick is a scan of the day's usage and bills.
+    pending = list(
+        Account.objects.filter(has_usage, billing_mode=BillingMode.DAILY_TRAFFIC)
+        .exclude(billed)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    batches = [pending[start:start + batch_size] for start in range(0, len(pending), batch_size)]
+    if workers > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        parts = _bill_in_threads(batches, day=day, workers=workers)
+    else:
+        parts = (bill_accounts(ids, day=day) for ids in batches)
+    for part in parts:
+        summary.add(part)
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -157,6 +174,37 @@ def bill_accounts(account_ids: Iterable[int], *, day: date) -> BillingSummary:
     return summary
 
 
+def _bill_in_threads(batches: list[list[int]], *, day: date, workers: int) -> list[BillingSummary]:
+    """`bill_accounts` for each batch, on `workers` threads (each with its own connection, closed
+    when it is done). The first failure stops the other threads taking new batches and is raised
+    once they have finished theirs; every failed batch has cleared its own marks."""
+    queue, done, failures = deque(batches), [], []
+    failed = threading.Event()
+
+    def work() -> None:
+        try:
+            while not failed.is_set():
+                try:
+                    ids = queue.popleft()
+                except IndexError:
+                    return
+                done.append(bill_accounts(ids, day=day))
+        except BaseException as exc:
+            failures.append(exc)
+            failed.set()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, name=f"billing-{n}") for n in range(min(workers, len(batches)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    return done
+
+
 def _usage_unbilled(ids: list[int], *, day: date) -> dict[int, list[tuple[str, str, Decimal]]]:
     """The day's usage of those of `ids` not billed for `day` yet, by account.
 
@@ -166,7 +214,7 @@ def _usage_unbilled(ids: list[int], *, day: date) -> dict[int, list[tuple[str, s
     usage: dict[int, list[tuple[str, str, Decimal]]] = {}
     billed = Exists(DailyBill.objects.filter(account=OuterRef("account"), day=day))
     for account_id, kind, item, quantity in (
-        UsageRecord.objects.filter(day=day, account_id__in=ids)
+        UsageRecord.objects.filter(any_of("account_id", ids), day=day)
         .exclude(billed)
         .order_by("account_id", "package_kind", "item")
         .values_list("account_id", "package_kind", "item", "quantity")
@@ -180,14 +228,15 @@ def _bill_locked(ids: list[int], *, day: date, usage: dict, summary: BillingSumm
     with transaction.atomic():
         accounts = list(accounts_lock(ids).values())
         # Another run may have billed some of these since they were picked; the lock settles it.
-        done = set(DailyBill.objects.filter(account_id__in=ids, day=day).order_by().values_list("account_id", flat=True))
+        done = set(DailyBill.objects.filter(any_of("account_id", ids), day=day).order_by().values_list("account_id", flat=True))
         pays = pays_for_day(day_end)
-        wanted = Package.objects.filter(owner_id__in=ids, kind__in=METERED_KINDS, refunded_at__isnull=True).filter(
+        wanted = Package.objects.filter(any_of("owner_id", ids), kind__in=METERED_KINDS, refunded_at__isnull=True).filter(
             pays | Q(auto_renew=True)
         )
         package_ids_lock(wanted)
         # Read again under the locks, soonest expiry first (the pk breaks ties, so a re-run draws
-        # in the same order), with the rule above decided by the database: no dates to decode.
+        # in the same order), with the rule above decided by the database: no dates to decode
+        # (reading expiry dates to sort them here cost more than this second read).
         packages = defaultdict(list)
         for row in (
             wanted.annotate(pays=ExpressionWrapper(pays, output_field=BooleanField()))
@@ -203,15 +252,15 @@ def _bill_locked(ids: list[int], *, day: date, usage: dict, summary: BillingSumm
                 continue
             batch.bill_account(account, usage[account.pk], packages[account.pk])
         batch.write()
-        Account.objects.filter(pk__in=ids).update(billing_started_at=None)
+        Account.objects.filter(any_of("pk", ids)).update(billing_started_at=None)
 
 
 def _mark_billing(ids: list[int], *, at: datetime) -> None:
     """Set the "billing in progress" marker where refund pages and the refund service see it."""
     with transaction.atomic():
         # Locked like every other writer, so marking cannot deadlock a refund.
-        accounts_lock(ids)
-        Account.objects.filter(pk__in=ids).update(billing_started_at=at)
+        account_ids_lock(ids)
+        Account.objects.filter(any_of("pk", ids)).update(billing_started_at=at)
 
 
 def _marks_clear(ids: list[int]) -> None:
@@ -219,8 +268,8 @@ def _marks_clear(ids: list[int]) -> None:
     batch's next run clears them (it marks and clears the same accounts)."""
     try:
         with transaction.atomic():
-            accounts_lock(ids)
-            Account.objects.filter(pk__in=ids).update(billing_started_at=None)
+            account_ids_lock(ids)
+            Account.objects.filter(any_of("pk", ids)).update(billing_started_at=None)
     except DatabaseError:
         logger.exception("Could not clear the billing markers of %d accounts after a failed batch", len(ids))
 
@@ -249,15 +298,19 @@ class _Batch:
     def bill_account(self, account: Account, usage: list[tuple[str, str, Decimal]], packages: list[PackageRow]) -> None:
         by_id = {p.pk: p for p in packages}
         slots: dict[str, list[Slot]] = defaultdict(list)
+        renewing_kinds = set()
         for package in packages:
             if package.pays:
                 slots[package.kind].append(Slot(package_id=package.pk, remaining=package.total - package.used))
+            if package.auto_renew:
+                renewing_kinds.add(package.kind)
         renewals: dict[str, int] = defaultdict(int)
         lines, charge, deducted = [], ZERO, 0
         for kind, item, quantity in usage:
             rate = rates.rate_for(kind, item)
             need = rates.package_units(quantity, rate.ratio)
-            self._renew_while_short(account, kind, need, slots[kind], by_id, renewals)
+            if kind in renewing_kinds:
+                self._renew_while_short(account, kind, need, slots[kind], by_id, renewals)
             takes, uncovered = allocate(quantity=quantity, ratio=rate.ratio, slots=slots[kind])
             for take in takes:
                 package = by_id[take.package_id]

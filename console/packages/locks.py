@@ -12,13 +12,21 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 
 from console.accounts.models import Account
+from console.core.bulk import any_of
 from console.packages.models import Package
 
 
 def accounts_lock(account_ids: Iterable[int]) -> dict[int, Account]:
     """Lock the accounts; take them before any package."""
-    locked = Account.objects.select_for_update().filter(pk__in=set(account_ids)).order_by("pk")
+    locked = Account.objects.select_for_update().filter(any_of("pk", set(account_ids))).order_by("pk")
     return {account.pk: account for account in locked}
+
+
+def account_ids_lock(account_ids: Iterable[int]) -> list[int]:
+    """Lock the accounts and return only their ids (for set-based writers that need no row)."""
+    return list(
+        Account.objects.select_for_update().filter(any_of("pk", set(account_ids))).order_by("pk").values_list("pk", flat=True)
+    )
 
 
 def account_lock(account_id: int) -> Account:

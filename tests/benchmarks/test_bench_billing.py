@@ -1,33 +1,56 @@
 """One day of billing for 100,000 accounts and 1,000,000 packages (PostgreSQL).
 
-Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/css_console_c uv run pytest -m benchmark -s \
-    tests/benchmarks/test_bench_billing.py
-The figures are printed and recorded in docs/benchmarks-billing.md.
+Run (the full size; BENCH_ACCOUNTS=10000 for a tenth of it, BENCH_BATCH=N for N accounts per batch):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/css_console uv run pytest -m benchmark -s \
+        tests/benchmarks/test_bench_billing.py
+
+It prints the run's time, deductions per second and peak memory beside the aims (under 40 s and
+under 1 GiB at full size), and a ratio to a reference measured in the same run: the same rows
+written by PostgreSQL alone, set-based (`_reference_seconds`). The machine is shared and noisy;
+the reference slows down with it, so the ratio says how much the run costs beyond the writes it
+must make, whatever the load. The figures are recorded in docs/benchmarks-billing.md.
 """
 
 import os
 import resource
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 
-from console import clock
-from console.billing.checks import ledger_drift
+from console.billing import run
+from console.billing.models import DailyBill
 from console.billing.run import DEFAULT_BATCH_SIZE, billing_run, day_bounds
-from console.models import DailyBill, Deduction, LedgerEntry, LedgerKind
+from console.core import clock
+from console.ledger.checks import ledger_drift
+from console.ledger.models import LedgerEntry, LedgerKind
+from console.packages.models import Deduction
 
-ACCOUNTS = int(os.environ.get("BENCH_ACCOUNTS", 100_000))
+FULL_SIZE = 100_000
+ACCOUNTS = int(os.environ.get("BENCH_ACCOUNTS", FULL_SIZE))
 PACKAGES_PER_ACCOUNT = 10
+# The aims at full size (issue 12): the run under 40 s, the process under 1 GiB at its peak.
+AIM_SECONDS = 40
+AIM_PEAK_MIB = 1024
 BATCH = int(os.environ.get("BENCH_BATCH", DEFAULT_BATCH_SIZE))
-DAY = clock.today() - timedelta(days=1)
+WORKERS = int(os.environ.get("BENCH_WORKERS", 2))
+# A fixed instant (07:30 on 10 March in Beijing), not the time of import, so a run that crosses
+# midnight in Beijing bills the day the data set was built for.
+NOW = datetime(2026, 3, 9, 23, 30, tzinfo=UTC)
+DAY = NOW.astimezone(clock.billing_zone()).date() - timedelta(days=1)
 
 pytestmark = [
     pytest.mark.benchmark,
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
 ]
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: NOW)
 
 
 def _build_data_set():
@@ -117,25 +140,108 @@ def _server_cpu_seconds() -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def test_billing_one_day_for_100k_accounts_and_1m_packages():
+def _reference_seconds() -> float:
+    """The rows the run wrote, written again by PostgreSQL alone, set-based, then rolled back.
+
+    The day's deductions inserted again, their packages updated, the bills and the pay-as-you-go
+    entries inserted again (as the next day's) and their accounts' balances updated: the writes
+    any billing of this day must make, with the same tables and indexes, and none of the reading,
+    locking and deciding. Measured after the run, so the run met the tables as they were built.
+    """
+    next_day = DAY + timedelta(days=1)
+    with transaction.atomic(), connection.cursor() as cur:
+        started = time.monotonic()
+        cur.execute(
+            """
+            INSERT INTO console_deduction (package_id, usage_date, deducted_at, usage_kind, usage, ratio, amount)
+            SELECT package_id, usage_date, deducted_at, usage_kind, usage, ratio, amount FROM console_deduction
+            WHERE usage_date = %s
+            """,
+            [DAY],
+        )
+        cur.execute(
+            """
+            UPDATE console_package p SET used = p.used
+            FROM (SELECT DISTINCT package_id FROM console_deduction WHERE usage_date = %s) d WHERE p.id = d.package_id
+            """,
+            [DAY],
+        )
+        cur.execute(
+            """
+            INSERT INTO console_dailybill (account_id, day, billed_at, deducted_items, pay_as_you_go, paid_cash, owed, lines)
+            SELECT account_id, %s, billed_at, deducted_items, pay_as_you_go, paid_cash, owed, lines FROM console_dailybill
+            WHERE day = %s
+            """,
+            [next_day, DAY],
+        )
+        cur.execute(
+            """
+            INSERT INTO console_ledgerentry (account_id, bucket, amount, balance_after, kind, package_id, reference, memo, created_at)
+            SELECT account_id, bucket, amount, balance_after, kind, package_id, %s, memo, created_at FROM console_ledgerentry
+            WHERE kind = 'pay_as_you_go' AND reference = %s
+            """,
+            [f"bill:{next_day}", f"bill:{DAY}"],
+        )
+        cur.execute(
+            """
+            UPDATE console_account a SET cash_balance = a.cash_balance
+            FROM (SELECT DISTINCT account_id FROM console_ledgerentry WHERE reference = %s) e WHERE a.id = e.account_id
+            """,
+            [f"bill:{DAY}"],
+        )
+        seconds = time.monotonic() - started
+        transaction.set_rollback(True)
+    return seconds
+
+
+def _verdict(met: bool) -> str:
+    return "met" if met else "MISSED"
+
+
+class _CountingConnections:
+    """Stands in for `django.db.connections` in the billing run: before a worker thread closes its
+    connection, the CPU time of the PostgreSQL backend that served it is noted."""
+
+    def __init__(self):
+        self.backend_cpu: list[float] = []
+
+    def close_all(self) -> None:
+        if connection.connection is not None:
+            self.backend_cpu.append(_server_cpu_seconds())
+        connections.close_all()
+
+
+def test_billing_one_day_for_100k_accounts_and_1m_packages(monkeypatch):
     started = time.monotonic()
     _build_data_set()
     built = time.monotonic() - started
     before, server_before = resource.getrusage(resource.RUSAGE_SELF), _server_cpu_seconds()
+    counting = _CountingConnections()
+    monkeypatch.setattr(run, "connections", counting)
 
-    summary = billing_run(day=DAY, batch_size=BATCH)
+    summary = billing_run(day=DAY, batch_size=BATCH, workers=WORKERS)
 
-    after, server_cpu = resource.getrusage(resource.RUSAGE_SELF), _server_cpu_seconds() - server_before
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    server_cpu = _server_cpu_seconds() - server_before + sum(counting.backend_cpu)
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     check_started = time.monotonic()
     drift = ledger_drift()
     check_seconds = time.monotonic() - check_started
+    reference = _reference_seconds()
+    peak_mib = after.ru_maxrss / 1024
+    full = ACCOUNTS == FULL_SIZE
+    aim = "aim" if full else f"aim at {FULL_SIZE:,} accounts, not this size"
     print(
-        f"\nbuilt data set in {built:.1f} s; {summary}\n"
-        f"peak RSS {after.ru_maxrss / 1024:.0f} MiB (before the run {before.ru_maxrss / 1024:.0f} MiB); "
-        f"CPU: Python process {cpu:.1f} s, PostgreSQL backend {server_cpu:.1f} s; "
-        f"{summary.deductions / summary.seconds:,.0f} deductions/s; "
-        f"{LedgerEntry.objects.filter(kind=LedgerKind.PAY_AS_YOU_GO).count()} pay-as-you-go ledger entries; "
+        f"\nbuilt the data set ({ACCOUNTS:,} accounts, {ACCOUNTS * PACKAGES_PER_ACCOUNT:,} packages) in {built:.1f} s; "
+        f"batches of {BATCH}, {WORKERS} at a time\n{summary}\n"
+        f"billing: {summary.seconds:.1f} s ({aim} < {AIM_SECONDS} s: {_verdict(summary.seconds < AIM_SECONDS)}), "
+        f"{summary.deductions:,} deductions, {summary.deductions / summary.seconds:,.0f} deductions/s\n"
+        f"peak RSS {peak_mib:.0f} MiB ({aim} < {AIM_PEAK_MIB} MiB: {_verdict(peak_mib < AIM_PEAK_MIB)}; "
+        f"{before.ru_maxrss / 1024:.0f} MiB before the run)\n"
+        f"reference, the same writes by PostgreSQL alone (INSERT ... SELECT, UPDATE ... FROM): {reference:.1f} s; "
+        f"billing / reference = {summary.seconds / reference:.1f}\n"
+        f"CPU: Python process {cpu:.1f} s, PostgreSQL backends {server_cpu:.1f} s; "
+        f"{LedgerEntry.objects.filter(kind=LedgerKind.PAY_AS_YOU_GO).count():,} pay-as-you-go ledger entries; "
         f"check_ledger {check_seconds:.1f} s, drift {len(drift)}; load average {os.getloadavg()[0]:.1f}"
     )
     assert summary.accounts_billed == DailyBill.objects.count() == ACCOUNTS - ACCOUNTS // 20

@@ -3,12 +3,14 @@ shard of accounts) is made of, and what it costs in queries."""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from console.accounts.models import Account
+from console.billing import run
 from console.billing.models import DailyBill
 from console.billing.run import bill_accounts, billing_run, day_bounds
 from console.core import clock
@@ -123,3 +125,41 @@ def test_a_run_is_the_sum_of_its_batches():
 
     assert (summary.accounts_billed, summary.deductions) == (5, 10)
     assert summary.pay_as_you_go == sum(DailyBill.objects.values_list("pay_as_you_go", flat=True))
+
+
+# --- batches on several connections (PostgreSQL) ----------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_batches_billed_on_two_connections_bill_every_account_once_and_reconcile():
+    ids = funded_accounts_paying_as_they_go(6)
+
+    summary = billing_run(day=DAY, batch_size=2, workers=2)
+
+    assert (summary.accounts_billed, summary.deductions) == (6, 12)
+    assert sorted(DailyBill.objects.values_list("account_id", flat=True)) == sorted(ids)
+    assert LedgerEntry.objects.filter(kind=LedgerKind.PAY_AS_YOU_GO).count() == 6
+    assert ledger_drift() == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_failing_on_one_connection_fails_the_run_leaves_no_marks_and_the_rerun_bills_the_rest():
+    ids = funded_accounts_paying_as_they_go(6)
+    real_write = run._Batch.write
+
+    def fails_for_the_last_account(batch):
+        if any(account.pk == ids[-1] for account, _ in batch.bills):
+            raise RuntimeError("the database went away")
+        real_write(batch)
+
+    with mock.patch.object(run._Batch, "write", fails_for_the_last_account), pytest.raises(RuntimeError):
+        billing_run(day=DAY, batch_size=2, workers=2)
+    assert not Account.objects.filter(billing_started_at__isnull=False).exists()
+    assert ids[-1] not in DailyBill.objects.values_list("account_id", flat=True)
+
+    billing_run(day=DAY, batch_size=2, workers=2)
+
+    assert sorted(DailyBill.objects.values_list("account_id", flat=True)) == sorted(ids)
+    assert ledger_drift() == []
