@@ -1,10 +1,10 @@
 """Billing records: usage and daily bills."""
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 
 from console.accounts.models import Account
-from console.core.money import MONEY, QUANTITY
+from console.core.money import MONEY, QUANTITY, rounded_sum
 from console.packages.models import PackageKind
 
 # Only these package types are deducted by usage; the others are licences or ticket-only.
@@ -53,7 +53,7 @@ class DailyBill(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["account", "day"], name="daily_bill_once_per_day"),
             models.CheckConstraint(
-                condition=Q(paid_cash__gte=0) & Q(owed__gte=0) & Q(pay_as_you_go=F("paid_cash") + F("owed")),
+                condition=Q(paid_cash__gte=0) & Q(owed__gte=0) & Q(pay_as_you_go=rounded_sum("paid_cash", "owed")),
                 name="daily_bill_adds_up",
             ),
         ]
