@@ -5,6 +5,7 @@ With nothing set, the console runs in development mode on an SQLite file in `var
 production hardening and requires `SECRET_KEY`.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -16,7 +17,9 @@ VAR_DIR.mkdir(exist_ok=True)
 env = environ.Env()
 
 PRODUCTION = env.str("DJANGO_ENV", default="development") == "production"
-DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+# Production never shows debug pages, whatever DEBUG says: a stray DEBUG=1 in a production
+# environment must not turn tracebacks and settings back on for the world.
+DEBUG = False if PRODUCTION else env.bool("DEBUG", default=True)
 if PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY")
 else:
@@ -37,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "axes",
+    "csp",
     "console",
     "refunds",
     "tickets",
@@ -44,6 +49,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body, the session or the database: a request too large for its
+    # address (413), or with a NUL character anywhere (400), is answered without being read.
+    "console.core.middleware.RequestGuardMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -53,7 +62,18 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "console.core.middleware.ClockMiddleware",
+    # Admin list actions with a selection that is not an ID (400, not a 500 from the query).
+    "console.core.middleware.AdminSelectionMiddleware",
     "console.core.http.ServiceErrorMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: it refuses a login while its user name or address is locked out, before
+# the model backend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "console.urls"
@@ -143,10 +163,56 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CSS Console <noreply
 # to a ticket as suspected refund abuse. See the README for why 3.
 REFUND_SELF_SERVICE_ALLOWANCE = env.int("REFUND_SELF_SERVICE_ALLOWANCE", default=3)
 
-# Rate-limit counters live in the cache: with several gunicorn workers, point CACHE_URL at a shared
-# cache (e.g. redis://...) so the limit holds across them.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Rate-limit counters live in the cache, which every worker must share or each one counts on
+# its own. Production: CACHE_URL=redis://host:6379/0 (Django's Redis backend; its increments are
+# atomic). Without CACHE_URL: a table in the console's own database (created by `migrate`, see
+# console.core.cache), whose increments take a row lock, so the embedded setup needs nothing else
+# and still counts right across workers.
+if env.str("CACHE_URL", default=""):
+    CACHES = {"default": env.cache_url("CACHE_URL")}
+else:
+    CACHES = {"default": {"BACKEND": "console.core.cache.DatabaseCache", "LOCATION": "console_cache"}}
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+
+# --- Login throttling (django-axes) ----------------------------------------------------------
+# After AXES_FAILURE_LIMIT wrong passwords for one user name, or from one address, further logins
+# for it are refused (429, the lockout page) until AXES_COOLOFF_MINUTES have passed since the last
+# failure, or staff lift it: `manage.py axes_reset_username <name>`, `axes_reset_ip <address>`,
+# `axes_reset` (everything); the attempts are listed in the admin. Customers and staff alike:
+# /login/ and /admin/login/ both authenticate through the backends above.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "console.core.lockout.lockout_response"
+# Behind a reverse proxy, REMOTE_ADDR is the proxy: TRUSTED_PROXY_COUNT=1 takes the client's
+# address from the X-Forwarded-For entry the (one) proxy appended. See console.core.client_ip.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "console.core.client_ip.client_ip"
+
+# --- Content-Security-Policy (django-csp), enforced --------------------------------------------
+# Scripts and styles come only from our own static files: no inline <script>, no on...= handlers,
+# no style="" attributes (htmx's own indicator <style> is switched off in base.html's htmx-config).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# --- Request size ------------------------------------------------------------------------------
+# Bodies larger than this are refused with 413 before they are read (console.core.middleware);
+# the ticket form, which carries attachments, may send its files plus this much form data.
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
+# Uploaded files above this are spooled to a temporary file rather than held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -173,6 +239,10 @@ TICKET_ATTACHMENT_MAX_BYTES = env.int("TICKET_ATTACHMENT_MAX_BYTES", default=5 *
 TICKET_ATTACHMENT_MAX_COUNT = env.int("TICKET_ATTACHMENT_MAX_COUNT", default=3)
 # A resolved ticket may be reopened by its customer for this many days.
 TICKET_REOPEN_DAYS = env.int("TICKET_REOPEN_DAYS", default=7)
+# The ticket form may carry its attachments on top of the ordinary request cap (see Request size).
+REQUEST_MAX_BYTES_BY_VIEW = {
+    "tickets:submit": TICKET_ATTACHMENT_MAX_COUNT * TICKET_ATTACHMENT_MAX_BYTES + REQUEST_MAX_BYTES,
+}
 
 # --- Tencent Cloud API 3.0 (console.api) ------------------------------------------------------
 # API keys' SecretKeys are stored encrypted (Fernet) under a key derived from this string; empty

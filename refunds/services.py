@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from console.accounts.models import Account, Member
 from console.core import clock
@@ -111,20 +111,28 @@ def package_refund(
 def _refund_locked(*, package, actor, idempotency_key, reason, via, verdict, now, note, channel, recorded) -> Refund:
     before = {"refunded_at": None, "status": "unrefunded"}
     amounts = verdict.refund
-    refund = Refund.objects.create(
-        package=package,
-        owner=package.owner,
-        payer=package.payer,
-        idempotency_key=idempotency_key,
-        channel=channel,
-        requested_by=actor,
-        reason=reason,
-        cash=amounts.cash,
-        commission=amounts.commission,
-        free=amounts.free,
-        created_at=now,
-        **recorded,
-    )
+    try:
+        # A savepoint: another account's request may have inserted the same key after our look-up
+        # (each holds only its own account's lock); then the key is taken, as if we had found it.
+        with transaction.atomic():
+            refund = Refund.objects.create(
+                package=package,
+                owner=package.owner,
+                payer=package.payer,
+                idempotency_key=idempotency_key,
+                channel=channel,
+                requested_by=actor,
+                reason=reason,
+                cash=amounts.cash,
+                commission=amounts.commission,
+                free=amounts.free,
+                created_at=now,
+                **recorded,
+            )
+    except IntegrityError:
+        if Refund.objects.filter(idempotency_key=idempotency_key).exclude(package=package).exists():
+            raise IdempotencyKeyReused() from None
+        raise
     for bucket, amount in ((Bucket.CASH, amounts.cash), (Bucket.COMMISSION, amounts.commission), (Bucket.FREE, amounts.free)):
         if amount:
             ledger_post(

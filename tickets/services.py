@@ -23,7 +23,7 @@ from console.accounts.permissions import (
 )
 from console.core import clock
 from console.core.audit import AuditAction, audit_record
-from console.core.errors import Conflict, InvalidRequest, NotFound, PermissionRefused
+from console.core.errors import Conflict, IdempotencyKeyReused, InvalidRequest, NotFound, PermissionRefused
 from console.notifications.services import mail_queue
 from console.packages.models import Package
 from refunds.policy import Channel
@@ -75,7 +75,7 @@ def ticket_submit(
         raise InvalidRequest("Choose one of your account's packages.", field="package")
     if len(attachments) > settings.TICKET_ATTACHMENT_MAX_COUNT:
         raise InvalidRequest(f"Attach at most {settings.TICKET_ATTACHMENT_MAX_COUNT} files.", field="attachments")
-    existing = Ticket.objects.filter(submission_key=submission_key, raised_by=member.user).first()
+    existing = _submitted_with(submission_key, member)
     if existing is not None:
         return existing
     now = clock.now()
@@ -102,12 +102,24 @@ def ticket_submit(
                 body=f"We received your ticket #{ticket.pk} and will reply here and in My tickets.",
             )
     except IntegrityError:
-        # Two identical submissions raced past the lookup above; the first one won.
-        existing = Ticket.objects.filter(submission_key=submission_key, raised_by=member.user).first()
+        # Two submissions with this key raced past the lookup above; the first one won.
+        existing = _submitted_with(submission_key, member)
         if existing is None:
             raise
         return existing
     return ticket
+
+
+def _submitted_with(submission_key: uuid.UUID, member: Member) -> Ticket | None:
+    """The ticket this member already submitted with this key; IdempotencyKeyReused (409) when
+    someone else did (the key is unique across all tickets)."""
+    existing = Ticket.objects.filter(submission_key=submission_key).first()
+    if existing is not None and existing.raised_by_id != member.user.pk:
+        raise IdempotencyKeyReused(
+            "This form was already submitted by someone else. Reload the page and submit again.",
+            field="submission_key",
+        )
+    return existing
 
 
 def ticket_reply(*, ticket_id: int, member: Member, body: str) -> TicketMessage:

@@ -12,7 +12,7 @@ from console.core import clock
 from tickets import selectors, services, transitions
 from tickets.catalogue import PRODUCT_BY_CODE, product_search
 from tickets.forms import ReplyForm, TicketForm
-from tickets.models import Attachment
+from tickets.models import EXTENSION_BY_TYPE, Attachment
 
 MINE_PER_PAGE = 20
 
@@ -134,8 +134,14 @@ def attachment(request, pk: int):
         handle = file.file.open("rb")
     except FileNotFoundError:
         raise Http404("The file is missing.") from None
-    response = FileResponse(handle, as_attachment=True, filename=file.original_name, content_type=file.content_type)
+    # Named and typed from the type checked at upload, never from the customer's file name: a
+    # "statement.html" or "run.bat" downloads as attachment-7.png, image/png.
+    content_type = file.content_type if file.content_type in EXTENSION_BY_TYPE else "application/octet-stream"
+    filename = f"attachment-{file.pk}{EXTENSION_BY_TYPE.get(content_type, '.bin')}"
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
+    # Should a browser open it anyway, nothing in it may run or load.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 

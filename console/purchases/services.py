@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from console.accounts.models import Account, Member
 from console.accounts.permissions import MemberAction, member_require
@@ -130,10 +130,18 @@ def buy_locked(
         paid_commission=quote.paid_commission,
         paid_free=quote.paid_free,
     )
-    purchase = Purchase.objects.create(
-        idempotency_key=idempotency_key, account=account, package=package, actor=actor,
-        auto_renewal=auto_renew, created_at=now,
-    )
+    try:
+        # A savepoint: another account's request may have inserted the same key after our look-up
+        # (each holds only its own account's lock); then the key is taken, as if we had found it.
+        with transaction.atomic():
+            purchase = Purchase.objects.create(
+                idempotency_key=idempotency_key, account=account, package=package, actor=actor,
+                auto_renewal=auto_renew, created_at=now,
+            )
+    except IntegrityError:
+        if Purchase.objects.filter(idempotency_key=idempotency_key).exclude(account=account).exists():
+            raise IdempotencyKeyReused() from None
+        raise
     for bucket, amount in ((Bucket.FREE, quote.paid_free), (Bucket.COMMISSION, quote.paid_commission), (Bucket.CASH, quote.paid_cash)):
         if amount:
             ledger_post(

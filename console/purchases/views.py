@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
 
 from console.accounts.selectors import member_for
 from console.core import clock
@@ -15,6 +16,9 @@ from console.purchases.selectors import discount_percent, purchase_quote, vouche
 from console.purchases.services import PurchaseRefused, package_purchase
 
 TEMPLATE = "console/purchases/buy.html"
+# As for refunds: far above a person confirming purchases, low enough to stop a script. Counted in
+# the shared cache (console.core.cache), so it holds across workers.
+PURCHASE_RATE = "10/m"
 
 
 def _render_buy(request, *, member, form, spec=None, status=200):
@@ -56,6 +60,9 @@ def package_buy(request):
         form = BuyForm({**request.POST.dict(), "shown_spec": spec.pk, "shown_price": spec.list_price})
         form.is_valid()
         return _render_buy(request, member=member, form=form, spec=spec)
+    if is_ratelimited(request, group="purchases.package_buy", key="user", rate=PURCHASE_RATE, method="POST", increment=True):
+        form.add_error(None, "Too many purchases. Wait a minute, then try again.")
+        return _render_buy(request, member=member, form=form, spec=spec, status=429)
     try:
         result = package_purchase(
             account=member.account,

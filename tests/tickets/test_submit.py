@@ -9,6 +9,7 @@ from PIL import Image
 
 from console.core.models import AuditEntry
 from tests.factories import MemberFactory, PackageFactory
+from tests.tickets.samples import pdf_bytes
 from tickets.models import Attachment, Ticket
 
 SUBMIT = reverse("tickets:submit")
@@ -174,7 +175,7 @@ def test_an_image_attachment_is_stored_under_media_root_with_its_checked_type(cl
 
 @pytest.mark.django_db
 def test_a_pdf_attachment_is_accepted(client, owner):
-    pdf = SimpleUploadedFile("invoice.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF", content_type="application/pdf")
+    pdf = SimpleUploadedFile("invoice.pdf", pdf_bytes(), content_type="application/pdf")
 
     client.post(SUBMIT, {**form_data(), "attachments": [pdf]})
 

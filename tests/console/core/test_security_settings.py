@@ -1,0 +1,95 @@
+"""Production ignores DEBUG=1; the README's production environment passes the deployment
+checklist; every page carries an enforced Content-Security-Policy."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from tests.console.test_settings import PRODUCTION_ENV, manage
+from tests.factories import MemberFactory
+
+README = Path(__file__).resolve().parents[3] / "README.md"
+PRINT_DEBUG = "from django.conf import settings; print(settings.DEBUG)"
+
+
+def last_line(result) -> str:
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_debug_1_is_ignored_in_production():
+    result = manage("shell", "-c", PRINT_DEBUG, DEBUG="1", **PRODUCTION_ENV)
+
+    assert last_line(result) == "False", result.stderr
+
+
+def test_debug_1_still_turns_debug_on_in_development():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_ENV"}
+
+    result = manage("shell", "-c", PRINT_DEBUG, DEBUG="1", DJANGO_ENV="development", **env)
+
+    assert last_line(result) == "True", result.stderr
+
+
+def readme_production_environment() -> dict[str, str]:
+    """The variables of the README's "A production environment, all of it" block."""
+    text = README.read_text()
+    block = re.search(r"A production environment, all of it:\n\n```sh\n(.*?)```", text, re.S).group(1)
+    env = {}
+    for line in block.splitlines():
+        name, _, value = line.partition("=")
+        env[name.strip()] = value.split("#")[0].strip()
+    return env
+
+
+def test_the_readme_production_environment_passes_the_deployment_checklist_even_with_debug_1():
+    env = readme_production_environment()
+    # The README leaves the secret to the reader and names a database server we do not have.
+    env.update(SECRET_KEY=PRODUCTION_ENV["SECRET_KEY"], DATABASE_URL=PRODUCTION_ENV["DATABASE_URL"], DEBUG="1")
+
+    result = manage("check", "--deploy", "--fail-level", "DEBUG", **env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [reverse("login"), reverse("packages"), reverse("tickets:submit"), reverse("admin:login")])
+def test_pages_carry_an_enforced_content_security_policy_without_inline_scripts(client, url):
+    client.force_login(MemberFactory().user)
+
+    response = client.get(url, follow=True)
+
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "style-src 'self'" in policy
+    assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
+    assert "Content-Security-Policy-Report-Only" not in response
+
+
+@pytest.mark.django_db
+def test_the_layout_switches_off_htmxs_inline_indicator_style(client):
+    response = client.get(reverse("login"))
+
+    assert """<meta name="htmx-config" content='{"includeIndicatorStyles": false}'>""" in response.content.decode()
+
+
+TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
+# What the policy refuses to run or apply: a <script> without src, an on...= handler, a style=""
+# attribute or a <style> element, a javascript: address, htmx's hx-on (which evaluates code).
+INLINE = re.compile(
+    r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=|\sstyle\s*=|<style\b|javascript:|hx-on", re.IGNORECASE
+)
+
+
+def test_no_template_carries_what_the_policy_refuses():
+    found = [
+        f"{path.relative_to(TEMPLATES)}:{number}: {line.strip()}"
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if INLINE.search(re.sub(r"\{#.*?#\}", "", line))
+    ]
+
+    assert found == []
