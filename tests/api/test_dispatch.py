@@ -187,8 +187,8 @@ def test_a_body_over_the_upload_limit_is_request_size_limit_exceeded(client, key
     assert (response.status_code, error_code(answer)) == (200, "RequestSizeLimitExceeded")
 
 
-def test_a_two_megabyte_body_is_answered_by_the_api_not_the_request_guard(client, key):
-    body = json.dumps({"PackageType": 0, "OrderBy": "x" * (2 * 1024 * 1024)}).encode()
+def test_a_three_megabyte_body_is_answered_by_the_api_not_the_request_guard(client, key):
+    body = json.dumps({"PackageType": 0, "OrderBy": "x" * (3 * 1024 * 1024)}).encode()
 
     response, answer = signed_post(client, key, "DescribeLivePackageInfo", body=body)
 
