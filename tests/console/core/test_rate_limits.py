@@ -19,7 +19,6 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from console.core import cache as cache_module
 from tests.console.core.lock_waits import wait_until_blocked
 from tests.factories import MemberFactory, PackageFactory, spec
 
@@ -169,6 +168,8 @@ def test_incrementing_a_missing_counter_is_a_value_error_as_django_ratelimit_exp
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_incrementing_one_counter_at_once_count_both(monkeypatch):
+    from console.core import cache as cache_module
+
     cache.add("counter", 1, 60)
     read, release = threading.Event(), threading.Event()
 
@@ -195,7 +196,7 @@ def test_two_workers_incrementing_one_counter_at_once_count_both(monkeypatch):
     second.start()
     try:
         # The second worker waits for the first's row lock instead of reading the old count.
-        wait_until_blocked("SELECT%console_cache%FOR UPDATE")
+        wait_until_blocked("%console_cache%")
     finally:
         release.set()
         first.join()
