@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "console.middleware.HtmxLoginRedirectMiddleware",
+    "console.middleware.NoStoreMiddleware",
     "console.core.middleware.ClockMiddleware",
     # Admin list actions with a selection that is not an ID (400, not a 500 from the query).
     "console.core.middleware.AdminSelectionMiddleware",

@@ -6,11 +6,12 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from console.api.views import console_or_api
+from console.login import ConsoleLoginView
 
 urlpatterns = [
     # `POST /` with X-TC-Action is the Tencent Cloud API 3.0 (console.api); the rest, the console.
     path("", console_or_api(RedirectView.as_view(pattern_name="packages")), name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", ConsoleLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("refunds.urls")),
     # Before the packages' own URLs: "buy" is not a package ID.

@@ -7,38 +7,40 @@ service that checks the permissions again.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from console.accounts.permissions import staff_may_approve, staff_may_review
 from console.core import clock
 from console.core.errors import ServiceError
 from console.packages.status import package_status
+from console.templatetags.console_format import quantity, zoned
 from refunds.policy import OVERRULABLE
 from refunds.services import RefundRefused
-from tickets import selectors, services
+from tickets import selectors, services, transitions
 from tickets.forms import ApproveForm, RejectForm, StaffReplyForm
 from tickets.models import Ticket, TicketMessage
 
 AGE_BUCKETS = {
-    "lt1d": ("Under 1 day", timedelta(0), timedelta(days=1)),
-    "1to3d": ("1-3 days", timedelta(days=1), timedelta(days=3)),
-    "3to7d": ("3-7 days", timedelta(days=3), timedelta(days=7)),
-    "gt7d": ("Over 7 days", timedelta(days=7), None),
+    "lt1d": (gettext_lazy("Under 1 day"), timedelta(0), timedelta(days=1)),
+    "1to3d": (gettext_lazy("1-3 days"), timedelta(days=1), timedelta(days=3)),
+    "3to7d": (gettext_lazy("3-7 days"), timedelta(days=3), timedelta(days=7)),
+    "gt7d": (gettext_lazy("Over 7 days"), timedelta(days=7), None),
 }
 
 
 class HasPackageFilter(admin.SimpleListFilter):
-    title = "has a package"
+    title = gettext_lazy("has a package")
     parameter_name = "has_package"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Yes"), ("no", "No")]
+        return [("yes", gettext("Yes")), ("no", gettext("No"))]
 
     def queryset(self, request, queryset):
         if self.value() in ("yes", "no"):
@@ -47,7 +49,7 @@ class HasPackageFilter(admin.SimpleListFilter):
 
 
 class AgeFilter(admin.SimpleListFilter):
-    title = "age"
+    title = gettext_lazy("age")
     parameter_name = "age"
 
     def lookups(self, request, model_admin):
@@ -62,14 +64,134 @@ class AgeFilter(admin.SimpleListFilter):
         return queryset.filter(created_at__gt=now - oldest) if oldest else queryset
 
 
+# The audit trail's words in the reader's language; a key or value not listed reads as stored.
+AUDIT_KEYS = {
+    "status": gettext_lazy("status"),
+    "assignee": gettext_lazy("assignee"),
+    "resolution": gettext_lazy("resolution"),
+    "product": gettext_lazy("product"),
+    "issue_type": gettext_lazy("issue type"),
+    "package": gettext_lazy("package"),
+    "attachments": gettext_lazy("attachments"),
+    "message": gettext_lazy("message"),
+    "from_staff": gettext_lazy("from staff"),
+    "refund": gettext_lazy("refund"),
+    "refunded_at": gettext_lazy("refunded at"),
+    "order_id": gettext_lazy("order ID"),
+    "channel": gettext_lazy("channel"),
+    "total": gettext_lazy("total"),
+    "replayed": gettext_lazy("replayed"),
+    "auto_renew": gettext_lazy("auto-renewal"),
+    "used": gettext_lazy("used"),
+}
+# (English reads the stored value with spaces for underscores, as before.)
+AUDIT_VALUES = {
+    "open": pgettext_lazy("audit value", "open"),
+    "processing": pgettext_lazy("audit value", "processing"),
+    "awaiting_customer": pgettext_lazy("audit value", "awaiting customer"),
+    "resolved": pgettext_lazy("audit value", "resolved"),
+    "closed": pgettext_lazy("audit value", "closed"),
+    "refunded": pgettext_lazy("audit value", "refunded"),
+    "rejected": pgettext_lazy("audit value", "rejected"),
+    "self_service": pgettext_lazy("audit value", "self service"),
+    "api": pgettext_lazy("audit value", "api"),
+    "ticket": pgettext_lazy("audit value", "ticket"),
+    "other": pgettext_lazy("audit value", "other"),
+}
+AUDIT_ACTIONS = {
+    "ticket.submitted": gettext_lazy("Ticket: submitted"),
+    "ticket.assigned": gettext_lazy("Ticket: assigned"),
+    "ticket.replied": gettext_lazy("Ticket: replied"),
+    "ticket.status_changed": gettext_lazy("Ticket: status changed"),
+    "ticket.rejected": gettext_lazy("Ticket: rejected"),
+    "ticket.refund_approved": gettext_lazy("Ticket: refund approved"),
+    "ticket.refund_refused": gettext_lazy("Ticket: refund refused"),
+    "refund.completed": gettext_lazy("Refund: completed"),
+    "refund.refused": gettext_lazy("Refund: refused"),
+    "refund.not_found": gettext_lazy("Refund: not found"),
+    "package.purchased": gettext_lazy("Package: purchased"),
+    "package.giveaway_granted": gettext_lazy("Package: giveaway granted"),
+    "package.auto_renew_set": gettext_lazy("Package: auto-renewal set"),
+    "package.auto_renewed": gettext_lazy("Package: auto-renewed"),
+}
+
+
+def change_text(before: dict | None, after: dict | None, *, usernames: dict[int, str] | None = None) -> str:
+    """An audit row's change as people read it: "status: open → processing; assignee: – → alice",
+    not Python dicts. `usernames` names the users behind `assignee_id` values."""
+    before, after = before or {}, after or {}
+    usernames = usernames or {}
+
+    def shown(key, value):
+        if key == "assignee_id" and value is not None:
+            return usernames.get(value, gettext("user #%(id)s") % {"id": value})
+        if key.endswith("_id") and value is not None:
+            return f"#{value}"
+        return _value_text(value)
+
+    parts = []
+    for key in dict.fromkeys([*before, *after]):
+        label = str(AUDIT_KEYS.get(key.removesuffix("_id"), key.removesuffix("_id").replace("_", " ")))
+        old, new = shown(key, before.get(key)), shown(key, after.get(key))
+        if key in before and key in after:
+            parts.append(f"{label}: {old} → {new}")
+        elif key in after:
+            parts.append(f"{label}: {new}")
+        else:
+            parts.append(gettext("%(label)s was %(value)s") % {"label": label, "value": old})
+    return gettext("; ").join(parts)
+
+
+def _value_text(value) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_value_text(item) for item in value) or gettext("none")
+    if isinstance(value, dict):
+        return ", ".join(
+            f"{AUDIT_KEYS.get(key, key.replace('_', ' '))} {_value_text(item)}" for key, item in value.items()
+        )
+    if isinstance(value, str) and value in AUDIT_VALUES:
+        return str(AUDIT_VALUES[value])
+    return str(value).replace("_", " ")
+
+
+def action_text(action: str) -> str:
+    """"ticket.status_changed" → "Ticket: status changed"."""
+    if action in AUDIT_ACTIONS:
+        return str(AUDIT_ACTIONS[action])
+    area, _, what = action.partition(".")
+    return f"{area.capitalize()}: {what.replace('_', ' ')}" if what else action
+
+
+def actor_text(label: str) -> str:
+    """The stored actor label ("alice (staff)", "system") in the reader's language."""
+    if label == "system":
+        return gettext("system")
+    if label.endswith(" (staff)"):
+        return gettext("%(user)s (staff)") % {"user": label.removesuffix(" (staff)")}
+    return label
+
+
 class TicketMessageInline(admin.TabularInline):
     model = TicketMessage
-    verbose_name = "message"
-    verbose_name_plural = "conversation"
+    verbose_name = gettext_lazy("message")
+    verbose_name_plural = gettext_lazy("conversation")
     extra = 0
     can_delete = False
-    fields = ["created_at", "author", "from_staff", "body"]
+    fields = ["sent", "author", "staff_said", "body"]
     readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("sent"))
+    def sent(self, message):
+        return zoned(message.created_at)
+
+    @admin.display(description=gettext_lazy("from staff"))
+    def staff_said(self, message):
+        # A word, not Django's boolean icon: its alt text ("True") is not translated.
+        return gettext("yes") if message.from_staff else gettext("no")
 
     def has_view_permission(self, request, obj=None):
         # Whoever may review the ticket reads its conversation; no separate message permission.
@@ -87,7 +209,7 @@ class TicketMessageInline(admin.TabularInline):
 
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
-    list_display = ["id", "title", "product_code", "issue_type", "account_uin", "package_code", "status", "age", "assignee"]
+    list_display = ["id", "title", "product_code", "issue_type", "account_uin", "package_code", "status_badge", "age", "assignee"]
     list_display_links = ["id", "title"]
     list_filter = ["status", "product", "issue_type", HasPackageFilter, AgeFilter]
     search_fields = ["=id", "title", "=account__uin"]
@@ -97,15 +219,15 @@ class TicketAdmin(admin.ModelAdmin):
     actions = ["assign_to_me", "approve_refund"]
     inlines = [TicketMessageInline]
     fieldsets = [
-        (None, {"fields": ["title", "description", "product", "issue_type", "status", "assignee", "age"]}),
-        ("Customer", {"fields": ["account", "raised_by", "contact_email", "contact_phone", "contact_time",
-                                 "created_at", "updated_at", "resolved_at", "attachment_links"]}),
-        ("Package and refund policy", {"fields": ["package_summary", "refund_verdict"]}),
-        ("Audit trail", {"fields": ["audit_trail"]}),
+        (None, {"fields": ["title", "description", "product", "issue_type", "status_badge", "assignee", "age"]}),
+        (gettext_lazy("Customer"), {"fields": ["account", "requester", "contact_email", "contact_phone", "contact_time",
+                                               "submitted", "last_update", "resolved", "attachment_links"]}),
+        (gettext_lazy("Package and refund policy"), {"fields": ["package_summary", "refund_verdict"]}),
+        (gettext_lazy("Audit trail"), {"fields": ["audit_trail"]}),
     ]
     readonly_fields = [
-        "title", "description", "product", "issue_type", "status", "assignee", "age", "account", "raised_by",
-        "contact_email", "contact_phone", "contact_time", "created_at", "updated_at", "resolved_at",
+        "title", "description", "product", "issue_type", "status_badge", "assignee", "age", "account", "requester",
+        "contact_email", "contact_phone", "contact_time", "submitted", "last_update", "resolved",
         "attachment_links", "package_summary", "refund_verdict", "audit_trail",
     ]
 
@@ -135,12 +257,12 @@ class TicketAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("account", "raised_by", "assignee", "package__spec", "package__owner", "package__payer")
 
-    @admin.display(description="product", ordering="product")
+    @admin.display(description=gettext_lazy("product"), ordering="product")
     def product_code(self, ticket):
         # The code keeps the queue narrow enough for status, age and assignee to stay in view.
         return ticket.product.upper()
 
-    @admin.display(description="package", ordering="package__code")
+    @admin.display(description=gettext_lazy("package"), ordering="package__code")
     def package_code(self, ticket):
         return ticket.package.code if ticket.package else "-"
 
@@ -148,13 +270,51 @@ class TicketAdmin(admin.ModelAdmin):
     def account_uin(self, ticket):
         return ticket.account.uin
 
-    @admin.display(description="age", ordering="created_at")
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def status_badge(self, ticket):
+        # What the customer sees: a rejected request reads "Rejected", not "Resolved".
+        return ticket.badge_label
+
+    @admin.display(description=gettext_lazy("raised by"))
+    def requester(self, ticket):
+        """Who raised it, and whether they may refund: approval is refused when they may not."""
+        member = getattr(ticket.raised_by, "member", None)
+        role = (
+            member.get_role_display()
+            if member is not None and member.account_id == ticket.account_id
+            else gettext("not a member of this account")
+        )
+        if services.requester_may_refund(ticket):
+            verdict = format_html('<span class="requester-may" data-may-refund="yes">{}</span>', gettext("may refund packages"))
+        else:
+            verdict = format_html(
+                '<strong class="requester-may" data-may-refund="no">{}</strong>{}',
+                gettext("may not refund packages"),
+                gettext(": a refund cannot be approved on this ticket; the account owner must ask for it"),
+            )
+        return format_html("{} ({}), {}", ticket.raised_by.get_username(), role, verdict)
+
+    @admin.display(description=gettext_lazy("submitted"), ordering="created_at")
+    def submitted(self, ticket):
+        return zoned(ticket.created_at)
+
+    @admin.display(description=gettext_lazy("last update"), ordering="updated_at")
+    def last_update(self, ticket):
+        return zoned(ticket.updated_at)
+
+    @admin.display(description=gettext_lazy("resolved"))
+    def resolved(self, ticket):
+        if ticket.resolved_at is None:
+            return "-"
+        return f"{zoned(ticket.resolved_at)}: {ticket.get_resolution_display().lower()}" if ticket.resolution else zoned(ticket.resolved_at)
+
+    @admin.display(description=gettext_lazy("age"), ordering="created_at")
     def age(self, ticket):
         age = clock.now() - ticket.created_at
         hours = int(age.total_seconds() // 3600)
-        return f"{hours // 24} d {hours % 24} h"
+        return gettext("%(days)s d %(hours)s h") % {"days": hours // 24, "hours": hours % 24}
 
-    @admin.display(description="attachments")
+    @admin.display(description=gettext_lazy("attachments"))
     def attachment_links(self, ticket):
         files = ticket.attachments.all()
         if not files:
@@ -164,69 +324,87 @@ class TicketAdmin(admin.ModelAdmin):
             ((reverse("tickets:attachment", args=[file.pk]), file.original_name, file.content_type) for file in files),
         )
 
-    @admin.display(description="related package")
+    @admin.display(description=gettext_lazy("related package"))
     def package_summary(self, ticket):
         package = ticket.package
         if package is None:
-            return "No package named on this ticket."
+            return gettext("No package named on this ticket.")
         status = package_status(package, billing_mode=package.owner.billing_mode, now=clock.now())
+        # As the customer's package page shows it: units people read, one time format with its zone.
+        facts = gettext(
+            "status %(status)s · bought %(bought)s · used %(used)s of %(total)s · "
+            "paid USD %(paid)s (list USD %(list)s, discount USD %(discount)s, voucher USD %(voucher)s)"
+        ) % {
+            "status": status.label, "bought": zoned(package.purchased_at),
+            "used": quantity(package.used, package.kind), "total": quantity(package.total, package.kind),
+            "paid": package.paid_total, "list": package.list_price, "discount": package.discount, "voucher": package.voucher,
+        }
         return format_html(
-            '<a href="{}">{}</a> {} ({}) &middot; status {} &middot; bought {} &middot; used {} of {} &middot; '
-            "paid USD {} (list {}, discount {}, voucher {}){}",
+            '<a href="{}">{}</a> {} ({}) &middot; {}{}',
             reverse("admin:console_package_change", args=[package.pk]), package.code, package.spec,
-            package.get_kind_display(), status.label,
-            package.purchased_at.astimezone(clock.billing_zone()).strftime("%Y-%m-%d %H:%M:%S (UTC%z)"),
-            package.used, package.total,
-            package.paid_total, package.list_price, package.discount, package.voucher,
-            format_html(" &middot; <strong>refunded {}</strong>", package.refunded_at) if package.refunded_at else "",
+            package.get_kind_display(), facts,
+            format_html(" &middot; <strong>{}</strong>", gettext("refunded %(at)s") % {"at": zoned(package.refunded_at)})
+            if package.refunded_at
+            else "",
         )
 
-    @admin.display(description="refund policy says")
+    @admin.display(description=gettext_lazy("refund policy says"))
     def refund_verdict(self, ticket):
         verdict = selectors.ticket_refund_verdict(ticket)
         if verdict is None:
             return "-"
-        offset = verdict.deadline.isoformat()[-6:]
         reasons = format_html_join(
             "", "<li>{}{}</li>",
-            ((reason.message, " (staff may overrule this with a written note)" if reason in OVERRULABLE else "")
+            ((reason.message, gettext(" (staff may overrule this with a written note)") if reason in OVERRULABLE else "")
              for reason in verdict.reasons),
         )
         return format_html(
             '<div class="refund-verdict" data-eligible="{}"><strong>{}</strong><ul>{}</ul>'
-            "<p>Deadline: {} {} (UTC{})</p>"
-            "<p>Would refund: cash USD {}, commission credits USD {}, free credits USD {}; total USD {}. "
-            "Not refunded: discount USD {}, voucher USD {}.</p>"
-            "<p>Goes back to: {} (UIN {})</p></div>",
+            "<p>{}</p><p>{}</p><p>{}</p></div>",
             "yes" if verdict.eligible else "no",
-            "Refundable" if verdict.eligible else "Not refundable",
+            gettext("Refundable") if verdict.eligible else gettext("Not refundable"),
             reasons,
-            verdict.deadline.strftime("%Y-%m-%d %H:%M:%S"), settings.BILLING_TIME_ZONE, offset,
-            verdict.refund.cash, verdict.refund.commission, verdict.refund.free, verdict.refund.total,
-            verdict.not_refunded_discount, verdict.not_refunded_voucher,
-            verdict.payer_name, verdict.payer_uin,
+            gettext("Deadline: %(deadline)s") % {"deadline": zoned(verdict.deadline)},
+            gettext(
+                "Would refund: cash USD %(cash)s, commission credits USD %(commission)s, free credits USD %(free)s; "
+                "total USD %(total)s. Not refunded: discount USD %(discount)s, voucher USD %(voucher)s."
+            ) % {
+                "cash": verdict.refund.cash, "commission": verdict.refund.commission, "free": verdict.refund.free,
+                "total": verdict.refund.total, "discount": verdict.not_refunded_discount,
+                "voucher": verdict.not_refunded_voucher,
+            },
+            gettext("Goes back to: %(payer)s (UIN %(uin)s)") % {"payer": verdict.payer_name, "uin": verdict.payer_uin},
         )
 
-    @admin.display(description="audit trail (ticket and package)")
+    @admin.display(description=gettext_lazy("audit trail (ticket and package)"))
     def audit_trail(self, ticket):
+        entries = list(selectors.audit_trail(ticket))
+        assignees = {
+            value for entry in entries for side in (entry.before or {}, entry.after or {})
+            if (value := side.get("assignee_id")) is not None
+        }
+        usernames = dict(get_user_model().objects.filter(pk__in=assignees).values_list("pk", "username")) if assignees else {}
         rows = format_html_join(
-            "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} &rarr; {}</td><td>{}</td></tr>",
-            ((entry.at.strftime("%Y-%m-%d %H:%M:%S"), entry.actor_label, entry.action, entry.object_type,
-              entry.before or "", entry.after or "", entry.note) for entry in selectors.audit_trail(ticket)),
+            "", "<tr><td class=\"nowrap\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            ((zoned(entry.at), actor_text(entry.actor_label), action_text(entry.action),
+              gettext("ticket") if entry.object_type == Ticket._meta.label_lower else gettext("package"),
+              change_text(entry.before, entry.after, usernames=usernames), entry.note) for entry in entries),
         )
         return format_html(
-            "<table><thead><tr><th>at</th><th>who</th><th>action</th><th>object</th><th>change</th><th>note</th>"
-            "</tr></thead><tbody>{}</tbody></table>", rows,
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
+            "</tr></thead><tbody>{}</tbody></table>",
+            gettext("at"), gettext("who"), gettext("action"), gettext("object"), gettext("change"), gettext("note"),
+            rows,
         )
 
     # -- list actions ------------------------------------------------------------------------
 
-    @admin.action(description="Assign to me", permissions=["review"])
+    @admin.action(description=gettext_lazy("Assign to me"), permissions=["review"])
     def assign_to_me(self, request, queryset):
         for ticket in queryset:
             self._assign(request, ticket.pk)
 
-    @admin.action(description="Approve refund (the refund policy still applies)", permissions=["approve"])
+    @admin.action(description=gettext_lazy("Approve refund (the refund policy still applies)"), permissions=["approve"])
     def approve_refund(self, request, queryset):
         for ticket in queryset:
             self._approve(request, ticket.pk, note="")
@@ -248,9 +426,17 @@ class TicketAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         ticket = self.get_object(request, object_id)
+        # Only the decisions the ticket's status still allows (tickets.transitions.STAFF_ACTIONS).
+        still = transitions.staff_actions(ticket.status) if ticket is not None else frozenset()
         context = {
             "can_review": self.has_review_permission(request),
             "can_approve": self.has_approve_permission(request),
+            "may_assign": "assign" in still,
+            "may_reply": "reply" in still,
+            "may_reject": "reject" in still,
+            "may_approve": "approve" in still and ticket.package is not None and ticket.package.refunded_at is None,
+            "requester_may_refund": ticket is not None and services.requester_may_refund(ticket),
+            "ticket_badge": ticket.badge_label if ticket is not None else "",
             "raised_it": ticket is not None and ticket.raised_by_id == request.user.pk,
             "approve_form": ApproveForm(),
             "reject_form": RejectForm(),
@@ -265,11 +451,11 @@ class TicketAdmin(admin.ModelAdmin):
 
     def reject_view(self, request, object_id):
         return self._decide(request, object_id, RejectForm, "reject_form",
-                            lambda data: self._call(request, object_id, services.ticket_reject, "rejected", reason=data["reason"]))
+                            lambda data: self._call(request, object_id, services.ticket_reject, gettext_lazy("Ticket #%(id)s rejected."), reason=data["reason"]))
 
     def reply_view(self, request, object_id):
         return self._decide(request, object_id, StaffReplyForm, "reply_form",
-                            lambda data: self._call(request, object_id, services.ticket_staff_reply, "answered", body=data["body"]))
+                            lambda data: self._call(request, object_id, services.ticket_staff_reply, gettext_lazy("Ticket #%(id)s answered."), body=data["body"]))
 
     def assign_view(self, request, object_id):
         return self._decide(request, object_id, None, None, lambda data: self._assign(request, object_id))
@@ -290,32 +476,43 @@ class TicketAdmin(admin.ModelAdmin):
         return redirect("admin:tickets_ticket_change", object_id)
 
     def _assign(self, request, ticket_id):
-        self._call(request, ticket_id, services.ticket_assign, "assigned to you")
+        self._call(request, ticket_id, services.ticket_assign, gettext_lazy("Ticket #%(id)s assigned to you."))
 
     def _call(self, request, ticket_id, service, done: str, **kwargs):
         try:
             service(ticket_id=ticket_id, staff=request.user, **kwargs)
         except ServiceError as error:
-            self.message_user(request, f"Ticket #{ticket_id}: {error.message}", messages.ERROR)
+            self.message_user(request, _ticket_says(ticket_id, error.message), messages.ERROR)
         else:
-            self.message_user(request, f"Ticket #{ticket_id} {done}.", messages.SUCCESS)
+            self.message_user(request, str(done) % {"id": ticket_id}, messages.SUCCESS)
 
     def _approve(self, request, ticket_id, *, note: str):
         try:
             result = services.ticket_refund_approve(ticket_id=ticket_id, staff=request.user, note=note)
         except RefundRefused as refusal:
-            self.message_user(request, f"Ticket #{ticket_id}: the refund policy refuses this refund. Nothing changed.", messages.ERROR)
+            self.message_user(
+                request, _ticket_says(ticket_id, gettext("the refund policy refuses this refund. Nothing changed.")),
+                messages.ERROR,
+            )
             for reason in refusal.verdict.reasons:
-                hint = " Add an overrule note to approve anyway." if reason in OVERRULABLE else ""
-                self.message_user(request, f"Ticket #{ticket_id}: {reason.message}{hint}", messages.ERROR)
+                hint = " " + gettext("Add an overrule note to approve anyway.") if reason in OVERRULABLE else ""
+                self.message_user(request, _ticket_says(ticket_id, f"{reason.message}{hint}"), messages.ERROR)
         except ServiceError as error:
-            self.message_user(request, f"Ticket #{ticket_id}: {error.message}", messages.ERROR)
+            self.message_user(request, _ticket_says(ticket_id, error.message), messages.ERROR)
         else:
             refund = result.refund
-            self.message_user(
-                request,
-                f"Ticket #{ticket_id} resolved: refunded USD {refund.total} (cash {refund.cash}, commission "
-                f"{refund.commission}, free {refund.free}) to {refund.payer.name} (UIN {refund.payer.uin})."
-                + (" The refund had already been made; no money moved again." if result.replayed else ""),
-                messages.SUCCESS,
-            )
+            done = gettext(
+                "Ticket #%(id)s resolved: refunded USD %(total)s (cash %(cash)s, commission %(commission)s, "
+                "free %(free)s) to %(payer)s (UIN %(uin)s)."
+            ) % {
+                "id": ticket_id, "total": refund.total, "cash": refund.cash, "commission": refund.commission,
+                "free": refund.free, "payer": refund.payer.name, "uin": refund.payer.uin,
+            }
+            if result.replayed:
+                done += " " + gettext("The refund had already been made; no money moved again.")
+            self.message_user(request, done, messages.SUCCESS)
+
+
+def _ticket_says(ticket_id, message) -> str:
+    """"Ticket #12: <message>" in the reader's language."""
+    return gettext("Ticket #%(id)s: %(message)s") % {"id": ticket_id, "message": message}

@@ -6,9 +6,10 @@ from django.db.models import Q
 
 from console.accounts.models import Account
 from console.core.models import AppendOnlyModel
+from console.templatetags.console_format import zoned
 from console.packages.models import Package
 from tickets.catalogue import ISSUE_TYPE_CHOICES, PRODUCT_BY_CODE, PRODUCT_CHOICES
-from tickets.transitions import Status
+from tickets.transitions import Resolution, Status, badge
 
 
 class ContactTime(models.TextChoices):
@@ -31,6 +32,8 @@ class Ticket(models.Model):
     contact_phone = models.CharField(max_length=24, help_text="With country code, e.g. +86 13800000000.")
     contact_time = models.CharField(max_length=20, choices=ContactTime, default=ContactTime.ANYTIME)
     status = models.CharField(max_length=20, choices=Status, default=Status.OPEN)
+    # How it was resolved (refund approved, rejected); written with the status, by tickets.services.
+    resolution = models.CharField(max_length=20, choices=Resolution, default=Resolution.NONE, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets_assigned"
     )
@@ -61,6 +64,14 @@ class Ticket(models.Model):
         return f"#{self.pk} {self.title}"
 
     @property
+    def badge_label(self) -> str:
+        return badge(self.status, self.resolution)[0]
+
+    @property
+    def badge_class(self) -> str:
+        return badge(self.status, self.resolution)[1]
+
+    @property
     def product_name(self) -> str:
         return PRODUCT_BY_CODE[self.product].name
 
@@ -82,7 +93,8 @@ class TicketMessage(AppendOnlyModel):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return f"{'Staff' if self.from_staff else 'Customer'} on #{self.ticket_id} at {self.created_at:%Y-%m-%d %H:%M}"
+        # The one way the console writes a time: in the billing zone, with the zone.
+        return f"{'Staff' if self.from_staff else 'Customer'} on #{self.ticket_id} at {zoned(self.created_at)}"
 
 
 EXTENSION_BY_TYPE = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp", "application/pdf": ".pdf"}

@@ -32,7 +32,7 @@ from tickets import transitions
 from tickets.catalogue import PRODUCT_BY_CODE
 from tickets.models import Attachment, Ticket, TicketMessage
 from tickets.selectors import tickets_visible_to
-from tickets.transitions import Status
+from tickets.transitions import Resolution, Status
 
 
 class TicketNotFound(NotFound):
@@ -194,7 +194,7 @@ def ticket_reject(*, ticket_id: int, staff: AbstractBaseUser, reason: str) -> Ti
     with transaction.atomic():
         ticket = _locked(ticket_id)
         now = clock.now()
-        _status_change(ticket, to=Status.RESOLVED, actor=staff, now=now, note=reason)
+        _status_change(ticket, to=Status.RESOLVED, actor=staff, now=now, note=reason, resolution=Resolution.REJECTED)
         body = f"We could not approve this request.\n\n{reason.strip()}"
         _add_message(ticket, author=staff, body=body, from_staff=True, now=now)
         audit_record(actor=staff, action=AuditAction.TICKET_REJECTED, obj=ticket, account=ticket.account, note=reason)
@@ -247,7 +247,7 @@ def ticket_refund_approve(*, ticket_id: int, staff: AbstractBaseUser, note: str 
                 f"{refund.payer.name} (UIN {refund.payer.uin}).\n"
                 "Discounts and vouchers used for the purchase are not refunded."
             )
-            _status_change(ticket, to=Status.RESOLVED, actor=staff, now=now, note=note)
+            _status_change(ticket, to=Status.RESOLVED, actor=staff, now=now, note=note, resolution=Resolution.REFUNDED)
             _add_message(ticket, author=staff, body=body, from_staff=True, now=now)
             audit_record(
                 actor=staff, action=AuditAction.TICKET_REFUND_APPROVED, obj=ticket, account=ticket.account,
@@ -286,20 +286,25 @@ def _check(ticket: Ticket, *, to: Status, now) -> None:
         raise TicketActionRefused(str(error)) from None
 
 
-def _status_change(ticket: Ticket, *, to: Status, actor: AbstractBaseUser, now, note: str = "") -> None:
-    """The one place a ticket's status is written, on a locked row."""
+def _status_change(
+    ticket: Ticket, *, to: Status, actor: AbstractBaseUser, now, note: str = "", resolution: Resolution = Resolution.NONE
+) -> None:
+    """The one place a ticket's status (and how it was resolved) is written, on a locked row."""
     _check(ticket, to=to, now=now)
     before = ticket.status
     ticket.status = to
     if to == Status.RESOLVED:
         ticket.resolved_at = now
+        ticket.resolution = resolution
     elif to == Status.PROCESSING:
         ticket.resolved_at = None
+        ticket.resolution = Resolution.NONE
     ticket.updated_at = now
-    ticket.save(update_fields=["status", "resolved_at", "updated_at"])
+    ticket.save(update_fields=["status", "resolved_at", "resolution", "updated_at"])
+    after = {"status": str(to)} | ({"resolution": str(resolution)} if to == Status.RESOLVED else {})
     audit_record(
         actor=actor, action=AuditAction.TICKET_STATUS_CHANGED, obj=ticket, account=ticket.account,
-        before={"status": before}, after={"status": str(to)}, note=note,
+        before={"status": before}, after=after, note=note,
     )
 
 

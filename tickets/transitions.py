@@ -17,6 +17,32 @@ class Status(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class Resolution(models.TextChoices):
+    """How a resolved ticket ended; set together with the RESOLVED status, cleared on reopening."""
+
+    NONE = "", "-"
+    REFUNDED = "refunded", "Refund approved"
+    REJECTED = "rejected", "Rejected"
+
+
+# What the customer and staff see for (status, resolution): a rejected request must not read
+# like a success. The CSS class picks the badge's colour.
+BADGES: dict[tuple[str, str], tuple[str, str]] = {
+    (Status.RESOLVED, Resolution.REFUNDED): ("Resolved: refunded", "ticket-resolved"),
+    (Status.RESOLVED, Resolution.REJECTED): ("Rejected", "ticket-rejected"),
+    (Status.CLOSED, Resolution.REJECTED): ("Closed: rejected", "ticket-closed"),
+    (Status.CLOSED, Resolution.REFUNDED): ("Closed: refunded", "ticket-closed"),
+}
+
+
+def badge(status: str, resolution: str = "") -> tuple[str, str]:
+    """(label, css class) of the ticket's status badge."""
+    found = BADGES.get((status, resolution or ""))
+    if found:
+        return found
+    return Status(status).label, f"ticket-{status}"
+
+
 FLOW: dict[Status, frozenset[Status]] = {
     Status.OPEN: frozenset({Status.PROCESSING, Status.AWAITING_CUSTOMER, Status.RESOLVED, Status.CLOSED}),
     Status.PROCESSING: frozenset({Status.AWAITING_CUSTOMER, Status.RESOLVED, Status.CLOSED}),
@@ -25,6 +51,21 @@ FLOW: dict[Status, frozenset[Status]] = {
     Status.RESOLVED: frozenset({Status.PROCESSING, Status.CLOSED}),
     Status.CLOSED: frozenset(),
 }
+
+
+# The review desk's decisions each status still allows. A resolved ticket takes a reply (the
+# customer reads it) but no new decision; a closed one takes nothing.
+STAFF_ACTIONS: dict[Status, frozenset[str]] = {
+    Status.OPEN: frozenset({"assign", "reply", "reject", "approve"}),
+    Status.PROCESSING: frozenset({"assign", "reply", "reject", "approve"}),
+    Status.AWAITING_CUSTOMER: frozenset({"assign", "reply", "reject", "approve"}),
+    Status.RESOLVED: frozenset({"reply"}),
+    Status.CLOSED: frozenset(),
+}
+
+
+def staff_actions(status: str) -> frozenset[str]:
+    return STAFF_ACTIONS[Status(status)]
 
 
 class TransitionRefused(Exception):

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from console.accounts.permissions import staff_may_review
@@ -39,7 +40,7 @@ def submit(request):
                 contact_time=data["contact_time"], attachments=data["attachments"],
                 submission_key=data["submission_key"],
             )
-            messages.success(request, f"Ticket #{ticket.pk} submitted. We will reply here.")
+            messages.success(request, _("Ticket #%(pk)s submitted. We will reply here.") % {"pk": ticket.pk})
             return redirect("tickets:detail", pk=ticket.pk)
         product_error = " ".join(form.errors.get("product", []))
         issue_error = " ".join(form.errors.get("issue_type", []))
@@ -50,11 +51,13 @@ def submit(request):
             if selectors.packages_for_ticket(member).filter(code=package_code).exists():
                 initial["package"] = package_code
             else:
-                package_error = f"Package {package_code} is not one of your account's packages."
+                package_error = _("Package %(code)s is not one of your account's packages.") % {"code": package_code}
         form = TicketForm(initial=initial, member=member)
-        product_error = "Choose a product from the list." if product_code and product is None else ""
+        product_error = _("Choose a product from the list.") if product_code and product is None else ""
         issue_error = (
-            f"Choose one of the issue types of {product.name}." if product and issue_code and issue is None else ""
+            _("Choose one of the issue types of %(product)s.") % {"product": product.name}
+            if product and issue_code and issue is None
+            else ""
         )
 
     context = {
@@ -106,20 +109,21 @@ def reply(request, pk: int):
                 return redirect("tickets:detail", pk=ticket.pk)
             ticket = selectors.ticket_for(member, pk)
             form = ReplyForm()
-    template = "tickets/detail.html#conversation" if request.htmx else "tickets/detail.html"
+    # The whole ticket (badge, conversation, Reopen and Close) is redrawn: a reply may reopen it.
+    template = "tickets/detail.html#ticket" if request.htmx else "tickets/detail.html"
     return render(request, template, _detail_context(ticket, form))
 
 
 @login_required
 @require_POST
 def close(request, pk: int):
-    return _customer_status_action(request, pk, services.ticket_close, "Ticket closed.")
+    return _customer_status_action(request, pk, services.ticket_close, _("Ticket closed."))
 
 
 @login_required
 @require_POST
 def reopen(request, pk: int):
-    return _customer_status_action(request, pk, services.ticket_reopen, "Ticket reopened.")
+    return _customer_status_action(request, pk, services.ticket_reopen, _("Ticket reopened."))
 
 
 @login_required
@@ -133,7 +137,7 @@ def attachment(request, pk: int):
     try:
         handle = file.file.open("rb")
     except FileNotFoundError:
-        raise Http404("The file is missing.") from None
+        raise Http404(_("The file is missing.")) from None
     # Named and typed from the type checked at upload, never from the customer's file name: a
     # "statement.html" or "run.bat" downloads as attachment-7.png, image/png.
     content_type = file.content_type if file.content_type in EXTENSION_BY_TYPE else "application/octet-stream"
@@ -159,17 +163,24 @@ def _customer_status_action(request, pk, service, success: str):
 
 def _detail_context(ticket, form) -> dict:
     now = clock.now()
+    can_reopen = transitions.may_reopen(
+        status=ticket.status, resolved_at=ticket.resolved_at, now=now, window_days=settings.TICKET_REOPEN_DAYS
+    )
+    closed = ticket.status == transitions.Status.CLOSED
+    resolved = ticket.status == transitions.Status.RESOLVED
     return {
         "ticket": ticket,
         "conversation": selectors.conversation(ticket),
         "attachments": ticket.attachments.all(),
         "form": form,
-        "can_reopen": transitions.may_reopen(
-            status=ticket.status, resolved_at=ticket.resolved_at, now=now, window_days=settings.TICKET_REOPEN_DAYS
-        ),
+        "can_reopen": can_reopen,
         "reopen_until": (
             transitions.reopen_deadline(ticket.resolved_at, window_days=settings.TICKET_REOPEN_DAYS)
             if ticket.resolved_at else None
         ),
-        "closed": ticket.status == transitions.Status.CLOSED,
+        "reopen_days": settings.TICKET_REOPEN_DAYS,
+        "closed": closed,
+        # A reply reopens a resolved ticket, so it is offered only while reopening is possible.
+        "can_reply": not closed and (not resolved or can_reopen),
+        "reopen_window_passed": resolved and not can_reopen,
     }

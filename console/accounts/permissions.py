@@ -274,3 +274,71 @@ def staff_require_approve(user: AbstractBaseUser, *, account_id: int, raised_by_
         raise PermissionRefused(
             "Nobody may approve a refund for an account they belong to.", code="own_account"
         )
+
+
+# --- the account's standing ----------------------------------------------------------------------
+# What the account's state (console.accounts.models.AccountStatus) allows, whoever is signed in:
+# the layout's banner says what it means, and services ask before they act.
+
+
+class AccountSuspended(PermissionRefused):
+    """The account's state, not the person, forbids the action."""
+
+    code = "account_suspended"
+
+
+@dataclass(frozen=True)
+class AccountStanding:
+    status: str
+    suspended: bool
+    headline: str
+    meaning: str
+    # Why the account may not buy, or "" when it may.
+    buy_refusal: str
+
+
+def _standings() -> dict[str, AccountStanding]:
+    from console.accounts.models import AccountStatus
+
+    return {
+        AccountStatus.ACTIVE: AccountStanding(
+            status=AccountStatus.ACTIVE, suspended=False, headline="", meaning="", buy_refusal=""
+        ),
+        AccountStatus.SUSPENDED_VIOLATION: AccountStanding(
+            status=AccountStatus.SUSPENDED_VIOLATION,
+            suspended=True,
+            headline=("This account is suspended for violating the rules."),
+            meaning=(
+                "Its streaming services are stopped. Packages cannot be bought, and packages already "
+                "bought cannot be refunded. Submit a ticket if you believe this is a mistake."
+            ),
+            buy_refusal=("The account is suspended for violating the rules, so no packages can be bought."),
+        ),
+        AccountStatus.SUSPENDED_OVERDUE: AccountStanding(
+            status=AccountStatus.SUSPENDED_OVERDUE,
+            suspended=True,
+            headline=("This account is suspended for overdue payment."),
+            meaning=(
+                "Its streaming services are stopped until the overdue bills are paid: top up the cash "
+                "balance. Packages can still be bought and refunded under the usual rules."
+            ),
+            buy_refusal="",
+        ),
+    }
+
+
+def account_standing(account) -> AccountStanding:
+    """What `account`'s state means: for the banner on every page and for `may_buy` below."""
+    return _standings()[account.status]
+
+
+def account_may_buy(account) -> bool:
+    return not account_standing(account).buy_refusal
+
+
+def account_require_may_buy(account) -> None:
+    """Raise AccountSuspended (code `account_suspended_violation`) when the account's state forbids
+    buying. Services call it on the locked account row, so a suspension that lands mid-request wins."""
+    refusal = account_standing(account).buy_refusal
+    if refusal:
+        raise AccountSuspended(refusal, code="account_suspended_violation")

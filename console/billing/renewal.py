@@ -6,6 +6,7 @@ from datetime import date, datetime
 from django.db import transaction
 
 from console.accounts.models import Account
+from console.core.audit import AuditAction, audit_record
 from console.packages.models import Package, PackageSpec, RenewalFailure
 from console.purchases.services import PurchaseRefused, buy_locked
 
@@ -34,4 +35,10 @@ def renew_locked(
         RenewalFailure.objects.create(package_id=renewing_id, usage_date=usage_date, at=now, reason=refused.message[:200])
         return None
     Package.objects.filter(pk=renewing_id).update(auto_renew=False)
+    # Recorded on the old package, whose page then says where its auto-renewal went.
+    audit_record(
+        actor=None, action=AuditAction.PACKAGE_AUTO_RENEW_SET, obj=Package(pk=renewing_id), account=account,
+        before={"auto_renew": True}, after={"auto_renew": False, "moved_to": renewed.code},
+        note=f"Auto-renewal bought {renewed.code} when this type ran out.",
+    )
     return renewed

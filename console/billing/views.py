@@ -1,5 +1,6 @@
 import csv
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -17,24 +18,33 @@ from console.ledger.selectors import ledger_for
 LEDGER_PER_PAGE = 50
 
 
+def _applied_query(filters: LedgerFilterForm) -> str:
+    """The filter the table shows, as a query string: the valid dates only, so the CSV link
+    exports exactly the rows on the page (every entry while the dates are being fixed)."""
+    start, end = filters.dates()
+    return urlencode({key: day.isoformat() for key, day in (("start", start), ("end", end)) if day})
+
+
 @login_required
 def balance_and_bills(request):
+    return _page(request)
+
+
+def _page(request, *, status: int = 200):
     member = member_for(request.user)
     filters = LedgerFilterForm(request.GET or None)
     start, end = filters.dates()
     entries = ledger_for(member.account, start=start, end=end)
     page = Paginator(entries, LEDGER_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "account": member.account,
         "filters": filters,
         "page": page,
         "bills": selectors.recent_bills(member.account),
-        "query": query.urlencode(),
+        "query": _applied_query(filters),
     }
     template = "console/billing/balance.html#ledger" if request.htmx else "console/billing/balance.html"
-    return render(request, template, context)
+    return render(request, template, context, status=status)
 
 
 class _Echo:
@@ -45,7 +55,11 @@ class _Echo:
 @login_required
 def ledger_csv(request):
     member = member_for(request.user)
-    start, end = LedgerFilterForm(request.GET or None).dates()
+    filters = LedgerFilterForm(request.GET or None)
+    if filters.is_bound and not filters.is_valid():
+        # A clear answer for a bad range, never a 500: the page, with each error beside its field.
+        return _page(request, status=400)
+    start, end = filters.dates()
     entries = ledger_for(member.account, start=start, end=end)
     writer = csv.writer(_Echo())
     header = ["time", "bucket", "kind", "amount", "balance_after", "package", "reference", "memo"]
@@ -58,8 +72,9 @@ def ledger_csv(request):
                 entry.amount, entry.balance_after, entry.package.code if entry.package else "", entry.reference, entry.memo,
             ])
 
+    span = "-".join(day.strftime("%Y%m%d") if day else "all" for day in (start, end)) if (start or end) else "all"
     response = StreamingHttpResponse(rows(), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="ledger-{member.account.uin}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="ledger-{member.account.uin}-{span}.csv"'
     return response
 
 

@@ -1,8 +1,10 @@
 """The demo data set: accounts, people and packages that walk through every branch of the policy.
 
 Times are relative to the clock, so a seed made today always has "bought today" and "deadline
-today" packages. Balances are built through the ledger (top-ups, then each purchase), so
-`check_ledger` holds on demo data as on real data.
+today" packages. Balances are built through the ledger as they would have been: opening top-ups,
+then every purchase in the order it was made, each dated when it happened and paid as the
+console pays (`console.purchases.pricing.quote`: free credits first, then commission credits,
+then cash), so `check_ledger` holds and the Balance and bills page reads like a real history.
 """
 
 import uuid
@@ -11,6 +13,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher, make_password
 from django.db import transaction
 
 from console.accounts.models import Account, AccountStatus, BillingMode, Member, MemberRole
@@ -19,6 +22,7 @@ from console.ledger.models import Bucket, LedgerKind
 from console.ledger.services import ledger_post
 from console.packages.models import Deduction, Package, PackageSource, PackageSpec
 from console.purchases.catalogue import reference_data_ensure
+from console.purchases.pricing import quote
 
 DEMO_UIN = 100023456789
 # The package whose purchase day tells whether the seed was made today.
@@ -26,12 +30,16 @@ TODAY_MARKER = "lvpkg-dm000009"
 
 
 
+# Opening balances are dated this long before the oldest demo purchase.
+OPENING_DAYS_AGO = 401
+
+
 @dataclass(frozen=True)
 class Payment:
+    """What came off the list price; the rest is paid from the payer's balances in the console's order."""
+
     discount: str = "0"
     voucher: str = "0"
-    commission: str = "0"
-    free: str = "0"
 
 
 def seeded_today() -> bool:
@@ -60,12 +68,13 @@ def demo_seed() -> None:
     def hours_ago(hours: float) -> datetime:
         return now - timedelta(hours=hours)
 
-    aurora = _account(DEMO_UIN, "Aurora Live Media Co., Ltd.", cash="4800.00", commission="600.00", free="150.00")
-    group = _account(100023450001, "Aurora Group Holdings (payer)", cash="5000.00")
-    nebula = _account(100031415926, "Nebula Esports", cash="420.00", status=AccountStatus.SUSPENDED_VIOLATION)
-    harbor = _account(100027182818, "Harbor Education Online", cash="90.00", status=AccountStatus.SUSPENDED_OVERDUE)
+    opened = local(OPENING_DAYS_AGO, 9)
+    aurora = _account(DEMO_UIN, "Aurora Live Media Co., Ltd.", opened, cash="4800.00", commission="600.00", free="150.00")
+    group = _account(100023450001, "Aurora Group Holdings (payer)", opened, cash="5000.00")
+    nebula = _account(100031415926, "Nebula Esports", opened, cash="420.00", status=AccountStatus.SUSPENDED_VIOLATION)
+    harbor = _account(100027182818, "Harbor Education Online", opened, cash="90.00", status=AccountStatus.SUSPENDED_OVERDUE)
     pinewood = _account(
-        100016180339, "Pinewood Radio & Podcasts", cash="600.00", billing_mode=BillingMode.DAILY_BANDWIDTH
+        100016180339, "Pinewood Radio & Podcasts", opened, cash="600.00", billing_mode=BillingMode.DAILY_BANDWIDTH
     )
 
     _login("demo", aurora, MemberRole.OWNER, email="ops@aurora-live.example")
@@ -77,26 +86,30 @@ def demo_seed() -> None:
     admin.is_staff = admin.is_superuser = True
     admin.save()
 
-    buy = _Buyer(now)
-    # Aurora Live Media: one package for every branch of the policy.
+    buy = _Buyer()
+    # Aurora Live Media: one package for every branch of the policy. Listed by code; bought (and
+    # paid) in the order of their purchase times, below.
     buy("lvpkg-dm000001", aurora, "traffic", "1 TB", hours_ago(2))
-    buy("lvpkg-dm000002", aurora, "traffic", "10 TB", local(1, 14, 20),
-        Payment(discount="35.08", voucher="10.00", commission="100.00", free="50.00"))
-    buy("lvpkg-dm000003", aurora, "transcode_standard", "1,000 hours", local(2, 10, 5), Payment(free="20.00"))
+    buy("lvpkg-dm000002", aurora, "traffic", "10 TB", local(1, 14, 20), Payment(discount="35.08", voucher="10.00"))
+    buy("lvpkg-dm000003", aurora, "transcode_standard", "1,000 hours", local(2, 10, 5))
     buy("lvpkg-dm000004", aurora, "transcode_tsc", "100 hours", local(3, 16, 45), payer=group)
-    used = buy("lvpkg-dm000005", aurora, "traffic", "500 GB", local(3, 9, 12))
-    _deduct(used, [(1, "LVB Chinese mainland", "38.412", "1"), (2, "LEB Chinese mainland", "12.150", "2")], now)
-    gone = buy("lvpkg-dm000006", aurora, "traffic", "100 GB", local(24, 11, 0))
-    _deduct(gone, [(22, "LVB Chinese mainland", "61.000", "1"), (21, "LVB outside mainland (AP1)", "22.000", "1.7692")], now)
+    buy("lvpkg-dm000005", aurora, "traffic", "500 GB", local(3, 9, 12),
+        deductions=[(1, "LVB Chinese mainland", "38.412", "1"), (2, "LEB Chinese mainland", "12.150", "2")])
+    buy("lvpkg-dm000006", aurora, "traffic", "100 GB", local(24, 11, 0),
+        deductions=[(22, "LVB Chinese mainland", "61.000", "1"), (21, "LVB outside mainland (AP1)", "22.000", "1.7692")])
     buy("lvpkg-dm000007", aurora, "traffic", "5 TB", local(12, 20, 30), Payment(discount="17.91"))
     buy("lvpkg-dm000008", aurora, "traffic", "1 TB", local(5, 9, 30))
     buy(TODAY_MARKER, aurora, "transcode_standard", "100 hours", local(0, 0, 5))
     buy("lvpkg-dm000010", aurora, "traffic", "500 GB", local(2, 12, 0), giveaway=True)
     buy("lvpkg-dm000011", aurora, "co_anchoring", "1,000 hours", local(1, 11, 40))
-    buy("lvpkg-dm000012", aurora, "licence", "Mobile live licence, 1 year", local(2, 15, 10), Payment(commission="200.00"))
-    refunded = buy("lvpkg-dm000013", aurora, "traffic", "1 TB", local(4, 18, 0))
+    buy("lvpkg-dm000012", aurora, "licence", "Mobile live licence, 1 year", local(2, 15, 10))
+    buy("lvpkg-dm000013", aurora, "traffic", "1 TB", local(4, 18, 0))
     buy("lvpkg-dm000014", aurora, "traffic", "10 TB", local(400, 10, 0), Payment(discount="35.08"))
     buy("lvpkg-dm000015", aurora, "transcode_tsc", "50 hours", local(8, 13, 25))
+    # Yesterday at noon a campaign's free credits and a referral commission arrived: the 10 TB
+    # bought after them is paid from all three, free credits first, then commission, then cash.
+    buy.top_up(aurora, Bucket.FREE, "80.00", local(1, 12, 0), memo="Campaign free credits")
+    buy.top_up(aurora, Bucket.COMMISSION, "50.00", local(1, 12, 0), memo="Referral commission")
     # Nebula (suspended for violations) and Harbor (overdue: refunds still allowed).
     buy("lvpkg-dm000021", nebula, "traffic", "1 TB", local(1, 10, 0))
     buy("lvpkg-dm000022", nebula, "transcode_standard", "100 hours", local(2, 19, 30))
@@ -104,30 +117,50 @@ def demo_seed() -> None:
     # Pinewood bills by bandwidth, so its packages are frozen.
     buy("lvpkg-dm000041", pinewood, "traffic", "5 TB", local(30, 9, 0))
     buy("lvpkg-dm000042", pinewood, "traffic", "1 TB", local(1, 17, 0))
+    packages = buy.settle(now)
 
     # One earlier self-service refund, through the real service, so the allowance shows 2 of 3.
     from refunds.services import package_refund
 
     demo_member = Member.objects.get(user__username="demo")
     package_refund(
-        package_id=refunded.pk, owner=aurora, actor=demo_member.user,
+        package_id=packages["lvpkg-dm000013"].pk, owner=aurora, actor=demo_member.user,
         idempotency_key=f"seed-{uuid.uuid4()}", reason="wrong_spec", member=demo_member,
     )
 
 
-def _account(uin, name, *, cash="0", commission="0", free="0", status=AccountStatus.ACTIVE,
+def _account(uin, name, opened: datetime, *, cash="0", commission="0", free="0", status=AccountStatus.ACTIVE,
              billing_mode=BillingMode.DAILY_TRAFFIC) -> Account:
     account = Account.objects.create(uin=uin, name=name, status=status, billing_mode=billing_mode)
     for bucket, amount in ((Bucket.CASH, cash), (Bucket.COMMISSION, commission), (Bucket.FREE, free)):
         if Decimal(amount):
             ledger_post(account=account, bucket=bucket, amount=Decimal(amount), kind=LedgerKind.TOP_UP,
-                        memo="Opening balance")
+                        memo="Opening balance", at=opened)
     return account
+
+
+# The demo's passwords are the user names, printed for everyone: hashing them with the full
+# PBKDF2 work factor (about a third of a second each) only slowed every reset. They are hashed
+# once per process with few iterations; Django re-hashes a password at full strength at its
+# first login (`check_password` upgrades an outdated hash).
+_DEMO_PASSWORD_ITERATIONS = 1_000
+_demo_password_hashes: dict[tuple[str, str], str] = {}
+
+
+def _demo_password(username: str) -> str:
+    hasher = get_hasher()
+    key = (hasher.algorithm, username)
+    if key not in _demo_password_hashes:
+        if isinstance(hasher, PBKDF2PasswordHasher):
+            _demo_password_hashes[key] = hasher.encode(username, hasher.salt(), _DEMO_PASSWORD_ITERATIONS)
+        else:
+            _demo_password_hashes[key] = make_password(username)
+    return _demo_password_hashes[key]
 
 
 def _user(username: str, *, email: str):
     user, _ = get_user_model().objects.get_or_create(username=username, defaults={"email": email})
-    user.set_password(username)
+    user.password = _demo_password(username)
     user.save()
     return user
 
@@ -136,28 +169,81 @@ def _login(username: str, account: Account, role: str, *, email: str) -> Member:
     return Member.objects.create(user=_user(username, email=email), account=account, role=role)
 
 
+@dataclass
+class _Purchase:
+    code: str
+    owner: Account
+    kind: str
+    spec_name: str
+    purchased_at: datetime
+    payment: Payment
+    payer: Account
+    giveaway: bool
+    deductions: list
+
+
+@dataclass
+class _TopUp:
+    account: Account
+    bucket: str
+    amount: str
+    purchased_at: datetime  # when it happened; named so purchases and top-ups sort together
+    memo: str
+
+
 class _Buyer:
-    def __init__(self, now: datetime):
-        self.now = now
+    """Collects the demo's purchases and top-ups, then makes them in the order they happened."""
+
+    def __init__(self):
+        self.events: list[_Purchase | _TopUp] = []
 
     def __call__(self, code, owner, kind, spec_name, purchased_at, payment=Payment(), *, payer=None,
-                 giveaway=False) -> Package:
-        spec = PackageSpec.objects.get(kind=kind, name=spec_name)
-        payer = payer or owner
-        price = Decimal("0") if giveaway else spec.list_price
-        parts = {k: Decimal(v) for k, v in vars(payment).items()}
-        cash = price - sum(parts.values())
-        package = Package.objects.create(
-            code=code, owner=owner, payer=payer, spec=spec, kind=kind,
-            source=PackageSource.GIVEAWAY if giveaway else PackageSource.PURCHASED,
-            total=spec.size, purchased_at=purchased_at, expires_at=purchased_at + timedelta(days=365),
-            list_price=price, discount=parts["discount"], voucher=parts["voucher"],
-            paid_cash=cash, paid_commission=parts["commission"], paid_free=parts["free"],
+                 giveaway=False, deductions=()) -> None:
+        self.events.append(_Purchase(code, owner, kind, spec_name, purchased_at, payment, payer or owner,
+                                     giveaway, list(deductions)))
+
+    def top_up(self, account: Account, bucket: str, amount: str, at: datetime, *, memo: str) -> None:
+        self.events.append(_TopUp(account, bucket, amount, at, memo))
+
+    def settle(self, now: datetime) -> dict[str, Package]:
+        packages = {}
+        for event in sorted(self.events, key=lambda event: event.purchased_at):
+            if isinstance(event, _TopUp):
+                ledger_post(account=event.account, bucket=event.bucket, amount=Decimal(event.amount),
+                            kind=LedgerKind.TOP_UP, memo=event.memo, at=event.purchased_at)
+                continue
+            package = self._buy(event)
+            if event.deductions:
+                _deduct(package, event.deductions, now)
+            packages[event.code] = package
+        return packages
+
+    @staticmethod
+    def _buy(event: _Purchase) -> Package:
+        spec = PackageSpec.objects.get(kind=event.kind, name=event.spec_name)
+        payer = event.payer
+        price = Decimal("0") if event.giveaway else spec.list_price
+        discount, voucher = Decimal(event.payment.discount), Decimal(event.payment.voucher)
+        # The console's payment order, from the payer's balances at the time of the purchase.
+        paid = quote(
+            list_price=price - discount, discount_percent=Decimal("0"), voucher_amount=voucher,
+            free=payer.free_balance, commission=payer.commission_balance, cash=payer.cash_balance,
         )
-        for bucket, amount in ((Bucket.CASH, cash), (Bucket.COMMISSION, parts["commission"]), (Bucket.FREE, parts["free"])):
+        if not paid.affordable:
+            raise ValueError(f"The demo's {event.code} costs more than {payer.name} has")
+        package = Package.objects.create(
+            code=event.code, owner=event.owner, payer=payer, spec=spec, kind=event.kind,
+            source=PackageSource.GIVEAWAY if event.giveaway else PackageSource.PURCHASED,
+            total=spec.size, purchased_at=event.purchased_at, expires_at=event.purchased_at + timedelta(days=365),
+            list_price=price, discount=discount, voucher=paid.voucher,
+            paid_cash=paid.paid_cash, paid_commission=paid.paid_commission, paid_free=paid.paid_free,
+        )
+        for bucket, amount in ((Bucket.FREE, paid.paid_free), (Bucket.COMMISSION, paid.paid_commission),
+                               (Bucket.CASH, paid.paid_cash)):
             if amount:
                 ledger_post(account=payer, bucket=bucket, amount=-amount, kind=LedgerKind.PURCHASE,
-                            package=package, reference=f"purchase:{code}", memo=f"Bought {spec}")
+                            package=package, reference=f"purchase:{event.code}", memo=f"Bought {spec}",
+                            at=event.purchased_at)
         return package
 
 

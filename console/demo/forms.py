@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from console.accounts.models import Account
 from console.demo import selectors
@@ -16,12 +17,20 @@ class PersonaForm(forms.Form):
 
 class ClockForm(forms.Form):
     # "real" goes back to real time; the others move the clock forward.
-    step = forms.ChoiceField(choices=[("hour", "+1 hour"), ("day", "+1 day"), ("real", "Back to real time")])
+    step = forms.ChoiceField(
+        choices=[("hour", gettext_lazy("+1 hour")), ("day", gettext_lazy("+1 day")), ("real", gettext_lazy("Back to real time"))]
+    )
 
 
 class DeadlineForm(forms.Form):
+    # Its fields are named deadline-package and deadline-moment: the panel sits on every page,
+    # and a bare "package" clashed with the ticket form's field of that name.
+    prefix = "deadline"
+
     package = forms.ModelChoiceField(
-        queryset=None, error_messages={"invalid_choice": "Choose one of this account's self-service packages."}
+        queryset=None, error_messages={
+            "invalid_choice": gettext_lazy("Choose one of this account's self-service packages whose refund deadline is ahead.")
+        },
     )
     moment = forms.ChoiceField(choices=DeadlineMoment.choices)
 
@@ -31,4 +40,4 @@ class DeadlineForm(forms.Form):
 
 
 class WindowForm(forms.Form):
-    state = forms.ChoiceField(choices=[("open", "Open"), ("close", "Close")])
+    state = forms.ChoiceField(choices=[("open", gettext_lazy("Open")), ("close", gettext_lazy("Close"))])

@@ -10,6 +10,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.management import call_command
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
 
 from console.accounts.models import Account
 from console.core import clock
@@ -32,13 +34,13 @@ class PanelError(InvalidRequest):
 class DeadlineMoment(models.TextChoices):
     # The clock keeps running after it is moved, so "on the deadline" would be past it by the
     # time the page loads; the last minute leaves the presenter time to click Refund.
-    LAST_MINUTE = "last_minute", "Last minute before the deadline"
-    SECOND_PAST = "second_past", "One second past the deadline"
+    LAST_MINUTE = "last_minute", gettext_lazy("Last minute before the deadline")
+    SECOND_PAST = "second_past", gettext_lazy("One second past the deadline")
 
 
 def _require_demo_mode() -> None:
     if not settings.DEMO_MODE:
-        raise PermissionRefused("The presenter panel only works in demo mode.")
+        raise PermissionRefused(_("The presenter panel only works in demo mode."))
 
 
 def _demo_row() -> DemoClock:
@@ -51,10 +53,10 @@ def persona_switch(*, actor: AbstractBaseUser | None, username: str) -> Abstract
     """Check `username` is a demo persona and return its user; the view logs it in."""
     _require_demo_mode()
     if username not in PERSONAS:
-        raise PanelError(f"{username!r} is not a demo persona.")
+        raise PanelError(_("%(user)r is not a demo persona.") % {"user": username})
     user = get_user_model().objects.filter(username=username, is_active=True).first()
     if user is None:
-        raise PanelError(f"There is no {username!r} login yet: reset the demo data to create it.")
+        raise PanelError(_("There is no %(user)r login yet: reset the demo data to create it.") % {"user": username})
     member = getattr(user, "member", None)
     audit_record(
         actor=actor, action=AuditAction.DEMO_PERSONA_SWITCH, obj=user,
@@ -101,6 +103,12 @@ def deadline_moment(purchased_at: datetime, moment: DeadlineMoment) -> datetime:
 def clock_to_deadline(*, actor: AbstractBaseUser, package: Package, moment: DeadlineMoment) -> datetime:
     """Move the demo clock to `moment` around `package`'s refund deadline."""
     _require_demo_mode()
+    if refund_deadline(package.purchased_at, clock.billing_zone()) <= clock.now():
+        # Its deadline is behind us: going there would move the clock back (a year, for a package
+        # bought a year ago). The chooser only offers packages whose deadline is ahead.
+        raise PanelError(
+            _("The refund deadline of %(code)s has already passed. Choose a newer package.") % {"code": package.code}
+        )
     target = deadline_moment(package.purchased_at, moment)
     return _clock_set(
         actor=actor, offset=target - timezone.now(), action=AuditAction.DEMO_CLOCK_TO_DEADLINE,

@@ -17,12 +17,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from console.accounts.models import Account
 from console.core import clock
-from console.demo import services
+from console.demo import selectors, services
 from console.demo.forms import CLOCK_STEPS, ClockForm, DeadlineForm, PersonaForm, WindowForm
 from console.demo.personas import PERSONAS
 from refunds.policy import refund_deadline
@@ -35,7 +36,7 @@ def demo_only(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not settings.DEMO_MODE:
-            raise Http404("Not in demo mode")
+            raise Http404(_("Not in demo mode"))
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -64,11 +65,15 @@ def _account_of(request: HttpRequest) -> Account | None:
 
 
 def _landing(user, next_url: str) -> str:
-    """Where a new persona lands: the same page when it can see it, else its own start page."""
+    """Where a new persona lands: the same page when it can see it, else its own start page
+    (Package/Plugin Management, or the admin for staff), never a 404 for another account's page."""
     admin_home = reverse("admin:index")
-    if getattr(user, "member", None) is None:
+    member = getattr(user, "member", None)
+    if member is None:
         return admin_home if user.is_staff else reverse("demo:home")
-    return reverse("packages") if next_url.startswith(admin_home) else next_url
+    if next_url.startswith(admin_home) or not selectors.page_visible_to(member, next_url):
+        return reverse("packages")
+    return next_url
 
 
 @demo_only
@@ -81,7 +86,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def persona(request: HttpRequest) -> HttpResponse:
     form = PersonaForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose one of the demo personas.")
+        messages.error(request, _("Choose one of the demo personas."))
         return _back(request)
     actor = request.user if request.user.is_authenticated else None
     try:
@@ -90,7 +95,9 @@ def persona(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(error))
         return _back(request)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    messages.success(request, f"You are now {user.get_username()}: {PERSONAS[user.get_username()]}.")
+    messages.success(
+        request, _("You are now %(user)s: %(who)s.") % {"user": user.get_username(), "who": PERSONAS[user.get_username()]}
+    )
     return _back(request, _landing(user, _next_url(request)))
 
 
@@ -100,15 +107,18 @@ def persona(request: HttpRequest) -> HttpResponse:
 def clock_move(request: HttpRequest) -> HttpResponse:
     form = ClockForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose how to move the clock.")
+        messages.error(request, _("Choose how to move the clock."))
         return _back(request)
     step = form.cleaned_data["step"]
     if step == "real":
         now = services.clock_reset(actor=request.user)
-        messages.success(request, f"Back to real time: {_demo_time(now)}.")
+        messages.success(request, _("Back to real time: %(now)s.") % {"now": _demo_time(now)})
     else:
         now = services.clock_advance(actor=request.user, by=CLOCK_STEPS[step])
-        messages.success(request, f"Clock moved {dict(form.fields['step'].choices)[step]}: now {_demo_time(now)}.")
+        messages.success(
+            request,
+            _("Clock moved %(step)s: now %(now)s.") % {"step": dict(form.fields["step"].choices)[step], "now": _demo_time(now)},
+        )
     return _back(request)
 
 
@@ -118,7 +128,7 @@ def deadline(request: HttpRequest) -> HttpResponse:
     """GET: the package chooser (a partial for htmx). POST: move the clock to a deadline."""
     account = _account_of(request)
     if account is None:
-        messages.error(request, "This persona has no cloud account, so no packages.")
+        messages.error(request, _("This persona has no cloud account, so no packages."))
         return _back(request)
     # The chooser comes back on the package moved to last, ready for "1 s past deadline".
     form = DeadlineForm(request.POST or None, account=account, initial={"package": request.session.get(LAST_PACKAGE)})
@@ -126,7 +136,10 @@ def deadline(request: HttpRequest) -> HttpResponse:
         package, moment = form.cleaned_data["package"], services.DeadlineMoment(form.cleaned_data["moment"])
         now = services.clock_to_deadline(actor=request.user, package=package, moment=moment)
         request.session[LAST_PACKAGE] = package.pk
-        messages.success(request, f"{package.code}: {moment.label.lower()}. Now {_demo_time(now)}.")
+        messages.success(
+            request,
+            _("%(code)s: %(moment)s. Now %(now)s.") % {"code": package.code, "moment": moment.label.lower(), "now": _demo_time(now)},
+        )
         return _back(request)
     zone = clock.billing_zone()
     choices = [(package, refund_deadline(package.purchased_at, zone)) for package in form.fields["package"].queryset]
@@ -140,7 +153,9 @@ def deadline(request: HttpRequest) -> HttpResponse:
 def usage(request: HttpRequest) -> HttpResponse:
     day, written = services.usage_day_simulate(actor=request.user)
     messages.success(
-        request, f"Simulated usage for {day:%Y-%m-%d}: {written} usage records. Billing that day deducts them."
+        request,
+        _("Simulated usage for %(day)s: %(count)s usage records. Billing that day deducts them.")
+        % {"day": f"{day:%Y-%m-%d}", "count": written},
     )
     return _back(request)
 
@@ -161,14 +176,14 @@ def window(request: HttpRequest) -> HttpResponse:
     account = _account_of(request)
     form = WindowForm(request.POST)
     if account is None or not form.is_valid():
-        messages.error(request, "The billing window belongs to a persona's cloud account.")
+        messages.error(request, _("The billing window belongs to a persona's cloud account."))
         return _back(request)
     is_open = form.cleaned_data["state"] == "open"
     services.billing_window_set(actor=request.user, account=account, open=is_open)
     if is_open:
-        messages.success(request, f"Billing in progress for {account.name}: refunds wait until it closes.")
+        messages.success(request, _("Billing in progress for %(account)s: refunds wait until it closes.") % {"account": account.name})
     else:
-        messages.success(request, f"Billing finished for {account.name}: refunds are possible again.")
+        messages.success(request, _("Billing finished for %(account)s: refunds are possible again.") % {"account": account.name})
     return _back(request)
 
 
@@ -180,5 +195,5 @@ def reset(request: HttpRequest) -> HttpResponse:
     # The reset emptied the sessions too: sign the same persona in again.
     if user is not None:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    messages.success(request, "Demo data reset and the clock is back to real time.")
+    messages.success(request, _("Demo data reset and the clock is back to real time."))
     return _back(request, _landing(user, _next_url(request)) if user is not None else reverse("login"))

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from console.accounts.selectors import member_for
@@ -25,6 +26,7 @@ def package_detail(request, code):
         "status": package_status(package, billing_mode=member.account.billing_mode, now=clock.now()),
         "page": page,
         "renewal_failures": selectors.renewal_failures_for(package),
+        "auto_renew_note": selectors.auto_renew_note(package),
     }
     template = "console/packages/detail.html#deductions" if request.htmx else "console/packages/detail.html"
     return render(request, template, context)
@@ -36,10 +38,15 @@ def package_auto_renew(request, code):
     member = member_for(request.user)
     package = selectors.package_of_account(account=member.account, code=code)
     enabled = request.POST.get("auto_renew") == "on"
+    # One package per type renews: say so when turning it on here takes it off another.
+    holder = selectors.auto_renew_holder(package) if enabled else None
     try:
         package_auto_renew_set(package_id=package.pk, member=member, enabled=enabled)
     except ServiceError as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(request, f"Auto-renewal {'on' if enabled else 'off'} for {package.code}.")
+        done = (_("Auto-renewal on for %(code)s.") if enabled else _("Auto-renewal off for %(code)s.")) % {"code": package.code}
+        if holder:
+            done += " " + _("It is now off for %(code)s: one package of each type renews.") % {"code": holder.code}
+        messages.success(request, done)
     return redirect("package_detail", code=code)

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
 from console.accounts.models import Account, Member
-from console.accounts.permissions import MemberAction, member_require
+from console.accounts.permissions import MemberAction, account_require_may_buy, member_require
 from console.core import clock
 from console.core.audit import AuditAction, audit_record
 from console.core.errors import Conflict, IdempotencyKeyReused, InvalidRequest
@@ -47,7 +47,8 @@ def package_purchase(
 ) -> PurchaseResult:
     """Buy one package of `spec_id` for `account` at the price the dialog showed.
 
-    Raises PermissionRefused when the member may not buy, PurchaseRefused (nothing changes) for
+    Raises PermissionRefused when the member may not buy, AccountSuspended when the account is
+    suspended for violating the rules, PurchaseRefused (nothing changes) for
     a stale price, a voucher that is not usable, or too little balance; a replayed key returns
     the first purchase's package.
     """
@@ -56,6 +57,8 @@ def package_purchase(
     member_require(member, MemberAction.BUY)
     with transaction.atomic():
         locked = account_lock(account.pk)
+        # AccountSuspended (code account_suspended_violation) when the account may not buy.
+        account_require_may_buy(locked)
         # Checked under the account lock, so a double-click waits for the first and finds it.
         existing = Purchase.objects.select_related("package").filter(idempotency_key=idempotency_key).first()
         if existing is not None:

@@ -4,7 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from console.packages.models import Package
-from tests.factories import MemberFactory, PackageFactory, UserFactory
+from tests.factories import MemberFactory, PackageFactory, ReviewerFactory, TicketFactory, UserFactory
+from tickets import services
 
 # Real commits: the live server's requests run on their own connection.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,7 +54,7 @@ def test_a_co_anchoring_package_is_refunded_through_a_ticket_approved_in_the_adm
     # the owner sees the ticket resolved and the package refunded
     login("owner1", "correct-horse")
     page.get_by_test_id("ticket-menu").locator("summary").click()
-    page.get_by_role("link", name="My tickets").click()
+    page.get_by_test_id("ticket-menu").get_by_role("link", name="My tickets").click()
     expect(page.get_by_test_id("my-tickets")).to_contain_text("Resolved")
     page.get_by_role("link", name="Refund my co-anchoring package").click()
     expect(page.locator("#conversation")).to_contain_text("We approved the refund")
@@ -78,3 +79,66 @@ def test_the_menu_path_search_css_select_other_problem_opens_the_form_in_place(l
 
     expect(page.get_by_label("Title")).to_be_visible()
     expect(page).to_have_url(re.compile(r"product=css&issue_type=other"))
+
+
+# --- issue 11 item 9: how a ticket ended, kept current, on a phone and a laptop ----------------------
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}], ids=["phone", "laptop"])
+def test_a_rejected_ticket_reads_rejected_and_a_reply_redraws_its_badge_and_reopen(login, page, viewport, screenshot):
+    page.set_viewport_size(viewport)
+    owner = MemberFactory(user=UserFactory(username="owner3"))
+    ticket = TicketFactory(member=owner, title="Refund please", description="Wordwithoutspaces" * 40)
+    services.ticket_reject(ticket_id=ticket.pk, staff=ReviewerFactory(), reason="The package was used.")
+
+    login("owner3", "correct-horse")
+    page.goto(page.url.split("/css/")[0] + f"/tickets/{ticket.pk}/")
+
+    status = page.get_by_test_id("ticket-status")
+    expect(status).to_have_text("Rejected")
+    expect(status).to_have_class(re.compile(r"\bticket-rejected\b"))
+    expect(page.get_by_role("button", name="Reopen")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    screenshot(f"ticket-rejected-{viewport['width']}")
+
+    page.get_by_label("Reply").fill("It was not used; please check again.")
+    page.get_by_role("button", name="Reply").click()
+
+    expect(page.get_by_test_id("ticket-status")).to_have_text("Processing")
+    expect(page.get_by_role("button", name="Reopen")).to_have_count(0)
+    expect(page.locator("#conversation")).to_contain_text("It was not used; please check again.")
+
+
+def test_the_review_desk_offers_only_what_can_still_happen_and_reads_like_the_console(login, page, live_server, screenshot):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    owner = MemberFactory(user=UserFactory(username="owner4"))
+    sub_user = MemberFactory(user=UserFactory(username="clerk4"), account=owner.account, sub_user=True)
+    package = PackageFactory(owner=owner.account, kind="co_anchoring", spec_name="1,000 hours")
+    ticket = TicketFactory(member=sub_user, package=package, title="Refund the co-anchoring hours")
+    UserFactory(username="admin4", is_staff=True, is_superuser=True)
+    services.ticket_assign(ticket_id=ticket.pk, staff=ReviewerFactory())
+
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("User name").fill("admin4")
+    page.get_by_label("Password").fill("correct-horse")
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+    page.goto(f"{live_server.url}/admin/tickets/ticket/{ticket.pk}/change/")
+
+    desk = page.get_by_test_id("review-desk")
+    expect(desk.get_by_test_id("desk-requester")).to_contain_text("clerk4")
+    expect(desk.get_by_test_id("desk-requester")).to_contain_text("may not refund this account's packages")
+    expect(desk.get_by_role("button", name="Approve refund")).to_have_count(0)
+    expect(page.get_by_text("used 0 h of 1,000 h")).to_be_visible()
+    expect(page.get_by_text("status: open → processing")).to_be_visible()
+    expect(page.locator(".closelink")).to_have_count(0)
+    screenshot("admin-desk-open")
+
+    desk.get_by_label("Reason the customer will read").fill("A sub-user cannot ask for this refund.")
+    desk.get_by_role("button", name="Reject").click()
+
+    expect(page.get_by_test_id("desk-status")).to_have_text("Rejected")
+    for name in ("Assign to me", "Reject", "Approve refund"):
+        expect(page.get_by_test_id("review-desk").get_by_role("button", name=name, exact=True)).to_have_count(0)
+    expect(page.get_by_test_id("review-desk").get_by_role("button", name="Send reply")).to_be_visible()
+    screenshot("admin-desk-rejected")

@@ -8,8 +8,10 @@ from django.urls import reverse
 
 from console.core import clock
 from console.core.models import AuditEntry
+from console.templatetags.console_format import zoned
 from console.ledger.models import LedgerEntry, LedgerKind
 from refunds.models import Refund
+from refunds.policy import refund_deadline
 from tests.factories import (
     ApproverFactory,
     DeductionFactory,
@@ -19,6 +21,7 @@ from tests.factories import (
     StaffFactory,
     TicketFactory,
 )
+from tickets import services
 from tickets.models import Ticket, TicketMessage
 from tickets.transitions import Status
 
@@ -145,7 +148,7 @@ def test_the_change_page_shows_the_policys_verdict_with_deadline_zone_amounts_an
 
     html = response.content.decode()
     assert "Refundable" in html
-    assert "Asia/Shanghai (UTC+08:00)" in html
+    assert f"Deadline: {zoned(refund_deadline(package.purchased_at, clock.billing_zone()))}" in html
     assert f"cash USD {package.paid_cash}" in html
     assert f"{package.payer.name} (UIN {package.payer.uin})" in html
 
@@ -180,7 +183,7 @@ def test_the_change_page_shows_the_packages_audit_trail(client, reviewer, ticket
         object_id=str(package.pk),
     )
 
-    assert "refund.refused" in client.get(change_page(ticket)).content.decode()
+    assert "Refund: refused" in client.get(change_page(ticket)).content.decode()
 
 
 # -- approve ----------------------------------------------------------------------------------
@@ -499,3 +502,103 @@ def test_approving_pays_back_the_account_that_paid_not_the_owner(client, approve
     payer.refresh_from_db()
     member.account.refresh_from_db()
     assert (payer.cash_balance, member.account.cash_balance) == (package.paid_cash, Decimal("0.00"))
+
+
+# -- issue 11 item 13: the desk shows what the customer sees, and only what can still happen -------
+
+
+@pytest.mark.django_db
+def test_the_desk_shows_package_amounts_in_the_units_the_customer_reads(client, reviewer, member):
+    package = PackageFactory(owner=member.account, kind="co_anchoring", spec_name="1,000 hours")
+    ticket = TicketFactory(member=member, package=package)
+
+    html = client.get(change_page(ticket)).content.decode()
+
+    assert "used 0 h of 1,000 h" in html
+    assert "60000.000" not in html
+
+
+@pytest.mark.django_db
+def test_the_desk_writes_every_time_one_way_with_its_zone(client, reviewer, ticket, package):
+    html = client.get(change_page(ticket)).content.decode()
+
+    assert f"bought {zoned(package.purchased_at)}" in html
+    assert zoned(ticket.created_at) in html
+    assert "(UTC+0800)" not in html and "a.m." not in html and "p.m." not in html
+
+
+@pytest.mark.django_db
+def test_audit_changes_read_as_sentences_not_python_dicts(client, reviewer, ticket):
+    services.ticket_assign(ticket_id=ticket.pk, staff=reviewer)
+
+    html = client.get(change_page(ticket)).content.decode()
+
+    assert "status: open → processing" in html
+    assert f"assignee: – → {reviewer.get_username()}" in html
+    assert "Ticket: status changed" in html
+    assert "{&#x27;status&#x27;" not in html and "{'status'" not in html
+
+
+@pytest.mark.django_db
+def test_a_resolved_ticket_offers_no_approve_reject_or_assign(client, approver, ticket):
+    services.ticket_reject(ticket_id=ticket.pk, staff=ReviewerFactory(), reason="No.")
+
+    html = client.get(change_page(ticket)).content.decode()
+
+    assert button(ticket, "approve") not in html
+    assert button(ticket, "reject") not in html
+    assert button(ticket, "assign") not in html
+    assert button(ticket, "reply") in html
+    assert 'data-testid="desk-status">Rejected<' in html
+
+
+@pytest.mark.django_db
+def test_an_open_ticket_offers_every_decision(client, approver, ticket):
+    html = client.get(change_page(ticket)).content.decode()
+
+    for name in ("approve", "reject", "assign", "reply"):
+        assert button(ticket, name) in html
+
+
+@pytest.mark.django_db
+def test_a_closed_ticket_offers_nothing(client, approver, ticket, member):
+    services.ticket_close(ticket_id=ticket.pk, member=member)
+
+    html = client.get(change_page(ticket)).content.decode()
+
+    assert 'data-testid="desk-nothing-left"' in html
+    assert button(ticket, "reply") not in html
+
+
+@pytest.mark.django_db
+def test_the_read_only_close_link_is_replaced_by_a_way_back_to_the_queue(client, reviewer, ticket):
+    html = client.get(change_page(ticket)).content.decode()
+
+    assert 'class="closelink"' not in html
+    assert 'data-testid="desk-back"' in html and "Back to the ticket queue" in html
+
+
+# -- issue 10 item 4: who raised the ticket, and whether they may refund -----------------------------
+
+
+@pytest.mark.django_db
+def test_the_desk_says_the_owner_who_raised_the_ticket_may_refund(client, approver, ticket, member):
+    html = client.get(change_page(ticket)).content.decode()
+
+    assert f"Raised by <strong>{member.user.get_username()}</strong>:" in html
+    assert "may refund this account's packages." in html
+    assert 'data-may-refund="yes"' in html
+
+
+@pytest.mark.django_db
+def test_the_desk_says_a_sub_user_without_the_permission_may_not_refund_and_offers_no_approve(client, approver, member):
+    sub_user = MemberFactory(account=member.account, sub_user=True)
+    package = PackageFactory(owner=member.account, kind="co_anchoring")
+    ticket = TicketFactory(member=sub_user, package=package)
+
+    html = client.get(change_page(ticket)).content.decode()
+
+    assert "may not refund this account's packages" in html
+    assert 'data-may-refund="no"' in html
+    assert 'data-testid="desk-requester-refused"' in html
+    assert '<button type="submit" class="button default">Approve refund</button>' not in html

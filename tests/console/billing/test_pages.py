@@ -85,7 +85,7 @@ def test_the_balance_page_shows_the_three_balances_and_the_running_balance(clien
 
     assert 'data-testid="balance-cash">USD 40.00' in html
     assert 'data-testid="balance-free">USD 5.00' in html
-    assert "<td>+40.00</td>\n          <td>40.00</td>" in html
+    assert '<td data-label="Amount">+40.00</td>\n        <td data-label="Balance after">40.00</td>' in html
 
 
 def test_the_balance_page_costs_the_same_queries_however_many_entries(client, member, django_assert_max_num_queries):
@@ -111,7 +111,7 @@ def test_an_end_date_before_the_start_date_is_explained_beside_the_field(client,
 
     html = client.get(reverse("billing"), {"start": today, "end": today - timedelta(days=1)}).content.decode()
 
-    assert 'data-testid="end-errors"' in html and "The end date is before the start date." in html
+    assert 'data-testid="end-errors"' in html and "The end date is before the start date" in html
 
 
 def test_the_ledger_exports_as_csv_with_the_running_balance(client, member):
@@ -120,3 +120,145 @@ def test_the_ledger_exports_as_csv_with_the_running_balance(client, member):
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0] == ["time", "bucket", "kind", "amount", "balance_after", "package", "reference", "memo"]
     assert sorted((r[1], r[3], r[4]) for r in rows[1:]) == [("cash", "40.00", "40.00"), ("free", "5.00", "5.00")]
+
+
+# --- issue 11 item 5: the export follows the filter; bad ranges say which field ----------------
+
+
+def csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_the_export_link_carries_the_date_filter_the_table_shows(client, member):
+    today = clock.today()
+
+    html = client.get(reverse("billing"), {"start": today, "end": today}).content.decode()
+
+    assert f'href="{reverse("billing_ledger_csv")}?start={today}&amp;end={today}"' in html
+
+
+def test_an_htmx_filter_redraws_the_export_link_with_the_table(client, member):
+    today = clock.today()
+
+    html = client.get(reverse("billing"), {"start": today}, headers={"HX-Request": "true"}).content.decode()
+
+    assert 'id="ledger"' in html and 'data-testid="ledger-filters"' in html
+    assert f'{reverse("billing_ledger_csv")}?start={today}"' in html
+
+
+def test_the_csv_exports_only_the_entries_of_the_filtered_days(client, member):
+    tomorrow = clock.today() + timedelta(days=1)
+
+    rows = csv_rows(client.get(reverse("billing_ledger_csv"), {"start": tomorrow}))
+
+    assert rows == [["time", "bucket", "kind", "amount", "balance_after", "package", "reference", "memo"]]
+
+
+def test_while_the_dates_are_wrong_the_export_link_exports_what_the_table_shows_every_entry(client, member):
+    today = clock.today()
+
+    html = client.get(reverse("billing"), {"start": today, "end": today - timedelta(days=1)}).content.decode()
+
+    assert f'href="{reverse("billing_ledger_csv")}"' in html
+    assert "showing every entry meanwhile" in html
+
+
+def test_a_start_after_the_end_marks_the_end_field_invalid_and_points_it_at_its_error(client, member):
+    today = clock.today()
+
+    html = client.get(reverse("billing"), {"start": today, "end": today - timedelta(days=1)}).content.decode()
+
+    assert 'name="end"' in html and 'aria-invalid="true"' in html
+    assert 'aria-describedby="ledger-end-errors"' in html and 'id="ledger-end-errors"' in html
+    assert 'id="ledger-start-errors"' not in html
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [({"end": "9999-12-31"}, "end"), ({"start": "0001-01-01"}, "start"), ({"start": "1999-12-31"}, "start")],
+)
+def test_a_date_at_the_edge_of_the_calendar_is_explained_beside_its_field(client, member, query, field):
+    response = client.get(reverse("billing"), query)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'data-testid="{field}-errors"' in html
+    assert "Enter a date between 2000-01-01 and 2999-12-31." in html
+
+
+@pytest.mark.parametrize("query", [{"end": "9999-12-31"}, {"start": "0001-01-01"}, {"start": "2026-13-45"}])
+def test_the_csv_answers_a_bad_date_with_the_page_and_its_error_not_a_500(client, member, query):
+    response = client.get(reverse("billing_ledger_csv"), query)
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "errorlist" in response.content.decode()
+
+
+def test_the_last_and_first_dates_allowed_still_filter(client, member):
+    response = client.get(reverse("billing_ledger_csv"), {"start": "2000-01-01", "end": "2999-12-31"})
+
+    assert response.status_code == 200
+    assert len(csv_rows(response)) == 3
+
+
+def test_the_balance_page_is_never_cached_by_the_browser(client, member):
+    response = client.get(reverse("billing"))
+
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+# --- issue 11 item 11: auto-renewal moving between packages says so ------------------------------
+
+
+def test_the_package_page_says_another_package_of_the_type_holds_auto_renewal(client, member):
+    holder = PackageFactory(owner=member.account, auto_renew=True)
+    package = PackageFactory(owner=member.account)
+
+    html = client.get(reverse("package_detail", args=[package.code])).content.decode()
+
+    assert f"Auto-renewal for this type is on for {holder.code}. Turning it on here turns it off there" in html
+
+
+def test_turning_auto_renewal_on_says_which_package_it_was_taken_from(client, member):
+    holder = PackageFactory(owner=member.account, auto_renew=True)
+    package = PackageFactory(owner=member.account)
+
+    response = client.post(reverse("package_auto_renew", args=[package.code]), {"auto_renew": "on"}, follow=True)
+
+    assert f"Auto-renewal on for {package.code}. It is now off for {holder.code}" in response.content.decode()
+
+
+def test_the_package_that_lost_auto_renewal_by_hand_says_where_it_went(client, member):
+    holder = PackageFactory(owner=member.account, auto_renew=True)
+    package = PackageFactory(owner=member.account)
+    client.post(reverse("package_auto_renew", args=[package.code]), {"auto_renew": "on"})
+
+    html = client.get(reverse("package_detail", args=[holder.code])).content.decode()
+
+    assert f"Auto-renewal moved to {package.code}" in html
+
+
+def test_a_renewal_by_the_billing_run_says_so_on_both_packages(client, member):
+    from django.db import transaction
+
+    from console.billing.renewal import renew_locked
+
+    old = PackageFactory(owner=member.account, spec_name="100 GB", auto_renew=True)
+    _fund(member.account, {"cash": "10.00"})
+    with transaction.atomic():
+        new = renew_locked(account=member.account, renewing_id=old.pk, spec_id=old.spec_id,
+                           usage_date=clock.today(), attempt=1, now=clock.now())
+
+    old_page = client.get(reverse("package_detail", args=[old.code])).content.decode()
+    new_page = client.get(reverse("package_detail", args=[new.code])).content.decode()
+    assert f"auto-renewal bought {new.code}" in old_page
+    assert f"Bought by the auto-renewal of {old.code}" in new_page
+
+
+def test_the_auto_renew_checkbox_submits_without_an_inline_handler(client, member):
+    package = PackageFactory(owner=member.account)
+
+    html = client.get(reverse("package_detail", args=[package.code])).content.decode()
+
+    assert "data-autosubmit" in html and "onchange=" not in html

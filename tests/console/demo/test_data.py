@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import F
 
@@ -85,3 +88,62 @@ def test_the_demo_reset_starts_over_with_the_same_data(seeded):
 def test_ticket_only_packages_are_in_the_demo(seeded):
     kinds = set(Package.objects.values_list("kind", flat=True))
     assert {"co_anchoring", "licence"} <= kinds
+
+
+# --- issue 11 item 14: the seed's ledger is a believable history ------------------------------------
+
+
+def test_each_seeded_purchase_is_in_the_ledger_at_the_time_of_the_purchase(seeded):
+    for package in Package.objects.exclude(source="giveaway"):
+        times = set(LedgerEntry.objects.filter(package=package, kind="purchase").values_list("created_at", flat=True))
+        assert times == {package.purchased_at}, package.code
+
+
+def test_opening_balances_are_dated_before_the_first_purchase(seeded):
+    first_purchase = Package.objects.order_by("purchased_at").first().purchased_at
+
+    opening = LedgerEntry.objects.filter(memo="Opening balance")
+    assert opening.exists() and all(entry.created_at < first_purchase for entry in opening)
+
+
+def test_seeded_purchases_spend_free_credits_then_commission_then_cash(seeded):
+    for package in Package.objects.exclude(source="giveaway").order_by("purchased_at"):
+        # Commission is spent only once free credits ran out, cash only once commission did.
+        if package.paid_commission:
+            assert _balance_before(package, "free") == package.paid_free, package.code
+        if package.paid_cash:
+            assert _balance_before(package, "commission") == package.paid_commission, package.code
+
+
+def test_the_seed_pays_one_package_from_all_three_balances(seeded):
+    assert Package.objects.filter(paid_free__gt=0, paid_commission__gt=0, paid_cash__gt=0).exists()
+
+
+def test_the_running_balance_follows_the_order_of_time(seeded):
+    for account in Account.objects.all():
+        for bucket in ("cash", "commission", "free"):
+            running = Decimal("0")
+            for entry in LedgerEntry.objects.filter(account=account, bucket=bucket).order_by("created_at", "id"):
+                running += entry.amount
+                assert entry.balance_after == running, (account.name, bucket, entry.memo)
+
+
+def test_demo_logins_are_hashed_cheaply_so_a_reset_is_quick_and_still_log_in(settings):
+    # The console's own hasher (the tests swap in MD5 for speed everywhere else).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+
+    call_command("seed_demo", verbosity=0)
+
+    user = get_user_model().objects.get(username="demo")
+    assert user.password.startswith("pbkdf2_sha256$1000$")
+    assert user.check_password("demo")
+
+
+def _balance_before(package, bucket: str) -> Decimal:
+    """The payer's `bucket` balance just before `package` was paid for."""
+    earlier = (
+        LedgerEntry.objects.filter(account=package.payer, bucket=bucket, created_at__lt=package.purchased_at)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return earlier.balance_after if earlier else Decimal("0")

@@ -17,7 +17,7 @@ from console.demo.urls import urlpatterns as demo_urlpatterns
 from console.packages.models import Deduction
 from refunds.policy import Reason
 from refunds.selectors import account_facts, refund_verdict
-from tests.factories import MemberFactory, PackageFactory, StaffFactory, UserFactory
+from tests.factories import MemberFactory, PackageFactory, StaffFactory, TicketFactory, UserFactory
 
 BEIJING = clock.ZoneInfo("Asia/Shanghai")
 
@@ -311,7 +311,7 @@ def test_the_deadline_form_moves_the_clock_and_goes_back(demo_mode, owner_client
     package = PackageFactory(owner=owner.account, purchased_at=clock.now() - timedelta(days=2))
 
     response = owner_client.post(
-        reverse("demo:deadline"), {"package": package.pk, "moment": "last_minute", "next": "/tickets/"}
+        reverse("demo:deadline"), {"deadline-package": package.pk, "deadline-moment": "last_minute", "next": "/tickets/"}
     )
 
     assert response.url == "/tickets/"
@@ -321,7 +321,7 @@ def test_the_deadline_form_moves_the_clock_and_goes_back(demo_mode, owner_client
 def test_the_chooser_comes_back_on_the_package_moved_to_last(demo_mode, owner_client, owner):
     PackageFactory(owner=owner.account)
     chosen = PackageFactory(owner=owner.account, purchased_at=clock.now() - timedelta(days=2))
-    owner_client.post(reverse("demo:deadline"), {"package": chosen.pk, "moment": "last_minute", "next": "/"})
+    owner_client.post(reverse("demo:deadline"), {"deadline-package": chosen.pk, "deadline-moment": "last_minute", "next": "/"})
 
     response = owner_client.get(reverse("demo:deadline"), headers={"HX-Request": "true"})
 
@@ -333,11 +333,11 @@ def test_another_accounts_package_gets_an_error_beside_the_field_and_no_move(dem
     stranger = PackageFactory()
 
     response = owner_client.post(
-        reverse("demo:deadline"), {"package": stranger.pk, "moment": "last_minute", "next": "/tickets/"}
+        reverse("demo:deadline"), {"deadline-package": stranger.pk, "deadline-moment": "last_minute", "next": "/tickets/"}
     )
 
     assert b'id="demo-package-error"' in response.content
-    assert b"Choose one of this account&#x27;s self-service packages." in response.content
+    assert b"Choose one of this account&#x27;s self-service packages whose refund deadline is ahead." in response.content
     assert not DemoClock.objects.exists()
 
 
@@ -445,3 +445,94 @@ def test_the_reset_button_keeps_the_persona_signed_in(demo_mode, personas, clien
     client.post(reverse("demo:reset"), {"next": "/tickets/"})
 
     assert client.session[SESSION_KEY] == str(Account.objects.get(uin=DEMO_UIN).members.get(user__username="demo").user.pk)
+
+
+# --- issue 11 item 14 -------------------------------------------------------------------------------
+
+
+def test_the_chooser_offers_only_packages_whose_refund_deadline_is_ahead(demo_mode, owner):
+    fresh = PackageFactory(owner=owner.account, purchased_at=clock.now() - timedelta(days=1))
+    PackageFactory(owner=owner.account, purchased_at=clock.now() - timedelta(days=365))
+    PackageFactory(owner=owner.account, purchased_at=clock.now() - timedelta(days=7))
+
+    assert list(selectors.deadline_choices(owner.account)) == [fresh]
+
+
+def test_the_chooser_keeps_a_package_until_its_deadline_passes(demo_mode, owner):
+    package = PackageFactory(owner=owner.account, purchased_at=clock.now() - timedelta(days=2))
+    deadline = services.deadline_moment(package.purchased_at, DeadlineMoment.SECOND_PAST) - timedelta(seconds=1)
+
+    assert list(selectors.deadline_choices(owner.account, now=deadline - timedelta(seconds=1))) == [package]
+    assert list(selectors.deadline_choices(owner.account, now=deadline + timedelta(seconds=1))) == []
+
+
+def test_moving_to_a_deadline_already_passed_is_refused_and_the_clock_stays(demo_mode, owner):
+    package = PackageFactory(owner=owner.account, purchased_at=clock.now() - timedelta(days=365))
+
+    with pytest.raises(services.PanelError, match="already passed"):
+        services.clock_to_deadline(actor=owner.user, package=package, moment=DeadlineMoment.LAST_MINUTE)
+
+    assert clock.stored_offset() == timedelta(0)
+
+
+def test_the_chooser_fields_do_not_share_the_ticket_forms_package_name(demo_mode, owner_client, owner):
+    PackageFactory(owner=owner.account)
+
+    html = owner_client.get(reverse("demo:deadline"), headers={"HX-Request": "true"}).content.decode()
+
+    assert 'name="deadline-package"' in html and 'name="package"' not in html
+
+
+def test_switching_persona_on_another_accounts_package_page_lands_on_the_packages_page(demo_mode, personas, client):
+    package = PackageFactory(owner=personas.account)
+    client.force_login(personas.user)
+
+    response = client.post(reverse("demo:persona"), {"username": "suspended", "next": f"/css/packages/{package.code}/"})
+
+    assert response.url == reverse("packages")
+
+
+def test_switching_persona_on_a_package_page_of_the_same_account_stays_there(demo_mode, personas, client):
+    package = PackageFactory(owner=personas.account)
+    client.force_login(personas.user)
+
+    response = client.post(reverse("demo:persona"), {"username": "viewer", "next": f"/css/packages/{package.code}/"})
+
+    assert response.url == f"/css/packages/{package.code}/"
+
+
+def test_switching_persona_on_a_ticket_the_new_persona_cannot_see_lands_on_the_packages_page(demo_mode, personas, client):
+    ticket = TicketFactory(member=personas)
+    client.force_login(personas.user)
+
+    response = client.post(
+        reverse("demo:persona"), {"username": "viewer", "next": reverse("tickets:detail", args=[ticket.pk])},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response["HX-Redirect"] == reverse("packages")
+
+
+def test_switching_persona_on_a_page_every_account_has_stays_there(demo_mode, personas, client):
+    client.force_login(personas.user)
+
+    response = client.post(reverse("demo:persona"), {"username": "suspended", "next": "/css/billing/?start=2026-01-01"})
+
+    assert response.url == "/css/billing/?start=2026-01-01"
+
+
+@RESET
+def test_resetting_on_a_ticket_page_lands_on_the_packages_page(demo_mode, personas, client):
+    ticket = TicketFactory(member=personas)
+    client.force_login(personas.user)
+
+    response = client.post(reverse("demo:reset"), {"next": reverse("tickets:detail", args=[ticket.pk])})
+
+    assert response.url == reverse("packages")
+
+
+def test_the_reset_button_shows_progress_and_is_disabled_while_it_runs(demo_mode, owner_client):
+    html = owner_client.get(reverse("billing")).content.decode()
+
+    assert 'hx-indicator="#demo-reset-progress"' in html and 'hx-disabled-elt="find button"' in html
+    assert 'id="demo-reset-progress"' in html and "Resetting:" in html
