@@ -1,19 +1,25 @@
-"""Refund against billing on the same package: one of them happens, never both (PostgreSQL)."""
+"""Refund against billing on the same package: one of them happens, never both (PostgreSQL).
 
-import random
+Deterministic, not left to luck or to sleeps: one side is stopped at a named point (an Event
+handshake), the other runs meanwhile, and whether it waited for the first one's locks is
+PostgreSQL's answer (pg_blocking_pids), not a timeout's.
+"""
+
 import threading
 import time
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from unittest import mock
 
 import pytest
 from django.db import connection
 
-from console import clock
+from console.core import clock
 from console.billing import run
 from console.billing.run import billing_run, day_bounds
-from console.models import Deduction, Package
+from console.packages.models import Deduction, Package
+from refunds import selectors as refund_selectors
 from refunds import services as refund_services
 from refunds.policy import Reason
 from refunds.services import RefundRefused, package_refund
@@ -21,9 +27,20 @@ from tests.factories import MemberFactory, PackageFactory, UsageRecordFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-DAY = clock.today() - timedelta(days=1)
+# A fixed instant, not the time the module was imported (computed then, DAY went stale when the
+# run crossed midnight in Beijing): 07:30 on 10 March in Beijing, while the UTC date is the 9th.
+NOW = datetime(2026, 3, 9, 23, 30, tzinfo=UTC)
+DAY = NOW.astimezone(clock.billing_zone()).date() - timedelta(days=1)
 BOUGHT = day_bounds(DAY)[0] - timedelta(days=2)
-TRIALS = 200
+# How long a side may stay stopped, or be waited for, before the test gives up: only a failing
+# test ever waits this long; no assertion depends on it.
+PATIENCE = 30
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(monkeypatch):
+    """Every clock.now() and clock.today(), the billing run's and the refund's, reads NOW."""
+    monkeypatch.setattr(clock, "now", lambda: NOW)
 
 
 def _customer_with_usage():
@@ -33,91 +50,200 @@ def _customer_with_usage():
     return member, package
 
 
-def _refund(member, package, key):
+def _refund(member, package, key, refused):
     def attempt():
         try:
             package_refund(package_id=package.pk, owner=member.account, actor=member.user, idempotency_key=key, member=member)
-        except RefundRefused:
-            pass
+        except RefundRefused as exc:
+            refused.append(exc.verdict)
 
     return attempt
 
 
-def _in_thread(target, errors, barrier=None):
-    def body():
+def _backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+class _Side(threading.Thread):
+    """Runs `target` on a database connection of its own, keeping its backend pid and any error."""
+
+    def __init__(self, target):
+        super().__init__(daemon=True)
+        self.target, self.pid, self.error = target, None, None
+        self.connected = threading.Event()
+
+    def run(self):
         try:
-            if barrier is not None:
-                barrier.wait()
-            target()
+            self.pid = _backend_pid()
+            self.connected.set()
+            self.target()
         except Exception as exc:  # surfaced by the test, not swallowed by the thread
-            errors.append(exc)
+            self.error = exc
         finally:
+            self.connected.set()
             connection.close()
 
-    thread = threading.Thread(target=body)
-    thread.start()
-    return thread
+
+@dataclass(frozen=True)
+class Stop:
+    """A point where one side stops, holding whatever locks it holds there: before or after the
+    first call of `owner.attr`."""
+
+    owner: object
+    attr: str
+    after: bool
 
 
-def test_racing_a_refund_against_billing_never_both_refunds_and_deducts():
-    outcomes = {"refunded": 0, "deducted": 0}
-    rng = random.Random(4)
-    for trial in range(TRIALS):
-        # given
-        member, package = _customer_with_usage()
-        barrier, errors = threading.Barrier(2), []
-        refund, bill = _refund(member, package, f"race-{trial}"), lambda: billing_run(day=DAY)
-        jitter = rng.uniform(0, 0.004)
+class _Stopped:
+    """Stops the first call of the stop's function in whichever thread makes it, until `go()`."""
 
-        def late(fn, delay=jitter):
-            return lambda: (time.sleep(delay), fn())
+    def __init__(self, stop: Stop):
+        self.stop = stop
+        self.reached, self.released = threading.Event(), threading.Event()
+        self.pid, self.gave_up = None, False
 
-        # when: alternate which side starts first and which one is held back a little
-        pair = (refund, late(bill)) if trial % 2 else (bill, late(refund))
-        threads = [_in_thread(fn, errors, barrier) for fn in pair]
-        for thread in threads:
-            thread.join()
+    def _wait_here(self):
+        if self.reached.is_set():
+            return
+        self.pid = _backend_pid()
+        self.reached.set()
+        self.gave_up = not self.released.wait(PATIENCE)
 
-        # then
-        assert not errors, errors
-        package.refresh_from_db()
-        deducted = Deduction.objects.filter(package=package).exists()
-        assert package.is_refunded != deducted, f"trial {trial}: refunded={package.is_refunded} deducted={deducted}"
-        assert package.used == (0 if package.is_refunded else Decimal("10"))
-        outcomes["refunded" if package.is_refunded else "deducted"] += 1
-    assert outcomes["refunded"] and outcomes["deducted"], outcomes
+    def patched(self):
+        real = getattr(self.stop.owner, self.stop.attr)
+
+        def stopping(*args, **kwargs):
+            if not self.stop.after:
+                self._wait_here()
+            result = real(*args, **kwargs)
+            if self.stop.after:
+                self._wait_here()
+            return result
+
+        return mock.patch.object(self.stop.owner, self.stop.attr, stopping)
+
+    def go(self):
+        self.released.set()
+
+
+def _waits_for(waiter: _Side, holder_pid: int) -> bool:
+    """True once PostgreSQL reports `waiter`'s backend waiting for a lock `holder_pid` holds;
+    False if `waiter` finishes without ever being seen so."""
+    assert waiter.connected.wait(PATIENCE)
+    deadline = time.monotonic() + PATIENCE
+    with connection.cursor() as cursor:
+        while waiter.is_alive() and time.monotonic() < deadline:
+            cursor.execute("SELECT %s = ANY(pg_blocking_pids(%s))", [holder_pid, waiter.pid])
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.005)  # paces the polling; the answer is PostgreSQL's, not the clock's
+    return False
+
+
+def _while_stopped(stop: Stop, first, then) -> bool:
+    """Run `first` until it reaches `stop`; run `then` meanwhile; let `first` go on once `then`
+    has either finished or been seen by PostgreSQL waiting for `first`'s locks.
+
+    Returns whether `then` waited for `first`.
+    """
+    stopped = _Stopped(stop)
+    with stopped.patched():
+        holder = _Side(first)
+        holder.start()
+        assert stopped.reached.wait(PATIENCE), f"{stop.attr} was never called"
+        waiter = _Side(then)
+        waiter.start()
+        waited = _waits_for(waiter, stopped.pid)
+        if not waited:
+            waiter.join()
+        stopped.go()
+        holder.join()
+        waiter.join()
+    assert not stopped.gave_up, "the stopped side gave up waiting: the other one never finished"
+    assert not (holder.error or waiter.error), (holder.error, waiter.error)
+    return waited
+
+
+def _exactly_one_happened(package) -> str:
+    package.refresh_from_db()
+    deducted = Deduction.objects.filter(package=package).exists()
+    assert package.is_refunded != deducted, f"refunded={package.is_refunded} deducted={deducted}"
+    assert package.used == (0 if package.is_refunded else Decimal("10"))
+    return "refunded" if package.is_refunded else "deducted"
+
+
+# Billing: reads the day's usage, marks the accounts "billing in progress" (_mark_billing, its own
+# short transaction), then in one transaction locks the accounts, decides which packages pay
+# (pays_for_day), locks them, deducts and writes (_Batch.write) and clears the mark.
+# Refund: in one transaction locks the accounts, then the package, asks the policy
+# (refund_verdict) and writes the refund (_refund_locked).
+BILLING_BEFORE_MARKING = Stop(run, "_mark_billing", after=False)
+BILLING_MARKED = Stop(run, "_mark_billing", after=True)
+BILLING_HOLDING_THE_ACCOUNTS = Stop(run, "pays_for_day", after=False)
+BILLING_WRITTEN = Stop(run._Batch, "write", after=True)
+REFUND_HOLDING_THE_LOCKS = Stop(refund_selectors, "refund_verdict", after=False)
+REFUND_WRITTEN = Stop(refund_services, "_refund_locked", after=True)
+
+
+@pytest.mark.parametrize(
+    ("first", "stop", "waits", "happens", "refusal"),
+    [
+        ("billing", None, False, "deducted", Reason.USED),
+        ("refund", None, False, "refunded", None),
+        ("billing", BILLING_BEFORE_MARKING, False, "refunded", None),
+        ("billing", BILLING_MARKED, False, "deducted", Reason.BILLING_IN_PROGRESS),
+        ("billing", BILLING_HOLDING_THE_ACCOUNTS, True, "deducted", Reason.USED),
+        ("billing", BILLING_WRITTEN, True, "deducted", Reason.USED),
+        ("refund", REFUND_HOLDING_THE_LOCKS, True, "refunded", None),
+        ("refund", REFUND_WRITTEN, True, "refunded", None),
+    ],
+    ids=[
+        "billing-then-refund",
+        "refund-then-billing",
+        "refund-while-billing-has-read-usage",
+        "refund-while-billing-has-marked-the-account",
+        "refund-while-billing-holds-the-accounts",
+        "refund-while-billing-holds-its-writes",
+        "billing-while-the-refund-holds-its-locks-undecided",
+        "billing-while-the-refund-holds-its-writes",
+    ],
+)
+def test_racing_a_refund_against_billing_never_both_refunds_and_deducts(first, stop, waits, happens, refusal):
+    # given
+    member, package = _customer_with_usage()
+    refused = []
+    sides = {"billing": lambda: billing_run(day=DAY), "refund": _refund(member, package, "race", refused)}
+    second = "refund" if first == "billing" else "billing"
+
+    # when: one side runs to `stop` (or to its end) and the other runs meanwhile
+    if stop is None:
+        sides[first]()
+        sides[second]()
+        waited = False
+    else:
+        waited = _while_stopped(stop, sides[first], sides[second])
+
+    # then
+    assert waited == waits
+    assert _exactly_one_happened(package) == happens
+    if refusal is None:
+        assert refused == []
+    else:
+        (verdict,) = refused
+        assert refusal in verdict.reasons
 
 
 def test_a_refund_waits_for_billing_that_holds_the_account_then_is_refused_as_used():
     # given: billing has deducted and holds its locks
     member, package = _customer_with_usage()
-    holding, proceed, errors, refused = threading.Event(), threading.Event(), [], []
-    real_write = run._Batch.write
+    refused = []
 
-    def write_and_hold(batch):
-        real_write(batch)
-        holding.set()
-        proceed.wait(10)
-
-    def refund():
-        try:
-            package_refund(package_id=package.pk, owner=member.account, actor=member.user, idempotency_key="held", member=member)
-        except RefundRefused as exc:
-            refused.append(exc.verdict)
-
-    with mock.patch.object(run._Batch, "write", write_and_hold):
-        billing = _in_thread(lambda: billing_run(day=DAY), errors)
-        assert holding.wait(10)
-        # when: the customer asks for the refund meanwhile
-        refunding = _in_thread(refund, errors)
-        refunding.join(0.5)
-        waited = refunding.is_alive()
-        proceed.set()
-        billing.join()
-        refunding.join()
+    # when: the customer asks for the refund meanwhile
+    waited = _while_stopped(BILLING_WRITTEN, lambda: billing_run(day=DAY), _refund(member, package, "held", refused))
 
     # then
-    assert not errors, errors
     assert waited
     assert Reason.USED in refused[0].reasons
     package.refresh_from_db()
@@ -127,28 +253,11 @@ def test_a_refund_waits_for_billing_that_holds_the_account_then_is_refused_as_us
 def test_billing_waits_for_a_refund_that_holds_the_account_then_skips_the_refunded_package():
     # given: the refund has been written and holds its locks
     member, package = _customer_with_usage()
-    holding, proceed, errors = threading.Event(), threading.Event(), []
-    real_refund_locked = refund_services._refund_locked
 
-    def refund_and_hold(**kwargs):
-        refund = real_refund_locked(**kwargs)
-        holding.set()
-        proceed.wait(10)
-        return refund
-
-    with mock.patch.object(refund_services, "_refund_locked", refund_and_hold):
-        refunding = _in_thread(_refund(member, package, "held"), errors)
-        assert holding.wait(10)
-        # when: the billing run reaches the account meanwhile
-        billing = _in_thread(lambda: billing_run(day=DAY), errors)
-        billing.join(0.5)
-        waited = billing.is_alive()
-        proceed.set()
-        refunding.join()
-        billing.join()
+    # when: the billing run reaches the account meanwhile
+    waited = _while_stopped(REFUND_WRITTEN, _refund(member, package, "held", []), lambda: billing_run(day=DAY))
 
     # then
-    assert not errors, errors
     assert waited
     package.refresh_from_db()
     assert package.is_refunded

@@ -1,11 +1,11 @@
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from unittest import mock
 
 import pytest
 from django.core.management import call_command
 
-from console import clock
+from console.core import clock
 from console.billing import run
 from console.billing.run import (
     billing_run,
@@ -14,16 +14,10 @@ from console.billing.run import (
     day_bounds,
 )
 from console.billing.usage import usage_simulate
-from console.models import (
-    BillingMode,
-    DailyBill,
-    Deduction,
-    LedgerEntry,
-    LedgerKind,
-    Package,
-    RenewalFailure,
-    UsageRecord,
-)
+from console.accounts.models import BillingMode
+from console.billing.models import DailyBill, UsageRecord
+from console.ledger.models import LedgerEntry, LedgerKind
+from console.packages.models import Deduction, Package, RenewalFailure
 from refunds.policy import Reason
 from refunds.services import RefundRefused, package_refund
 from tests.factories import (
@@ -36,9 +30,19 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-DAY = clock.today() - timedelta(days=1)
+# A fixed instant, not the time the module was imported (computed then, DAY went stale when the
+# run crossed midnight in Beijing): 07:30 on 10 March in Beijing, while the UTC date is still the
+# 9th, so "yesterday" is the 9th in the billing zone and would be the 8th in UTC.
+NOW = datetime(2026, 3, 9, 23, 30, tzinfo=UTC)
+DAY = NOW.astimezone(clock.billing_zone()).date() - timedelta(days=1)
 DAY_START, DAY_END = day_bounds(DAY)
 BOUGHT_BEFORE = DAY_START - timedelta(days=2)
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(monkeypatch):
+    """Every clock.now() and clock.today() in these tests, the billing run's included, reads NOW."""
+    monkeypatch.setattr(clock, "now", lambda: NOW)
 
 
 def traffic_package(account, **kwargs):

@@ -1,16 +1,24 @@
 import itertools
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
-from console import clock
-from console.models import BillingMode, Package
-from console.status import PackageStatus, package_status, status_annotation, status_of
+from console.core import clock
+from console.accounts.models import BillingMode
+from console.packages.models import Package
+from console.packages.status import PackageStatus, package_status, status_annotation, status_of
 from tests.factories import AccountFactory, PackageFactory
 
-NOW = clock.now()
+# A fixed instant, not the time the module was imported: 07:30 on 10 March in Beijing, while the
+# UTC date is still the 9th. Every clock.now() in these tests reads it (see pinned_clock).
+NOW = datetime(2026, 3, 9, 23, 30, tzinfo=UTC)
 FACTS = {"expires_at": NOW + timedelta(days=1), "total": Decimal("100"), "used": Decimal("0")}
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: NOW)
 
 
 def status(**changes) -> PackageStatus:

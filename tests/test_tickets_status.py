@@ -1,17 +1,24 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
 
-from console import clock
+from console.core import clock
 from tickets import transitions
 from tickets.models import Ticket, TicketMessage
 from tickets.services import TicketActionRefused, ticket_close, ticket_reopen, ticket_reply
 from tickets.transitions import FLOW, Status, TransitionRefused
 from tests.factories import TicketFactory
 
-NOW = clock.now()
+# A fixed instant, not the time the module was imported: 07:30 on 10 March in Beijing, while the
+# UTC date is still the 9th. Every clock.now() in these tests reads it (see pinned_clock).
+NOW = datetime(2026, 3, 9, 23, 30, tzinfo=UTC)
 ALL = list(Status)
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: NOW)
 
 
 def check(current, target, resolved_at=None, now=NOW):

@@ -2,11 +2,12 @@
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "docs", "screenshots")
+BROWSER_TESTS = Path(__file__).resolve().parent
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between
 # browser steps are still plain synchronous code.
@@ -14,7 +15,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(config, items):
+    # pytest calls this hook with every collected item, not only this folder's, although it lives
+    # in tests/browser/conftest.py: mark (and without Chromium, skip) only the tests under it.
     for item in items:
+        if not item.path.resolve().is_relative_to(BROWSER_TESTS):
+            continue
         item.add_marker(pytest.mark.browser)
         if not os.path.exists(CHROMIUM):
             item.add_marker(pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}"))
@@ -52,15 +57,25 @@ def login(page, live_server):
     return _login
 
 
-@pytest.fixture
-def screenshot(page):
-    """Save a full-page screenshot under docs/screenshots/ (the README's guided tour uses them)."""
+@pytest.fixture(scope="session")
+def screenshots_dir(pytestconfig, tmp_path_factory) -> Path:
+    """Where `screenshot` saves: a temporary folder, so a test run leaves the work tree alone;
+    SCREENSHOTS_DIR=docs/screenshots refreshes the README's pictures (relative to the repository)."""
+    chosen = os.environ.get("SCREENSHOTS_DIR")
+    if not chosen:
+        return tmp_path_factory.mktemp("screenshots")
+    folder = pytestconfig.rootpath / chosen
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
-    def _shot(name: str):
-        os.makedirs(SCREENSHOTS, exist_ok=True)
-        path = os.path.join(SCREENSHOTS, f"{name}.png")
+
+@pytest.fixture
+def screenshot(page, screenshots_dir):
+    """Save a full-page screenshot named `name`.png in `screenshots_dir`."""
+
+    def _shot(name: str) -> Path:
+        path = screenshots_dir / f"{name}.png"
         page.screenshot(path=path, full_page=True)
         return path
 
     return _shot
-
