@@ -78,7 +78,7 @@ class PolicyAttachmentFactory(factory.django.DjangoModelFactory):
 
     member = factory.SubFactory(MemberFactory, sub_user=True)
     preset = PresetPolicy.FINANCE_FULL_ACCESS
-    attached_at = factory.LazyFunction(clock.now)
+    attached_at = factory.LazyFunction(lambda: clock.now())
 
 
 class PolicyFactory(factory.django.DjangoModelFactory):
@@ -92,7 +92,7 @@ class PolicyFactory(factory.django.DjangoModelFactory):
     document = factory.LazyFunction(
         lambda: {"version": "2.0", "statement": [{"effect": "allow", "action": ["live:Describe*"], "resource": "*"}]}
     )
-    created_at = factory.LazyFunction(clock.now)
+    created_at = factory.LazyFunction(lambda: clock.now())
 
 
 class ApiKeyFactory(factory.django.DjangoModelFactory):
@@ -108,7 +108,7 @@ class ApiKeyFactory(factory.django.DjangoModelFactory):
     member = factory.SubFactory(MemberFactory)
     secret_id = factory.Sequence(lambda n: f"AKIDtest{n:028d}")
     secret_key_encrypted = factory.LazyAttribute(lambda k: _encrypt(k.secret_key))
-    created_at = factory.LazyFunction(clock.now)
+    created_at = factory.LazyFunction(lambda: clock.now())
 
     @factory.post_generation
     def keep_secret(obj, create, extracted, **kwargs):
@@ -170,7 +170,7 @@ class DeductionFactory(factory.django.DjangoModelFactory):
 
     package = factory.SubFactory(PackageFactory)
     usage_date = factory.LazyFunction(lambda: clock.today() - timedelta(days=1))
-    deducted_at = factory.LazyFunction(clock.now)
+    deducted_at = factory.LazyFunction(lambda: clock.now())
     usage_kind = "LVB Chinese mainland"
     usage = Decimal("1.000")
     ratio = Decimal("1")
@@ -254,7 +254,7 @@ class TicketFactory(factory.django.DjangoModelFactory):
     description = "I bought the wrong package."
     contact_email = factory.LazyAttribute(lambda t: t.raised_by.email or "customer@example.com")
     contact_phone = "+86 13800000000"
-    created_at = factory.LazyFunction(clock.now)
+    created_at = factory.LazyFunction(lambda: clock.now())
     updated_at = factory.SelfAttribute("created_at")
 
 
