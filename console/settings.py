@@ -300,7 +300,8 @@ CELERY_BEAT_SCHEDULE = {
     "daily-billing": {"task": "console.billing.tasks.billing_yesterday", "schedule": crontab(hour=0, minute=30)},
     # Expiry reminders for today, in office hours as Tencent Cloud sends them.
     "expiry-reminders": {"task": "console.notifications.tasks.expiry_reminders", "schedule": crontab(hour=9, minute=0)},
-    # Low-remaining reminders follow each billing shard; this daily pass catches any a shard missed.
+    # Low-remaining reminders follow each billing shard; this daily pass (it reads the day's deductions)
+    # catches days billed outside the shards, e.g. by the presenter panel.
     "low-remaining-reminders": {
         "task": "console.notifications.tasks.low_remaining_reminders",
         "schedule": crontab(hour=3, minute=0),

@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Callable
 
 from celery import shared_task
+from celery.backends.base import DisabledBackend
 from celery.result import AsyncResult
 from django.conf import settings
 from django.db import DatabaseError
@@ -37,8 +38,11 @@ from console.core import clock
 
 logger = logging.getLogger(__name__)
 
-# Sent after a shard is billed, with `day` and the shard's `account_ids` (those with usage on the
-# day). The areas above billing (reminders) listen; billing knows nothing of them.
+# Sent around the billing of a shard, with `day`, the shard's `account_ids` (those with usage on
+# the day) and a `context` dict the listeners may keep their state in from one to the other:
+# `shard_billing` just before, `shard_billed` after every batch of the shard is committed. The
+# areas above billing (the low-remaining reminders) listen; billing knows nothing of them.
+shard_billing = Signal()
 shard_billed = Signal()
 
 
@@ -64,9 +68,11 @@ def bill_shard(self, day: str, first_account_id: int, last_account_id: int, batc
         .values_list("account_id", flat=True)
         .distinct()
     )
+    context: dict = {}
+    shard_billing.send(sender=bill_shard, day=billing_day, account_ids=ids, context=context)
     for start in range(0, len(ids), batch_size):
         summary.add(bill_accounts(ids[start:start + batch_size], day=billing_day))
-    shard_billed.send(sender=bill_shard, day=billing_day, account_ids=ids)
+    shard_billed.send(sender=bill_shard, day=billing_day, account_ids=ids, context=context)
     return summary_to_json(summary)
 
 
@@ -114,6 +120,8 @@ class BillingDispatch:
     account_ids: list[int]
     frozen_accounts: int
     shards: list[tuple[int, int]] = field(default_factory=list)
+    # Accounts queued in each shard.
+    sizes: list[int] = field(default_factory=list)
     results: list[AsyncResult] = field(default_factory=list)
 
     @property
@@ -123,6 +131,15 @@ class BillingDispatch:
     @property
     def finished(self) -> int:
         return sum(1 for result in self.results if result.ready())
+
+    @property
+    def tracked(self) -> bool:
+        """Whether the shards report back (a result backend is configured, or they ran here)."""
+        return not any(isinstance(result.backend, DisabledBackend) for result in self.results)
+
+    def accounts_done(self) -> int:
+        """Accounts of the shards that have reported (for a progress bar that costs no query)."""
+        return sum(size for size, result in zip(self.sizes, self.results) if result.ready())
 
     def failures(self) -> list[str]:
         return [
@@ -157,12 +174,12 @@ def billing_dispatch(
     day: date,
     shard_size: int | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
-    on_queued: Callable[[int], None] | None = None,
+    on_queued: Callable[["BillingDispatch"], None] | None = None,
 ) -> BillingDispatch:
     """Queue `day`'s billing as shards of `shard_size` accounts (default BILLING_SHARD_SIZE).
 
     Without a broker the shards run here, one after the other, as they are queued; `on_queued`
-    is called with the count queued so far (a progress bar moves meanwhile).
+    is called with the dispatch after each shard is queued (a progress bar moves meanwhile).
     """
     shard_size = shard_size or settings.BILLING_SHARD_SIZE
     ids = pending_accounts(day=day)
@@ -170,9 +187,10 @@ def billing_dispatch(
     for start in range(0, len(ids), shard_size):
         chunk = ids[start:start + shard_size]
         dispatch.shards.append((chunk[0], chunk[-1]))
+        dispatch.sizes.append(len(chunk))
         dispatch.results.append(bill_shard.delay(day.isoformat(), chunk[0], chunk[-1], batch_size))
         if on_queued is not None:
-            on_queued(len(dispatch.results))
+            on_queued(dispatch)
     return dispatch
 
 

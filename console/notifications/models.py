@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class OutboxMessage(models.Model):
@@ -35,8 +36,8 @@ class OutboxMessage(models.Model):
 class ReminderKind(models.TextChoices):
     """The reminders the CSS console sends (Message Center > Message Subscription)."""
 
-    EXPIRY = "expiry", "Package expiry reminder"
-    LOW_REMAINING = "low_remaining", "Low package balance reminder"
+    EXPIRY = "expiry", _("Package expiry reminder")
+    LOW_REMAINING = "low_remaining", _("Low package balance reminder")
 
 
 class Notification(models.Model):

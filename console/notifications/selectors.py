@@ -4,6 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
+from decimal import Decimal
 from typing import Iterable
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from console.accounts.models import Member, MemberRole
+from console.billing.models import METERED_KINDS, DailyBill
 from console.core import clock
 from console.core.money import exact_units
 from console.notifications.models import (
@@ -68,8 +70,8 @@ def expiring_packages(*, day: date, account_ids: Iterable[int] | None = None) ->
     return _by_account(packages.order_by("owner_id", "expires_at", "pk").values(*PACKAGE_FIELDS), day=day)
 
 
-def low_remaining_packages(*, day: date, account_ids: Iterable[int] | None = None) -> dict[int, list[dict]]:
-    """Per account, its packages that the settlement of `day` took from at least
+def low_remaining_package_ids(*, day: date, account_ids: Iterable[int] | None = None) -> list[int]:
+    """The packages (of `account_ids`, or all) that the settlement of `day` took from at least
     REMINDER_LOW_REMAINING_PERCENT remaining to below it.
 
     Set-based, from the Deduction rows of `day`: what the package had used through `day` is its
@@ -77,6 +79,9 @@ def low_remaining_packages(*, day: date, account_ids: Iterable[int] | None = Non
     again after later days were billed), and before `day` that less the day's deductions. Summed
     in thousandths, so the comparison is exact on every database. Each package crosses once,
     since what it has left only goes down.
+
+    It reads every deduction of `day` and later (of the accounts' packages): the daily pass and
+    `send_reminders` use it; after a billing shard the receivers compare package rows instead.
     """
     keep = 100 - settings.REMINDER_LOW_REMAINING_PERCENT
     deductions = Deduction.objects.filter(usage_date__gte=day, package__refunded_at__isnull=True)
@@ -101,10 +106,66 @@ def low_remaining_packages(*, day: date, account_ids: Iterable[int] | None = Non
         )
         .values_list("package_id", flat=True)
     )
-    packages = (
-        Package.objects.filter(pk__in=list(crossed)).order_by("owner_id", "expires_at", "pk").values(*PACKAGE_FIELDS)
+    return list(crossed)
+
+
+def low_remaining_packages(*, day: date, account_ids: Iterable[int] | None = None) -> dict[int, list[dict]]:
+    """Per account, the facts of its packages that crossed below 15% with `day`'s settlement."""
+    return packages_by_account(day=day, package_ids=low_remaining_package_ids(day=day, account_ids=account_ids))
+
+
+@dataclass(frozen=True)
+class RemainingSnapshot:
+    """A shard's packages before its billing: which had at least the reminder share left."""
+
+    account_ids: list[int]
+    known: frozenset[int]
+    at_or_above: frozenset[int]
+    # Accounts an earlier attempt of the shard already billed for the day.
+    billed_before: list[int]
+
+
+def _shard_packages(account_ids: list[int]):
+    return Package.objects.filter(
+        owner_id__in=account_ids, kind__in=METERED_KINDS, refunded_at__isnull=True
+    ).values_list("pk", "used", "total")
+
+
+def _at_or_above(used: Decimal, total: Decimal) -> bool:
+    """At least REMINDER_LOW_REMAINING_PERCENT of `total` left (exact: Decimal arithmetic)."""
+    return 100 * used <= (100 - settings.REMINDER_LOW_REMAINING_PERCENT) * total
+
+
+def remaining_snapshot(*, day: date, account_ids: list[int]) -> RemainingSnapshot:
+    """Before a billing shard: its packages and which have at least 15% left."""
+    known, above = set(), set()
+    for pk, used, total in _shard_packages(account_ids):
+        known.add(pk)
+        if _at_or_above(used, total):
+            above.add(pk)
+    billed = list(
+        DailyBill.objects.filter(day=day, account_id__in=account_ids).values_list("account_id", flat=True)
     )
-    return _by_account(packages, day=day)
+    return RemainingSnapshot(
+        account_ids=list(account_ids), known=frozenset(known), at_or_above=frozenset(above), billed_before=billed,
+    )
+
+
+def low_remaining_crossed(snapshot: RemainingSnapshot, *, day: date) -> list[int]:
+    """After the shard: its packages now below 15% that had at least 15% before it (or were bought
+    during it, by auto-renewal), and the crossings of accounts billed before the snapshot."""
+    crossed = [
+        pk for pk, used, total in _shard_packages(snapshot.account_ids)
+        if not _at_or_above(used, total) and (pk in snapshot.at_or_above or pk not in snapshot.known)
+    ]
+    if snapshot.billed_before:
+        crossed += low_remaining_package_ids(day=day, account_ids=snapshot.billed_before)
+    return sorted(set(crossed))
+
+
+def packages_by_account(*, day: date, package_ids: Iterable[int]) -> dict[int, list[dict]]:
+    packages = Package.objects.filter(pk__in=list(package_ids)).order_by("owner_id", "expires_at", "pk")
+    return _by_account(packages.values(*PACKAGE_FIELDS), day=day)
 
 
 # --- who receives a reminder --------------------------------------------------------------------

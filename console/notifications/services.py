@@ -19,10 +19,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from console.accounts.models import Account, Member
 from console.accounts.permissions import member_may_manage_access
+from console.accounts.preferences import users_languages
 from console.core import clock
 from console.core.audit import AuditAction, audit_record
 from console.core.errors import InvalidRequest, NotFound, PermissionRefused
@@ -128,34 +130,43 @@ def pending_mail_enqueue() -> int:
 # --- reminders ----------------------------------------------------------------------------------
 
 SUBJECTS = {
-    ReminderKind.EXPIRY: "Your Cloud Streaming Services packages expire soon",
-    ReminderKind.LOW_REMAINING: "Less than {percent}% left of your Cloud Streaming Services packages",
+    ReminderKind.EXPIRY: gettext_lazy("Your Cloud Streaming Services packages expire soon"),
+    ReminderKind.LOW_REMAINING: gettext_lazy("Less than %(percent)s%% left of your Cloud Streaming Services packages"),
 }
+# The packages' units as a reminder writes them ("300 of 500 minutes left").
+UNIT_WORDS = {"GB": "GB", "minute": gettext_lazy("minutes"), "licence-year": gettext_lazy("licence-years")}
 
 
-def _reminder_text(*, kind: str, day: date, account: Account, packages: list[dict]) -> tuple[str, str]:
+def reminder_text(*, kind: str, day: date, account: Account, packages: list[dict]) -> tuple[str, str]:
+    """A reminder's subject and body in the active language: the e-mail is written in its
+    recipient's, the message center shows it in the reader's (`translation.override` around it)."""
     percent = settings.REMINDER_LOW_REMAINING_PERCENT
-    subject = SUBJECTS[kind].format(percent=percent)
+    subject = str(SUBJECTS[kind]) % {"percent": percent}
     if kind == ReminderKind.EXPIRY:
-        intro = (
-            f"These Cloud Streaming Services packages of {account.name} (UIN {account.uin}) expire soon. "
+        intro = gettext(
+            "These Cloud Streaming Services packages of %(account)s (UIN %(uin)s) expire soon. "
             "What is left of a package cannot be used after it expires; usage is then billed "
             "pay-as-you-go. Buy a package or turn on auto-renewal on Package/Plugin Management."
-        )
+        ) % {"account": account.name, "uin": account.uin}
     else:
-        intro = (
-            f"After the settlement of the usage of {day:%Y-%m-%d}, less than {percent}% is left of these "
-            f"Cloud Streaming Services packages of {account.name} (UIN {account.uin}). Once they are used "
+        intro = gettext(
+            "After the settlement of the usage of %(day)s, less than %(percent)s%% is left of these "
+            "Cloud Streaming Services packages of %(account)s (UIN %(uin)s). Once they are used "
             "up, usage is billed pay-as-you-go. Buy a package or turn on auto-renewal on "
             "Package/Plugin Management."
-        )
+        ) % {"day": f"{day:%Y-%m-%d}", "percent": percent, "account": account.name, "uin": account.uin}
     lines = []
     for package in packages:
         days = package["days_left"]
-        left = "1 day" if days == 1 else f"{days} days"
+        left = ngettext("%(days)s day", "%(days)s days", days) % {"days": days}
         lines.append(
-            f"- {package['code']} ({package['name']}): {package['remaining']} of {package['total']} "
-            f"{package['unit']} left, expires {package['expires_at']} (in {left})"
+            "- "
+            + gettext("%(code)s (%(name)s): %(remaining)s of %(total)s %(unit)s left, expires %(expires)s (in %(left)s)")
+            % {
+                "code": package["code"], "name": gettext(package["name"]), "remaining": package["remaining"],
+                "total": package["total"], "unit": UNIT_WORDS.get(package["unit"], package["unit"]),
+                "expires": package["expires_at"], "left": left,
+            }
         )
     return subject, "\n\n".join([intro, "\n".join(lines)])
 
@@ -185,7 +196,10 @@ def _reminders_create_batch(*, kind: str, day: date, triggers: dict[int, list[di
         accounts = Account.objects.filter(pk__in=[pk for pk in triggers if pk not in existing]).only("pk", "name", "uin")
         new = []
         for account in accounts:
-            subject, body = _reminder_text(kind=kind, day=day, account=account, packages=triggers[account.pk])
+            # The notification's own copy is in the console's default language; each reader and each
+            # e-mail recipient gets it in their own (reminder_text under translation.override).
+            with translation.override(settings.LANGUAGE_CODE):
+                subject, body = reminder_text(kind=kind, day=day, account=account, packages=triggers[account.pk])
             new.append(Notification(
                 account=account, kind=kind, day=day, created_at=now, subject=subject, body=body,
                 packages=triggers[account.pk],
@@ -201,15 +215,23 @@ def _reminders_create_batch(*, kind: str, day: date, triggers: dict[int, list[di
             .values_list("pk", "account_id", "subject", "body")
         )
         recipients = selectors.reminder_recipients(kind=kind, account_ids={account_id for _, account_id, _, _ in fresh})
+        languages = users_languages({r.user_id for found in recipients.values() for r in found if r.by_email})
+        by_account = {account.pk: account for account in accounts}
         deliveries, mails = [], []
         for pk, account_id, subject, body in fresh:
             for recipient in recipients.get(account_id, []):
                 if recipient.in_console:
                     deliveries.append(NotificationDelivery(notification_id=pk, user_id=recipient.user_id))
                 if recipient.by_email:
+                    # In the recipient's language (their choice in the console, else English).
+                    with translation.override(languages.get(recipient.user_id, settings.LANGUAGE_CODE)):
+                        mail_subject, mail_body = reminder_text(
+                            kind=kind, day=day, account=by_account[account_id], packages=triggers[account_id]
+                        )
+                        footer = gettext("This reminder is also in the Message Center of the CSS console.")
                     mails.append(OutboxMessage(
-                        key=f"reminder:{pk}:{recipient.user_id}", to=recipient.email, subject=subject,
-                        body=f"{body}\n\nThis reminder is also in the Message Center of the CSS console.",
+                        key=f"reminder:{pk}:{recipient.user_id}", to=recipient.email, subject=mail_subject,
+                        body=f"{mail_body}\n\n{footer}",
                         created_at=timezone.now(),
                     ))
         NotificationDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
@@ -226,10 +248,16 @@ def expiry_reminders_create(*, day: date) -> int:
     return reminders_create(kind=ReminderKind.EXPIRY, day=day, triggers=selectors.expiring_packages(day=day))
 
 
-def low_remaining_reminders_create(*, day: date, account_ids: list[int] | None = None) -> int:
-    """Remind every account (of `account_ids`, or all) whose settlement of `day` took a package
-    below 15% remaining."""
-    triggers = selectors.low_remaining_packages(day=day, account_ids=account_ids)
+def low_remaining_reminders_create(
+    *, day: date, account_ids: list[int] | None = None, package_ids: list[int] | None = None
+) -> int:
+    """Remind every account whose settlement of `day` took a package below 15% remaining: of
+    `package_ids` when a billing shard found them, else read from the day's deductions (of
+    `account_ids`, or of every account)."""
+    if package_ids is not None:
+        triggers = selectors.packages_by_account(day=day, package_ids=package_ids)
+    else:
+        triggers = selectors.low_remaining_packages(day=day, account_ids=account_ids)
     return reminders_create(kind=ReminderKind.LOW_REMAINING, day=day, triggers=triggers)
 
 
@@ -243,7 +271,7 @@ def notification_mark_read(*, user: AbstractBaseUser, account_id: int, delivery_
             pk=delivery_id, user=user, notification__account_id=account_id
         )
     except NotificationDelivery.DoesNotExist:
-        raise NotFound("No such message in your message center.") from None
+        raise NotFound(gettext("No such message in your message center.")) from None
     if delivery.read_at is None:
         delivery.read_at = clock.now()
         NotificationDelivery.objects.filter(pk=delivery.pk, read_at__isnull=True).update(read_at=delivery.read_at)
@@ -265,10 +293,10 @@ def reminder_recipients_set(
     """The owner's choice of who receives each reminder type: (member id, kind) -> (in the message
     center, by e-mail), for every member of the account and every type. Only the owner chooses."""
     if not member_may_manage_access(member):
-        raise PermissionRefused("Only the account owner chooses who receives reminders.")
+        raise PermissionRefused(gettext("Only the account owner chooses who receives reminders."))
     members = set(Member.objects.filter(account_id=member.account_id).values_list("pk", flat=True))
     if any(member_id not in members or kind not in ReminderKind.values for member_id, kind in choices):
-        raise InvalidRequest("Choose among this account's users and the reminder types listed.")
+        raise InvalidRequest(gettext("Choose among this account's users and the reminder types listed."))
     with transaction.atomic():
         before = {
             f"{row.member_id}:{row.kind}": [row.in_console, row.by_email]

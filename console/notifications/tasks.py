@@ -57,7 +57,12 @@ def expiry_reminders(day: str | None = None) -> int:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def low_remaining_reminders(day: str | None = None, account_ids: list[int] | None = None) -> int:
-    """After a billing shard (for its accounts) and daily (beat, for everyone): remind accounts
-    whose settlement of `day` (default yesterday) took a package below 15% remaining."""
-    return services.low_remaining_reminders_create(day=_day(day, default_days_ago=1), account_ids=account_ids)
+def low_remaining_reminders(
+    day: str | None = None, account_ids: list[int] | None = None, package_ids: list[int] | None = None
+) -> int:
+    """Remind accounts whose settlement of `day` (default yesterday) took a package below 15%
+    remaining: the packages a billing shard found (`package_ids`), or, for `send_reminders`
+    and a manual pass, read from the day's deductions (of `account_ids`, or everyone)."""
+    return services.low_remaining_reminders_create(
+        day=_day(day, default_days_ago=1), account_ids=account_ids, package_ids=package_ids
+    )

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
@@ -73,7 +74,7 @@ def mark_read(request, delivery_id: int):
 def mark_all_read(request):
     member = member_for(request.user)
     count = services.notifications_mark_all_read(user=request.user, account_id=member.account_id)
-    message = f"{count} message{'s' if count != 1 else ''} marked as read."
+    message = ngettext("%(count)d message marked as read.", "%(count)d messages marked as read.", count) % {"count": count}
     if not request.htmx:
         messages.success(request, message)
         return redirect("notifications:list")
@@ -87,12 +88,12 @@ def mark_all_read(request):
 def reminder_settings(request):
     member = member_for(request.user)
     if not member_may_manage_access(member):
-        raise PermissionRefused("Only the account owner chooses who receives reminders.")
+        raise PermissionRefused(gettext("Only the account owner chooses who receives reminders."))
     form = ReminderRecipientsForm(
         request.POST or None, choices=selectors.reminder_choices(account_id=member.account_id)
     )
     if request.method == "POST" and form.is_valid():
         services.reminder_recipients_set(member=member, choices=form.choices())
-        messages.success(request, "Reminder settings saved.")
+        messages.success(request, gettext("Reminder settings saved."))
         return redirect("notifications:settings")
     return render(request, "console/notifications/settings.html", {"form": form, "kinds": dict(ReminderKind.choices)})

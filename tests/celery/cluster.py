@@ -115,4 +115,4 @@ def cluster(tmp_path):
         if process.poll() is None:
             Cluster.kill(process)
     client = redis.Redis.from_url(BROKER_URL)
-    client.delete(queue, *client.keys(f"{queue}*"))
+    client.delete(queue, *client.keys(f"{queue}*"), *client.keys(f"_kombu.binding.{queue}"))

@@ -184,3 +184,38 @@ def test_customers_do_not_see_the_billing_progress_outside_demo_mode(client, set
     client.force_login(MemberFactory().user)
 
     assert client.get(reverse("billing_progress")).status_code == 404
+
+
+def test_after_a_shard_the_crossings_are_found_without_reading_deductions():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from console.notifications import selectors
+
+    owner = MemberFactory()
+    package = PackageFactory(owner=owner.account, spec_name="100 GB", purchased_at=BOUGHT)
+    type(package).objects.filter(pk=package.pk).update(used=Decimal("80"))
+    UsageRecordFactory(account=owner.account, day=DAY, quantity=Decimal("10.000"))
+
+    with CaptureQueriesContext(connection) as before:
+        snapshot = selectors.remaining_snapshot(day=DAY, account_ids=[owner.account_id])
+    tasks.bill_accounts([owner.account_id], day=DAY)
+    with CaptureQueriesContext(connection) as after:
+        crossed = selectors.low_remaining_crossed(snapshot, day=DAY)
+
+    assert crossed == [package.pk]
+    assert not [q for q in [*before, *after] if "console_deduction" in q["sql"]]
+
+
+def test_a_shard_run_again_reminds_the_accounts_its_first_attempt_billed(django_capture_on_commit_callbacks):
+    owner = MemberFactory()
+    package = PackageFactory(owner=owner.account, spec_name="100 GB", purchased_at=BOUGHT)
+    type(package).objects.filter(pk=package.pk).update(used=Decimal("80"))
+    UsageRecordFactory(account=owner.account, day=DAY, quantity=Decimal("10.000"))
+    # The first attempt billed the account, then its worker died before the reminders.
+    tasks.bill_accounts([owner.account_id], day=DAY)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        bill_shard.delay(DAY.isoformat(), owner.account_id, owner.account_id)
+
+    assert Notification.objects.get(account=owner.account).kind == ReminderKind.LOW_REMAINING

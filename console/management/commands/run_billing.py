@@ -1,7 +1,6 @@
 import time
 from datetime import date, timedelta
 
-from celery.backends.base import DisabledBackend
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -39,7 +38,7 @@ class Command(BaseCommand):
         dispatch = billing_dispatch(
             day=day, shard_size=options["shard_size"], batch_size=options["batch_size"],
             # In-process the shards run as they are queued: the bar follows them.
-            on_queued=None if not eager else lambda queued: self._bar(day, queued, None),
+            on_queued=self._shards_drawn if eager else None,
         )
         if options["no_wait"] and not eager:
             self.stdout.write(
@@ -59,27 +58,34 @@ class Command(BaseCommand):
             )
 
     def _wait(self, dispatch: BillingDispatch, *, poll: float) -> None:
-        """Until every shard reports back (or, with no result backend, every account is billed)."""
-        tracked = not any(isinstance(result.backend, DisabledBackend) for result in dispatch.results)
+        """Until every shard has reported back; the bar counts the accounts of the shards that
+        have, so waiting costs the database nothing. Without a result backend, until the day's
+        accounts are billed (a query each time)."""
         while True:
-            progress = billing_progress(day=dispatch.day)
-            finished = dispatch.finished if tracked else None
-            self._bar(dispatch.day, finished, progress, shards=len(dispatch.shards))
-            if finished == len(dispatch.shards) if tracked else progress.done:
-                break
+            if dispatch.tracked:
+                finished = dispatch.finished
+                self._draw(dispatch.day, dispatch.accounts_done(), dispatch.accounts, f"{finished}/{len(dispatch.shards)}")
+                if finished == len(dispatch.shards):
+                    break
+            else:
+                progress = billing_progress(day=dispatch.day)
+                self._draw(dispatch.day, progress.billed, progress.accounts, "")
+                if progress.done:
+                    break
             time.sleep(poll)
         if self._tty:
             self.stderr.write("")
 
-    def _bar(self, day: date, shards_done: int | None, progress, *, shards: int | None = None) -> None:
-        progress = progress or billing_progress(day=day)
-        filled = BAR_WIDTH * progress.percent // 100
-        line = (
-            f"Billing {day} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {progress.percent:3d}% "
-            f"{progress.billed}/{progress.accounts} accounts"
-        )
-        if shards_done is not None:
-            line += f", {shards_done}{f'/{shards}' if shards else ''} shards done"
+    def _shards_drawn(self, dispatch: BillingDispatch) -> None:
+        """In-process, after each shard (which has run by the time it is queued)."""
+        self._draw(dispatch.day, dispatch.accounts_done(), dispatch.accounts, f"{dispatch.finished}")
+
+    def _draw(self, day: date, done: int, total: int, shards: str) -> None:
+        percent = 100 if not total else 100 * done // total
+        filled = BAR_WIDTH * percent // 100
+        line = f"Billing {day} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {percent:3d}% {done}/{total} accounts"
+        if shards:
+            line += f", {shards} shards done"
         if line == self._last:
             return
         self._last = line

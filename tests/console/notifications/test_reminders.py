@@ -277,3 +277,19 @@ def test_created_at_is_the_clock_of_the_console(owner):
 
     assert Notification.objects.get().created_at == NOW
     assert timezone.is_aware(Notification.objects.get().created_at)
+
+
+def test_send_reminders_sends_the_days_reminders_once(owner, capsys):
+    from django.core.management import call_command
+
+    expiring_in(owner.account, 7)
+    used_package(owner.account, total_used_before="80", on_day="10")
+
+    call_command("send_reminders", "--date", TODAY.isoformat())
+    call_command("send_reminders", "--date", TODAY.isoformat())
+
+    assert Notification.objects.count() == 2
+    assert capsys.readouterr().out.splitlines() == [
+        f"Reminders for {TODAY}: 1 expiry, 1 low remaining (settlement of {YESTERDAY}).",
+        f"Reminders for {TODAY}: 0 expiry, 0 low remaining (settlement of {YESTERDAY}).",
+    ]
