@@ -16,8 +16,9 @@ from django.core.management import call_command
 from console.accounts.models import Account
 from console.billing.models import DailyBill
 from console.ledger.models import LedgerEntry, LedgerKind
+from console.notifications.models import Notification, NotificationDelivery, OutboxMessage, ReminderKind
 from console.packages.models import Deduction
-from tests.factories import FundedAccountFactory, PackageFactory, UsageRecordFactory
+from tests.factories import FundedAccountFactory, MemberFactory, PackageFactory, UsageRecordFactory
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
@@ -42,10 +43,12 @@ def wait_until(condition, *, timeout: float, what: str, cluster=None) -> None:
 @pytest.fixture
 def accounts():
     """Twelve accounts with a 100 GB traffic package each and two usage items on DAY; every
-    third uses more than its package, so it also pays pay-as-you-go through the ledger."""
+    third uses more than its package, so it also pays pay-as-you-go through the ledger, and its
+    package goes from full to nothing left: a low-remaining reminder."""
     made = []
     for n in range(ACCOUNTS):
         account = FundedAccountFactory()
+        MemberFactory(account=account)  # the owner, who receives the reminders
         PackageFactory(owner=account, spec_name="100 GB", purchased_at=BOUGHT, expires_at=BOUGHT.replace(year=2027))
         UsageRecordFactory(account=account, day=DAY, item="lvb:mainland", quantity=Decimal("60.000" if n % 3 else "90.000"))
         UsageRecordFactory(account=account, day=DAY, item="lvb:ap1", quantity=Decimal("7.500"))
@@ -87,6 +90,18 @@ def test_a_worker_killed_mid_shard_loses_nothing_bills_nothing_twice_and_leaves_
         assert LedgerEntry.objects.filter(account=account, kind=LedgerKind.PAY_AS_YOU_GO).count() <= 1
     assert LedgerEntry.objects.filter(kind=LedgerKind.PAY_AS_YOU_GO).count() == ACCOUNTS // 3
     call_command("check_ledger")  # exits 1 on any drift
+
+    # and the low-remaining reminders, the killed shard's first account's included (billed before
+    # the kill), reach the message center and the mail exactly once
+    crossing = [a.pk for n, a in enumerate(accounts) if n % 3 == 0]
+    wait_until(
+        lambda: OutboxMessage.objects.filter(key__startswith="reminder:", sent_at__isnull=False).count() >= len(crossing),
+        timeout=60, what="the reminders' mail", cluster=cluster,
+    )
+    reminders = Notification.objects.filter(kind=ReminderKind.LOW_REMAINING, day=DAY)
+    assert sorted(reminders.values_list("account_id", flat=True)) == crossing
+    assert NotificationDelivery.objects.filter(notification__in=reminders).count() == len(crossing)
+    assert OutboxMessage.objects.filter(key__startswith="reminder:").count() == len(crossing)
 
 
 def test_a_pool_process_killed_mid_shard_gives_its_shard_back_to_the_queue(cluster, accounts, tmp_path):
