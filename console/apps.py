@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class ConsoleConfig(AppConfig):
     name = "console"
-    verbose_name = "CSS console"
+    verbose_name = _("CSS console")
 
     def ready(self):
         # `migrate` also creates the database cache's table (the shared rate-limit counters), so

@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # i18n (issue 15): Django's LocaleMiddleware, the person's stored choice first; see console/i18n.py.
+    "console.i18n.ConsoleLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -129,8 +131,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "packages"
 LOGOUT_REDIRECT_URL = "login"
 
-LANGUAGE_CODE = "en-us"
+# === Languages (issue 15; owned by the i18n issue, edit only this block) =========================
+# English and Simplified Chinese: the person's choice (top bar; stored on the user), else the
+# browser's Accept-Language, else English (console/i18n.py). Catalogues in locale/, compiled by
+# `manage.py compilemessages` (.ci/run and the test session do it; the .mo is not committed).
+LANGUAGE_CODE = "en"
+# Each language named in itself, as the switch shows it.
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+# === end of the Languages block ===================================================================
 USE_TZ = True
 # Pages show times in Beijing time, as the real console does.
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")

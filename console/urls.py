@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from console.api.views import console_or_api
+from console.i18n import language_switch
 from console.login import ConsoleLoginView
 
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("", console_or_api(RedirectView.as_view(pattern_name="packages")), name="home"),
     path("login/", ConsoleLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", language_switch, name="set_language"),
     path("", include("refunds.urls")),
     # Before the packages' own URLs: "buy" is not a package ID.
     path("", include("console.purchases.urls")),

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from console.packages.status import PackageStatus
 from refunds.models import RefundReason
@@ -7,12 +8,12 @@ from refunds.selectors import PAGE_SIZES, PackageQuery, Sort, Tab
 
 class RefundConfirmForm(forms.Form):
     confirm = forms.BooleanField(
-        label="I understand that the package stops working at once and the refund cannot be undone.",
-        error_messages={"required": "Tick the box to confirm the refund."},
+        label=gettext_lazy("I understand that the package stops working at once and the refund cannot be undone."),
+        error_messages={"required": gettext_lazy("Tick the box to confirm the refund.")},
     )
     reason = forms.TypedChoiceField(
-        label="Reason (optional)",
-        choices=[("", "Choose a reason"), *RefundReason.choices],
+        label=gettext_lazy("Reason (optional)"),
+        choices=[("", gettext_lazy("Choose a reason")), *RefundReason.choices],
         required=False,
     )
     # Made when the dialog is drawn, so a double click or a retried request refunds once.

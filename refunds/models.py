@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from console.accounts.models import Account
 from console.core import clock
@@ -11,18 +12,18 @@ from console.packages.models import Package
 
 
 class RefundReason(models.TextChoices):
-    NO_LONGER_NEEDED = "no_longer_needed", "No longer needed"
-    WRONG_SPEC = "wrong_spec", "Bought the wrong specification"
-    OTHER = "other", "Other"
+    NO_LONGER_NEEDED = "no_longer_needed", _("No longer needed")
+    WRONG_SPEC = "wrong_spec", _("Bought the wrong specification")
+    OTHER = "other", _("Other")
 
 
 class RefundChannel(models.TextChoices):
     """Where the refund was asked for. Console and API refunds are both self-service under the
     policy (they count against the same allowance); ticket refunds were approved by staff."""
 
-    SELF_SERVICE = "self_service", "Console"
+    SELF_SERVICE = "self_service", _("Console")
     API = "api", "API"
-    TICKET = "ticket", "Ticket"
+    TICKET = "ticket", _("Ticket")
 
 
 # The channels whose refunds count against the self-service allowance.
@@ -37,14 +38,14 @@ def new_order_id() -> str:
 
 class RefundStatus(models.TextChoices):
     # A refund row is written when the money has moved, in the same transaction.
-    COMPLETED = "completed", "Refunded"
+    COMPLETED = "completed", _("Refunded")
 
 
 class Refund(models.Model):
     """A completed refund. One per package, one per request key: a retry finds the first."""
 
     # The refund order number, shown on Refund records and answered by the API's RefundInstance.
-    order_id = models.CharField("order ID", max_length=32, unique=True, default=new_order_id, editable=False)
+    order_id = models.CharField(_("order ID"), max_length=32, unique=True, default=new_order_id, editable=False)
     package = models.OneToOneField(Package, on_delete=models.PROTECT, related_name="refund")
     owner = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="refunds")
     payer = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="refunds_received")
@@ -62,6 +63,8 @@ class Refund(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
         indexes = [models.Index(fields=["owner", "channel", "created_at"], name="refund_allowance")]
         constraints = [
             models.CheckConstraint(
@@ -71,7 +74,7 @@ class Refund(models.Model):
         ]
 
     def __str__(self):
-        return f"Refund of {self.package.code}"
+        return str(_("Refund of %(code)s") % {"code": self.package.code})
 
     @property
     def total(self):

@@ -12,6 +12,10 @@ from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+# Only the translation marker: the messages are read in the language of whoever is asking, and
+# nothing here touches the database or the clock.
+from django.utils.translation import gettext_lazy as _
+
 REFUND_WINDOW = timedelta(days=5)
 ALLOWANCE_PERIOD = timedelta(days=365)
 
@@ -38,22 +42,23 @@ class Reason(StrEnum):
 
     @property
     def message(self) -> str:
-        return MESSAGES[self]
+        # In the language active now (the page's, the API's X-TC-Language, the mail's recipient's).
+        return str(MESSAGES[self])
 
 
 MESSAGES = {
-    Reason.PAST_DEADLINE: "The five-day refund window has closed.",
-    Reason.USED: "The package has been used: a deduction has been made from it.",
-    Reason.GIVEAWAY: "Giveaway packages cannot be refunded.",
-    Reason.ACCOUNT_SUSPENDED: "The account's services are suspended for violating the rules.",
-    Reason.ALREADY_REFUNDED: "The package has already been refunded.",
-    Reason.BILLING_IN_PROGRESS: "Billing is being processed. Try again in a few minutes.",
-    Reason.ALLOWANCE_USED_UP: (
+    Reason.PAST_DEADLINE: _("The five-day refund window has closed."),
+    Reason.USED: _("The package has been used: a deduction has been made from it."),
+    Reason.GIVEAWAY: _("Giveaway packages cannot be refunded."),
+    Reason.ACCOUNT_SUSPENDED: _("The account's services are suspended for violating the rules."),
+    Reason.ALREADY_REFUNDED: _("The package has already been refunded."),
+    Reason.BILLING_IN_PROGRESS: _("Billing is being processed. Try again in a few minutes."),
+    Reason.ALLOWANCE_USED_UP: _(
         "This account has used all its self-service refunds for the last 365 days. "
         "Submit a ticket and we will review the request."
     ),
-    Reason.TICKET_REQUIRED: "This package type is refunded through a ticket, not in the console.",
-    Reason.NO_PERMISSION: "You do not have permission to refund packages. Ask the account owner.",
+    Reason.TICKET_REQUIRED: _("This package type is refunded through a ticket, not in the console."),
+    Reason.NO_PERMISSION: _("You do not have permission to refund packages. Ask the account owner."),
 }
 
 # Reasons that an eligible-looking package may still get past: a staff member reviewing a

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy
 
 from console.accounts.models import Account, AccountStatus, Member
 from console.accounts.permissions import MemberAction, member_may
@@ -87,10 +88,10 @@ KINDS_BY_TAB = {
 
 
 class Sort(models.TextChoices):
-    PURCHASED_DESC = "-purchased", "Purchase time, newest first"
-    PURCHASED_ASC = "purchased", "Purchase time, oldest first"
-    EXPIRES_ASC = "expires", "Expiry time, soonest first"
-    EXPIRES_DESC = "-expires", "Expiry time, latest first"
+    PURCHASED_DESC = "-purchased", gettext_lazy("Purchase time, newest first")
+    PURCHASED_ASC = "purchased", gettext_lazy("Purchase time, oldest first")
+    EXPIRES_ASC = "expires", gettext_lazy("Expiry time, soonest first")
+    EXPIRES_DESC = "-expires", gettext_lazy("Expiry time, latest first")
 
 
 # The id breaks ties so paging is stable when packages were bought in the same second. Each order

@@ -4,8 +4,11 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from console.accounts.models import Account, Member
+from console.accounts.preferences import user_language
 from console.core import clock
 from console.core.audit import AuditAction, audit_record
 from console.core.errors import Conflict, IdempotencyKeyReused, InvalidRequest
@@ -57,7 +60,7 @@ def package_refund(
     under the policy); `sub_product_code` and `region_code` are the API request's, recorded.
     """
     if not idempotency_key:
-        raise InvalidRequest("A refund needs an idempotency key.")
+        raise InvalidRequest(_("A refund needs an idempotency key."))
     refused: policy.Verdict | None = None
     with transaction.atomic():
         payer_id = Package.objects.filter(pk=package_id, owner=owner).values_list("payer_id", flat=True).first()
@@ -162,14 +165,17 @@ def _send_receipt(refund: Refund) -> None:
     """Queue the receipt in the refund's transaction; a task mails it after commit and retries a
     failed delivery, which is logged and never changes the answer to the person who refunded."""
     package, payer = refund.package, refund.payer
-    mail_queue(
-        key=f"refund-receipt:{refund.pk}",
-        to=refund.requested_by.email,
-        subject=f"Refund of CSS package {package.code}",
-        body=(
-            f"We refunded package {package.code} ({package.spec.name}).\n"
-            f"Cash: {refund.cash}\nCommission credits: {refund.commission}\nFree credits: {refund.free}\n"
-            f"Total: USD {refund.total}, credited to {payer.name} (UIN {payer.uin}).\n"
+    # In the language of the person it goes to (their choice in the console, else English).
+    with translation.override(user_language(refund.requested_by)):
+        subject = _("Refund of CSS package %(code)s") % {"code": package.code}
+        body = _(
+            "We refunded package %(code)s (%(spec)s).\n"
+            "Cash: %(cash)s\nCommission credits: %(commission)s\nFree credits: %(free)s\n"
+            "Total: USD %(total)s, credited to %(payer)s (UIN %(uin)s).\n"
             "Discounts and vouchers used for the purchase are not refunded."
-        ),
-    )
+        ) % {
+            "code": package.code, "spec": package.spec.label, "cash": refund.cash,
+            "commission": refund.commission, "free": refund.free, "total": refund.total,
+            "payer": payer.name, "uin": payer.uin,
+        }
+    mail_queue(key=f"refund-receipt:{refund.pk}", to=refund.requested_by.email, subject=subject, body=body)

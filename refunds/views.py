@@ -3,6 +3,7 @@ import uuid
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
@@ -118,7 +119,7 @@ def refund_confirm(request, package_id: int):
 
     valid = form.is_valid()
     if request.limited:
-        form.add_error(None, "Too many refund requests. Wait a minute, then try again.")
+        form.add_error(None, _("Too many refund requests. Wait a minute, then try again."))
         return dialog_again(429)
     if not valid:
         return dialog_again(422)
@@ -140,5 +141,7 @@ def refund_confirm(request, package_id: int):
 
     # A replay answers with the first refund, so the person sees what actually happened.
     refund = result.refund
-    done = f"Refunded USD {refund.total} to {refund.payer.name} (UIN {refund.payer.uin})."
+    done = _("Refunded USD %(total)s to %(payer)s (UIN %(uin)s).") % {
+        "total": refund.total, "payer": refund.payer.name, "uin": refund.payer.uin,
+    }
     return dialog_done(request, message=done, fallback_url=reverse("packages"))

@@ -18,6 +18,15 @@ def _on_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def translations_compiled():
+    """The Chinese catalogue is compiled here, not committed (.ci/run compiles it too): a fresh
+    clone's `uv run pytest` compiles locale/*.po when its .mo is missing or older than the .po."""
+    from console.i18n import messages_compile_if_stale
+
+    messages_compile_if_stale()
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # The real hasher is slow on purpose; tests log in hundreds of times.

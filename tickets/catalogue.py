@@ -1,10 +1,13 @@
 """The products a ticket can be about, and each product's issue types.
 
 Kept as data here, not in a table: the list changes with releases, not at run time, and the
-submit form, the admin filters and the validation all read this one constant.
+submit form, the admin filters and the validation all read this one constant. Names and labels are
+translated (lazily: they read in the language of whoever is looking), codes are not.
 """
 
 from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -30,50 +33,51 @@ class Product:
         return all(any(word.startswith(term) for word in words) for term in query.lower().split())
 
 
-OTHER = IssueType("other", "Other problem")
-BILLING = IssueType("billing", "Billing and refund")
-ACCOUNT = IssueType("account", "Account and permissions")
+OTHER = IssueType("other", _("Other problem"))
+BILLING = IssueType("billing", _("Billing and refund"))
+ACCOUNT = IssueType("account", _("Account and permissions"))
 
 PRODUCTS: tuple[Product, ...] = (
-    Product("css", "Cloud Streaming Services", ("css", "streaming", "live", "lvb", "leb", "broadcast"), (
+    Product("css", _("Cloud Streaming Services"), ("css", "streaming", "live", "lvb", "leb", "broadcast"), (
         OTHER, BILLING,
-        IssueType("push_playback", "Push and playback"),
-        IssueType("domain", "Domain configuration"),
-        IssueType("recording", "Recording and screenshots"),
-        IssueType("transcoding", "Transcoding"),
+        IssueType("push_playback", _("Push and playback")),
+        IssueType("domain", _("Domain configuration")),
+        IssueType("recording", _("Recording and screenshots")),
+        IssueType("transcoding", _("Transcoding")),
     )),
-    Product("vod", "Video on Demand", ("vod", "video", "media"), (
-        OTHER, BILLING, IssueType("upload", "Upload and storage"), IssueType("playback", "Playback"),
+    Product("vod", _("Video on Demand"), ("vod", "video", "media"), (
+        OTHER, BILLING, IssueType("upload", _("Upload and storage")), IssueType("playback", _("Playback")),
     )),
-    Product("trtc", "Tencent Real-Time Communication", ("trtc", "rtc", "real-time", "call"), (
-        OTHER, BILLING, IssueType("call_quality", "Call quality"),
+    Product("trtc", _("Tencent Real-Time Communication"), ("trtc", "rtc", "real-time", "call"), (
+        OTHER, BILLING, IssueType("call_quality", _("Call quality")),
     )),
-    Product("cvm", "Cloud Virtual Machine", ("cvm", "server", "instance", "vm"), (
-        OTHER, BILLING, IssueType("login", "Cannot log in to an instance"), IssueType("performance", "Performance"),
+    Product("cvm", _("Cloud Virtual Machine"), ("cvm", "server", "instance", "vm"), (
+        OTHER, BILLING, IssueType("login", _("Cannot log in to an instance")), IssueType("performance", _("Performance")),
     )),
-    Product("cos", "Cloud Object Storage", ("cos", "storage", "bucket", "object"), (
-        OTHER, BILLING, IssueType("access", "Access and permissions"),
+    Product("cos", _("Cloud Object Storage"), ("cos", "storage", "bucket", "object"), (
+        OTHER, BILLING, IssueType("access", _("Access and permissions")),
     )),
-    Product("cdn", "Content Delivery Network", ("cdn", "acceleration", "cache"), (
-        OTHER, BILLING, IssueType("cache", "Caching and purging"), IssueType("domain", "Domain configuration"),
+    Product("cdn", _("Content Delivery Network"), ("cdn", "acceleration", "cache"), (
+        OTHER, BILLING, IssueType("cache", _("Caching and purging")), IssueType("domain", _("Domain configuration")),
     )),
-    Product("clb", "Cloud Load Balancer", ("clb", "load", "balancer"), (
-        OTHER, BILLING, IssueType("health_check", "Health checks"),
+    Product("clb", _("Cloud Load Balancer"), ("clb", "load", "balancer"), (
+        OTHER, BILLING, IssueType("health_check", _("Health checks")),
     )),
-    Product("mysql", "TencentDB for MySQL", ("mysql", "database", "db", "tencentdb"), (
-        OTHER, BILLING, IssueType("backup", "Backup and restore"),
+    Product("mysql", _("TencentDB for MySQL"), ("mysql", "database", "db", "tencentdb"), (
+        OTHER, BILLING, IssueType("backup", _("Backup and restore")),
     )),
-    Product("ssl", "SSL Certificates", ("ssl", "certificate", "https", "tls"), (
-        OTHER, BILLING, IssueType("issuance", "Certificate issuance"),
+    Product("ssl", _("SSL Certificates"), ("ssl", "certificate", "https", "tls"), (
+        OTHER, BILLING, IssueType("issuance", _("Certificate issuance")),
     )),
-    Product("account", "Account Center", ("account", "cam", "login", "invoice"), (
+    Product("account", _("Account Center"), ("account", "cam", "login", "invoice"), (
         OTHER, BILLING, ACCOUNT,
     )),
 )
 
 PRODUCT_BY_CODE = {product.code: product for product in PRODUCTS}
 PRODUCT_CHOICES = [(product.code, product.name) for product in PRODUCTS]
-ISSUE_TYPE_CHOICES = sorted({(issue.code, issue.label) for product in PRODUCTS for issue in product.issue_types})
+# By code (the labels are lazy: nothing may read them while the apps load).
+ISSUE_TYPE_CHOICES = sorted({issue.code: issue.label for product in PRODUCTS for issue in product.issue_types}.items())
 
 
 def product_search(query: str) -> list[Product]:

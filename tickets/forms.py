@@ -4,6 +4,9 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from console.accounts.models import Member
 from tickets import selectors, uploads
@@ -12,20 +15,20 @@ from tickets.models import ContactTime
 from tickets.services import CheckedUpload
 
 COUNTRY_CODES = [
-    ("+86", "+86 Chinese mainland"),
-    ("+852", "+852 Hong Kong (China)"),
-    ("+853", "+853 Macao (China)"),
-    ("+886", "+886 Taiwan (China)"),
-    ("+1", "+1 United States / Canada"),
-    ("+44", "+44 United Kingdom"),
-    ("+49", "+49 Germany"),
-    ("+65", "+65 Singapore"),
-    ("+81", "+81 Japan"),
-    ("+82", "+82 Korea"),
-    ("+91", "+91 India"),
-    ("+62", "+62 Indonesia"),
-    ("+66", "+66 Thailand"),
-    ("+55", "+55 Brazil"),
+    ("+86", format_lazy("+86 {}", gettext_lazy("Chinese mainland"))),
+    ("+852", format_lazy("+852 {}", gettext_lazy("Hong Kong (China)"))),
+    ("+853", format_lazy("+853 {}", gettext_lazy("Macao (China)"))),
+    ("+886", format_lazy("+886 {}", gettext_lazy("Taiwan (China)"))),
+    ("+1", format_lazy("+1 {}", gettext_lazy("United States / Canada"))),
+    ("+44", format_lazy("+44 {}", gettext_lazy("United Kingdom"))),
+    ("+49", format_lazy("+49 {}", gettext_lazy("Germany"))),
+    ("+65", format_lazy("+65 {}", gettext_lazy("Singapore"))),
+    ("+81", format_lazy("+81 {}", gettext_lazy("Japan"))),
+    ("+82", format_lazy("+82 {}", gettext_lazy("Korea"))),
+    ("+91", format_lazy("+91 {}", gettext_lazy("India"))),
+    ("+62", format_lazy("+62 {}", gettext_lazy("Indonesia"))),
+    ("+66", format_lazy("+66 {}", gettext_lazy("Thailand"))),
+    ("+55", format_lazy("+55 {}", gettext_lazy("Brazil"))),
 ]
 PHONE_NUMBER = re.compile(r"^[0-9][0-9 -]{4,18}[0-9]$")
 
@@ -51,21 +54,25 @@ class TicketForm(forms.Form):
     product = forms.CharField(widget=forms.HiddenInput)
     issue_type = forms.CharField(widget=forms.HiddenInput)
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
-    title = forms.CharField(max_length=120)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
-    package = forms.ModelChoiceField(
-        queryset=None, to_field_name="code", required=False, label="Related package",
-        empty_label="None", error_messages={"invalid_choice": "Choose one of your account's packages."},
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=120)
+    description = forms.CharField(
+        label=gettext_lazy("Description"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
     )
-    contact_email = forms.EmailField(label="Contact e-mail")
-    phone_country = forms.ChoiceField(choices=COUNTRY_CODES, label="Country code")
-    phone = forms.CharField(label="Phone number", max_length=20)
-    contact_time = forms.ChoiceField(choices=ContactTime.choices, label="Preferred contact time")
+    package = forms.ModelChoiceField(
+        queryset=None, to_field_name="code", required=False, label=gettext_lazy("Related package"),
+        empty_label=gettext_lazy("None"), error_messages={"invalid_choice": gettext_lazy("Choose one of your account's packages.")},
+    )
+    contact_email = forms.EmailField(label=gettext_lazy("Contact e-mail"))
+    phone_country = forms.ChoiceField(choices=COUNTRY_CODES, label=gettext_lazy("Country code"))
+    phone = forms.CharField(label=gettext_lazy("Phone number"), max_length=20)
+    contact_time = forms.ChoiceField(choices=ContactTime.choices, label=gettext_lazy("Preferred contact time"))
     attachments = MultipleFileField(
         required=False,
-        help_text=(
-            f"Images (PNG, JPEG, GIF, WebP) or PDF, up to {settings.TICKET_ATTACHMENT_MAX_COUNT} files of "
-            f"{filesizeformat(settings.TICKET_ATTACHMENT_MAX_BYTES)} each."
+        label=gettext_lazy("Attachments"),
+        help_text=format_lazy(
+            gettext_lazy("Images (PNG, JPEG, GIF, WebP) or PDF, up to {count} files of {size} each."),
+            count=settings.TICKET_ATTACHMENT_MAX_COUNT,
+            size=filesizeformat(settings.TICKET_ATTACHMENT_MAX_BYTES),
         ),
     )
 
@@ -81,25 +88,28 @@ class TicketForm(forms.Form):
     def clean_product(self):
         code = self.cleaned_data["product"]
         if code not in PRODUCT_BY_CODE:
-            raise forms.ValidationError("Choose a product from the list.")
+            raise forms.ValidationError(_("Choose a product from the list."))
         return code
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
         if not PHONE_NUMBER.match(phone):
-            raise forms.ValidationError("Enter the phone number in digits, without the country code.")
+            raise forms.ValidationError(_("Enter the phone number in digits, without the country code."))
         return phone
 
     def clean_attachments(self):
         files = self.cleaned_data["attachments"]
         if len(files) > settings.TICKET_ATTACHMENT_MAX_COUNT:
-            raise forms.ValidationError(f"Attach at most {settings.TICKET_ATTACHMENT_MAX_COUNT} files.")
+            raise forms.ValidationError(_("Attach at most %(count)s files.") % {"count": settings.TICKET_ATTACHMENT_MAX_COUNT})
         checked = []
         for file in files:
             if file.size > settings.TICKET_ATTACHMENT_MAX_BYTES:
                 raise forms.ValidationError(
-                    f"{file.name} is {filesizeformat(file.size)}; each file may be at most "
-                    f"{filesizeformat(settings.TICKET_ATTACHMENT_MAX_BYTES)}."
+                    _("%(name)s is %(size)s; each file may be at most %(limit)s.")
+                    % {
+                        "name": file.name, "size": filesizeformat(file.size),
+                        "limit": filesizeformat(settings.TICKET_ATTACHMENT_MAX_BYTES),
+                    }
                 )
             try:
                 content_type = uploads.content_type_of(file.read())
@@ -113,7 +123,7 @@ class TicketForm(forms.Form):
         cleaned = super().clean()
         product = PRODUCT_BY_CODE.get(cleaned.get("product"))
         if product is not None and product.issue_type(cleaned.get("issue_type", "")) is None:
-            self.add_error("issue_type", f"Choose one of the issue types of {product.name}.")
+            self.add_error("issue_type", _("Choose one of the issue types of %(product)s.") % {"product": product.name})
         return cleaned
 
     @property
@@ -122,19 +132,19 @@ class TicketForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label="Reply", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    body = forms.CharField(label=gettext_lazy("Reply"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
 
 
 class ApproveForm(forms.Form):
     note = forms.CharField(
-        label="Overrule note", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Only to overrule a suspicion of refund abuse: say why. Other reasons cannot be overruled.",
+        label=gettext_lazy("Overrule note"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Only to overrule a suspicion of refund abuse: say why. Other reasons cannot be overruled."),
     )
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label="Reason the customer will read", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=gettext_lazy("Reason the customer will read"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class StaffReplyForm(forms.Form):
-    body = forms.CharField(label="Reply to the customer", widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(label=gettext_lazy("Reply to the customer"), widget=forms.Textarea(attrs={"rows": 3}))

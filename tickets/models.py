@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from console.accounts.models import Account
 from console.core.models import AppendOnlyModel
@@ -13,36 +14,47 @@ from tickets.transitions import Resolution, Status, badge
 
 
 class ContactTime(models.TextChoices):
-    ANYTIME = "anytime", "Any time"
-    OFFICE_HOURS = "office_hours", "Working hours (09:00-18:00 UTC+8)"
-    EVENING = "evening", "Evenings (18:00-22:00 UTC+8)"
+    ANYTIME = "anytime", _("Any time")
+    OFFICE_HOURS = "office_hours", _("Working hours (09:00-18:00 UTC+8)")
+    EVENING = "evening", _("Evenings (18:00-22:00 UTC+8)")
 
 
 class Ticket(models.Model):
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="tickets")
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tickets_raised")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("account"))
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tickets_raised", verbose_name=_("raised by")
+    )
     # A double-clicked Submit sends the same key twice; the second finds the first ticket.
     submission_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    product = models.CharField(max_length=20, choices=PRODUCT_CHOICES)
-    issue_type = models.CharField(max_length=30, choices=ISSUE_TYPE_CHOICES)
-    title = models.CharField(max_length=120)
-    description = models.TextField()
-    package = models.ForeignKey(Package, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets")
-    contact_email = models.EmailField()
-    contact_phone = models.CharField(max_length=24, help_text="With country code, e.g. +86 13800000000.")
-    contact_time = models.CharField(max_length=20, choices=ContactTime, default=ContactTime.ANYTIME)
-    status = models.CharField(max_length=20, choices=Status, default=Status.OPEN)
-    # How it was resolved (refund approved, rejected); written with the status, by tickets.services.
-    resolution = models.CharField(max_length=20, choices=Resolution, default=Resolution.NONE, blank=True)
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets_assigned"
+    product = models.CharField(_("product"), max_length=20, choices=PRODUCT_CHOICES)
+    issue_type = models.CharField(_("issue type"), max_length=30, choices=ISSUE_TYPE_CHOICES)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"))
+    package = models.ForeignKey(
+        Package, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets", verbose_name=_("package")
     )
-    created_at = models.DateTimeField()
-    updated_at = models.DateTimeField()
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"))
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=24, help_text=_("With country code, e.g. +86 13800000000.")
+    )
+    contact_time = models.CharField(_("contact time"), max_length=20, choices=ContactTime, default=ContactTime.ANYTIME)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.OPEN)
+    # How it was resolved (refund approved, rejected); written with the status, by tickets.services.
+    resolution = models.CharField(
+        _("resolution"), max_length=20, choices=Resolution, default=Resolution.NONE, blank=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets_assigned",
+        verbose_name=_("assignee"),
+    )
+    created_at = models.DateTimeField(_("created at"))
+    updated_at = models.DateTimeField(_("updated at"))
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
         indexes = [
             models.Index(fields=["account", "-updated_at"], name="ticket_account_updated"),
             models.Index(fields=["status", "created_at"], name="ticket_queue"),
@@ -73,24 +85,28 @@ class Ticket(models.Model):
 
     @property
     def product_name(self) -> str:
-        return PRODUCT_BY_CODE[self.product].name
+        return str(PRODUCT_BY_CODE[self.product].name)
 
     @property
     def issue_type_label(self) -> str:
-        return PRODUCT_BY_CODE[self.product].issue_type(self.issue_type).label
+        return str(PRODUCT_BY_CODE[self.product].issue_type(self.issue_type).label)
 
 
 class TicketMessage(AppendOnlyModel):
     """One turn of the conversation. Written once, never edited."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    from_staff = models.BooleanField(default=False)
-    body = models.TextField()
-    created_at = models.DateTimeField()
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages", verbose_name=_("ticket"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    from_staff = models.BooleanField(_("from staff"), default=False)
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
 
     def __str__(self):
         # The one way the console writes a time: in the billing zone, with the zone.

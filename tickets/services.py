@@ -13,6 +13,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from console.accounts.models import Member
 from console.accounts.permissions import (
@@ -21,6 +24,7 @@ from console.accounts.permissions import (
     staff_require_approve,
     staff_require_review,
 )
+from console.accounts.preferences import user_language
 from console.core import clock
 from console.core.audit import AuditAction, audit_record
 from console.core.errors import Conflict, IdempotencyKeyReused, InvalidRequest, NotFound, PermissionRefused
@@ -39,7 +43,7 @@ class TicketNotFound(NotFound):
     """Not a ticket this member may see."""
 
     code = "ticket_not_found"
-    default_message = "No such ticket in this account."
+    default_message = gettext_lazy("No such ticket in this account.")
 
 
 class TicketActionRefused(Conflict):
@@ -70,11 +74,13 @@ def ticket_submit(
 ) -> Ticket:
     """Open a ticket for the member's account. The same submission key returns the first ticket."""
     if product not in PRODUCT_BY_CODE or PRODUCT_BY_CODE[product].issue_type(issue_type) is None:
-        raise InvalidRequest("Choose a product and an issue type from the list.", field="product")
+        raise InvalidRequest(_("Choose a product and an issue type from the list."), field="product")
     if package is not None and package.owner_id != member.account_id:
-        raise InvalidRequest("Choose one of your account's packages.", field="package")
+        raise InvalidRequest(_("Choose one of your account's packages."), field="package")
     if len(attachments) > settings.TICKET_ATTACHMENT_MAX_COUNT:
-        raise InvalidRequest(f"Attach at most {settings.TICKET_ATTACHMENT_MAX_COUNT} files.", field="attachments")
+        raise InvalidRequest(
+            _("Attach at most %(count)s files.") % {"count": settings.TICKET_ATTACHMENT_MAX_COUNT}, field="attachments"
+        )
     existing = _submitted_with(submission_key, member)
     if existing is not None:
         return existing
@@ -97,10 +103,11 @@ def ticket_submit(
                 after={"status": ticket.status, "product": product, "issue_type": issue_type,
                        "package": package.code if package else None, "attachments": len(attachments)},
             )
-            _notify_after_commit(
-                ticket, subject=f"Ticket #{ticket.pk} received: {ticket.title}",
-                body=f"We received your ticket #{ticket.pk} and will reply here and in My tickets.",
-            )
+            with _customer_language(ticket):
+                _notify_after_commit(
+                    ticket, subject=_("Ticket #%(pk)s received: %(title)s") % {"pk": ticket.pk, "title": ticket.title},
+                    body=_("We received your ticket #%(pk)s and will reply here and in My tickets.") % {"pk": ticket.pk},
+                )
     except IntegrityError:
         # Two submissions with this key raced past the lookup above; the first one won.
         existing = _submitted_with(submission_key, member)
@@ -116,7 +123,7 @@ def _submitted_with(submission_key: uuid.UUID, member: Member) -> Ticket | None:
     existing = Ticket.objects.filter(submission_key=submission_key).first()
     if existing is not None and existing.raised_by_id != member.user.pk:
         raise IdempotencyKeyReused(
-            "This form was already submitted by someone else. Reload the page and submit again.",
+            _("This form was already submitted by someone else. Reload the page and submit again."),
             field="submission_key",
         )
     return existing
@@ -130,7 +137,7 @@ def ticket_reply(*, ticket_id: int, member: Member, body: str) -> TicketMessage:
         if ticket.status in (Status.AWAITING_CUSTOMER, Status.RESOLVED):
             _status_change(ticket, to=Status.PROCESSING, actor=member.user, now=now)
         elif ticket.status == Status.CLOSED:
-            raise TicketActionRefused("This ticket is closed. Submit a new ticket if you still need help.")
+            raise TicketActionRefused(_("This ticket is closed. Submit a new ticket if you still need help."))
         return _add_message(ticket, author=member.user, body=body, from_staff=False, now=now)
 
 
@@ -145,7 +152,7 @@ def ticket_reopen(*, ticket_id: int, member: Member) -> Ticket:
     with transaction.atomic():
         ticket = _locked_for_member(ticket_id, member)
         if ticket.status != Status.RESOLVED:
-            raise TicketActionRefused("Only a resolved ticket can be reopened.")
+            raise TicketActionRefused(_("Only a resolved ticket can be reopened."))
         _status_change(ticket, to=Status.PROCESSING, actor=member.user, now=clock.now())
         return ticket
 
@@ -156,7 +163,7 @@ def ticket_assign(*, ticket_id: int, staff: AbstractBaseUser) -> Ticket:
     with transaction.atomic():
         ticket = _locked(ticket_id)
         if ticket.status == Status.CLOSED:
-            raise TicketActionRefused("This ticket is closed.")
+            raise TicketActionRefused(_("This ticket is closed."))
         now = clock.now()
         before = ticket.assignee_id
         ticket.assignee = staff
@@ -178,11 +185,12 @@ def ticket_staff_reply(*, ticket_id: int, staff: AbstractBaseUser, body: str) ->
         ticket = _locked(ticket_id)
         now = clock.now()
         if ticket.status == Status.CLOSED:
-            raise TicketActionRefused("This ticket is closed.")
+            raise TicketActionRefused(_("This ticket is closed."))
         if ticket.status in (Status.OPEN, Status.PROCESSING):
             _status_change(ticket, to=Status.AWAITING_CUSTOMER, actor=staff, now=now)
         message = _add_message(ticket, author=staff, body=body, from_staff=True, now=now)
-        _notify_after_commit(ticket, subject=f"New reply on ticket #{ticket.pk}", body=body)
+        with _customer_language(ticket):
+            _notify_after_commit(ticket, subject=_("New reply on ticket #%(pk)s") % {"pk": ticket.pk}, body=body)
     return message
 
 
@@ -190,15 +198,19 @@ def ticket_reject(*, ticket_id: int, staff: AbstractBaseUser, reason: str) -> Ti
     """Decline the request with a reason the customer reads; the ticket is resolved."""
     staff_require_review(staff)
     if not reason.strip():
-        raise TicketActionRefused("Write the reason the customer will read.")
+        raise TicketActionRefused(_("Write the reason the customer will read."))
     with transaction.atomic():
         ticket = _locked(ticket_id)
         now = clock.now()
         _status_change(ticket, to=Status.RESOLVED, actor=staff, now=now, note=reason, resolution=Resolution.REJECTED)
-        body = f"We could not approve this request.\n\n{reason.strip()}"
+        # The conversation and the mail speak to the customer, in the customer's language.
+        with _customer_language(ticket):
+            body = _("We could not approve this request.") + f"\n\n{reason.strip()}"
+            subject = _("Ticket #%(pk)s resolved") % {"pk": ticket.pk}
         _add_message(ticket, author=staff, body=body, from_staff=True, now=now)
         audit_record(actor=staff, action=AuditAction.TICKET_REJECTED, obj=ticket, account=ticket.account, note=reason)
-        _notify_after_commit(ticket, subject=f"Ticket #{ticket.pk} resolved", body=body)
+        with _customer_language(ticket):
+            _notify_after_commit(ticket, subject=subject, body=body)
     return ticket
 
 
@@ -212,12 +224,12 @@ def ticket_refund_approve(*, ticket_id: int, staff: AbstractBaseUser, note: str 
     ticket = Ticket.objects.select_related("package__owner", "raised_by__member").get(pk=ticket_id)
     staff_require_approve(staff, account_id=ticket.account_id, raised_by_id=ticket.raised_by_id)
     if ticket.package is None:
-        raise TicketActionRefused("This ticket names no package to refund.")
+        raise TicketActionRefused(_("This ticket names no package to refund."))
     if not requester_may_refund(ticket):
         # Not overrulable: a ticket is not a way around the account owner's grants.
         raise PermissionRefused(
-            f"{ticket.raised_by.get_username()} may not refund packages for this account. "
-            "Ask the account owner to request the refund.",
+            _("%(user)s may not refund packages for this account. Ask the account owner to request the refund.")
+            % {"user": ticket.raised_by.get_username()},
             code="requester_no_permission",
         )
     _check(ticket, to=Status.RESOLVED, now=clock.now())
@@ -240,20 +252,27 @@ def ticket_refund_approve(*, ticket_id: int, staff: AbstractBaseUser, note: str 
             ticket = _locked(ticket_id)
             now = clock.now()
             refund = result.refund
-            body = (
-                f"We approved the refund of package {ticket.package.code}.\n"
-                f"Cash: USD {refund.cash}\nCommission credits: USD {refund.commission}\n"
-                f"Free credits: USD {refund.free}\nTotal: USD {refund.total}, returned to "
-                f"{refund.payer.name} (UIN {refund.payer.uin}).\n"
-                "Discounts and vouchers used for the purchase are not refunded."
-            )
+            # The conversation and the mail speak to the customer, in the customer's language.
+            with _customer_language(ticket):
+                body = _(
+                    "We approved the refund of package %(code)s.\n"
+                    "Cash: USD %(cash)s\nCommission credits: USD %(commission)s\n"
+                    "Free credits: USD %(free)s\nTotal: USD %(total)s, returned to "
+                    "%(payer)s (UIN %(uin)s).\n"
+                    "Discounts and vouchers used for the purchase are not refunded."
+                ) % {
+                    "code": ticket.package.code, "cash": refund.cash, "commission": refund.commission,
+                    "free": refund.free, "total": refund.total, "payer": refund.payer.name, "uin": refund.payer.uin,
+                }
+                subject = _("Ticket #%(pk)s: refund approved") % {"pk": ticket.pk}
             _status_change(ticket, to=Status.RESOLVED, actor=staff, now=now, note=note, resolution=Resolution.REFUNDED)
             _add_message(ticket, author=staff, body=body, from_staff=True, now=now)
             audit_record(
                 actor=staff, action=AuditAction.TICKET_REFUND_APPROVED, obj=ticket, account=ticket.account,
                 after={"refund_id": refund.pk, "total": refund.total, "replayed": result.replayed}, note=note,
             )
-            _notify_after_commit(ticket, subject=f"Ticket #{ticket.pk}: refund approved", body=body)
+            with _customer_language(ticket):
+                _notify_after_commit(ticket, subject=subject, body=body)
     if refused is not None:
         raise refused
     return result
@@ -318,13 +337,21 @@ def _add_message(ticket: Ticket, *, author: AbstractBaseUser, body: str, from_st
     return message
 
 
+def _customer_language(ticket: Ticket):
+    """Texts addressed to the customer (mail, staff's messages in the conversation) are written in
+    the language of the person who raised the ticket: their choice in the console, else English."""
+    return translation.override(user_language(ticket.raised_by))
+
+
 def _notify_after_commit(ticket: Ticket, *, subject: str, body: str) -> None:
     """E-mail the ticket's contact: queued in the caller's transaction, sent by a task after
     commit (never while a lock is held), retried when delivery fails, which the person who
-    acted never sees. Each call is one message, named by the ticket and a fresh id."""
+    acted never sees. Each call is one message, named by the ticket and a fresh id. Callers
+    write `subject` and `body` in the customer's language (`_customer_language`)."""
+    footer = _("Ticket #%(pk)s - see My tickets in the CSS console.") % {"pk": ticket.pk}
     mail_queue(
         key=f"ticket:{ticket.pk}:{uuid.uuid4().hex}",
         to=ticket.contact_email,
         subject=subject,
-        body=f"{body}\n\nTicket #{ticket.pk} - see My tickets in the CSS console.",
+        body=f"{body}\n\n{footer}",
     )

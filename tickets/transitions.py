@@ -7,31 +7,33 @@ writes `Ticket.status`.
 from datetime import datetime, timedelta
 
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 
 class Status(models.TextChoices):
-    OPEN = "open", "Open"
-    PROCESSING = "processing", "Processing"
-    AWAITING_CUSTOMER = "awaiting_customer", "Awaiting customer"
-    RESOLVED = "resolved", "Resolved"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", pgettext_lazy("ticket status", "Open")
+    PROCESSING = "processing", gettext_lazy("Processing")
+    AWAITING_CUSTOMER = "awaiting_customer", gettext_lazy("Awaiting customer")
+    RESOLVED = "resolved", gettext_lazy("Resolved")
+    CLOSED = "closed", gettext_lazy("Closed")
 
 
 class Resolution(models.TextChoices):
     """How a resolved ticket ended; set together with the RESOLVED status, cleared on reopening."""
 
     NONE = "", "-"
-    REFUNDED = "refunded", "Refund approved"
-    REJECTED = "rejected", "Rejected"
+    REFUNDED = "refunded", gettext_lazy("Refund approved")
+    REJECTED = "rejected", gettext_lazy("Rejected")
 
 
 # What the customer and staff see for (status, resolution): a rejected request must not read
 # like a success. The CSS class picks the badge's colour.
 BADGES: dict[tuple[str, str], tuple[str, str]] = {
-    (Status.RESOLVED, Resolution.REFUNDED): ("Resolved: refunded", "ticket-resolved"),
-    (Status.RESOLVED, Resolution.REJECTED): ("Rejected", "ticket-rejected"),
-    (Status.CLOSED, Resolution.REJECTED): ("Closed: rejected", "ticket-closed"),
-    (Status.CLOSED, Resolution.REFUNDED): ("Closed: refunded", "ticket-closed"),
+    (Status.RESOLVED, Resolution.REFUNDED): (gettext_lazy("Resolved: refunded"), "ticket-resolved"),
+    (Status.RESOLVED, Resolution.REJECTED): (gettext_lazy("Rejected"), "ticket-rejected"),
+    (Status.CLOSED, Resolution.REJECTED): (gettext_lazy("Closed: rejected"), "ticket-closed"),
+    (Status.CLOSED, Resolution.REFUNDED): (gettext_lazy("Closed: refunded"), "ticket-closed"),
 }
 
 
@@ -39,8 +41,8 @@ def badge(status: str, resolution: str = "") -> tuple[str, str]:
     """(label, css class) of the ticket's status badge."""
     found = BADGES.get((status, resolution or ""))
     if found:
-        return found
-    return Status(status).label, f"ticket-{status}"
+        return str(found[0]), found[1]
+    return str(Status(status).label), f"ticket-{status}"
 
 
 FLOW: dict[Status, frozenset[Status]] = {
@@ -90,12 +92,15 @@ def check(
     """Raise TransitionRefused, with a message for people, unless `current` may become `target`."""
     current, target = Status(current), Status(target)
     if current == Status.CLOSED:
-        raise TransitionRefused("This ticket is closed. Submit a new ticket if you still need help.")
+        raise TransitionRefused(_("This ticket is closed. Submit a new ticket if you still need help."))
     if target not in FLOW[current]:
-        raise TransitionRefused(f"A ticket that is {current.label.lower()} cannot become {target.label.lower()}.")
+        raise TransitionRefused(
+            _("A ticket that is %(current)s cannot become %(target)s.")
+            % {"current": current.label.lower(), "target": target.label.lower()}
+        )
     if current == Status.RESOLVED and target == Status.PROCESSING and not may_reopen(
         status=current, resolved_at=resolved_at, now=now, window_days=window_days
     ):
         raise TransitionRefused(
-            f"A resolved ticket can be reopened for {window_days} days. Submit a new ticket instead."
+            _("A resolved ticket can be reopened for %(days)s days. Submit a new ticket instead.") % {"days": window_days}
         )

@@ -21,6 +21,9 @@ import warnings
 from io import BytesIO
 
 from PIL import Image, UnidentifiedImageError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 PDF = "application/pdf"
 IMAGE_TYPE_BY_FORMAT = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
@@ -37,10 +40,13 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # decompression bomb (a few KB that would decode to gigabytes), not a screenshot.
 IMAGE_MAX_PIXELS = 40_000_000
 
-NOT_ACCEPTED = "Only images (PNG, JPEG, GIF, WebP) and PDF files can be attached."
-DAMAGED_IMAGE = "The image is damaged or not really an image."
-DAMAGED_PDF = "The PDF is damaged or not really a PDF."
-TOO_MANY_PIXELS = f"Images of at most {IMAGE_MAX_PIXELS:,} pixels can be attached."
+# Read in the language of whoever is uploading (lazy: turned into text when the refusal is raised).
+NOT_ACCEPTED = gettext_lazy("Only images (PNG, JPEG, GIF, WebP) and PDF files can be attached.")
+DAMAGED_IMAGE = gettext_lazy("The image is damaged or not really an image.")
+DAMAGED_PDF = gettext_lazy("The PDF is damaged or not really a PDF.")
+TOO_MANY_PIXELS = format_lazy(
+    gettext_lazy("Images of at most {pixels} pixels can be attached."), pixels=f"{IMAGE_MAX_PIXELS:,}"
+)
 
 PDF_HEADER = re.compile(rb"%PDF-[12]\.\d")
 # The end of a PDF: startxref, the offset, %%EOF, and nothing after it but white space (PDF's
@@ -53,7 +59,9 @@ PDF_TAIL_BYTES = 1024
 
 
 class NotAccepted(ValueError):
-    pass
+    def __init__(self, message):
+        # Text in the language active when refused, whatever lazy message it was given.
+        super().__init__(str(message))
 
 
 def content_type_of(data: bytes) -> str:
@@ -110,13 +118,16 @@ def image_check(data: bytes) -> str:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, struct.error) as error:
         raise NotAccepted(DAMAGED_IMAGE) from error
     if width * height > IMAGE_MAX_PIXELS:
-        raise NotAccepted(f"The image declares {width} x {height} pixels. {TOO_MANY_PIXELS}")
+        raise NotAccepted(
+            _("The image declares %(width)s x %(height)s pixels.") % {"width": width, "height": height}
+            + f" {TOO_MANY_PIXELS}"
+        )
     if image_format not in IMAGE_TYPE_BY_FORMAT:
         raise NotAccepted(NOT_ACCEPTED)
     if image_format == "PNG" and png_trailing_bytes(data):
-        raise NotAccepted(f"{DAMAGED_IMAGE} Something follows the end of the PNG.")
+        raise NotAccepted(f"{DAMAGED_IMAGE} " + _("Something follows the end of the PNG."))
     if image_format == "WEBP" and webp_trailing_bytes(data):
-        raise NotAccepted(f"{DAMAGED_IMAGE} Something follows the end of the WebP image.")
+        raise NotAccepted(f"{DAMAGED_IMAGE} " + _("Something follows the end of the WebP image."))
     return IMAGE_TYPE_BY_FORMAT[image_format]
 
 

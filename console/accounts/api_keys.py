@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from console.accounts.models import ApiKey, Member
 from console.core import clock
@@ -34,12 +35,12 @@ _HKDF_INFO = b"css-console api-key secrets v1"
 
 class ApiKeyNotFound(NotFound):
     code = "api_key_not_found"
-    default_message = "No such API key of yours."
+    default_message = gettext_lazy("No such API key of yours.")
 
 
 class ApiKeyStillEnabled(Conflict):
     code = "api_key_enabled"
-    default_message = "Disable the key before deleting it, so scripts that still use it fail visibly first."
+    default_message = gettext_lazy("Disable the key before deleting it, so scripts that still use it fail visibly first.")
 
 
 @dataclass(frozen=True)

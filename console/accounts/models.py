@@ -3,20 +3,21 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from console.core.money import MONEY
 
 
 class AccountStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    SUSPENDED_VIOLATION = "suspended_violation", "Suspended for violating the rules"
-    SUSPENDED_OVERDUE = "suspended_overdue", "Suspended for overdue payment"
+    ACTIVE = "active", _("Active")
+    SUSPENDED_VIOLATION = "suspended_violation", _("Suspended for violating the rules")
+    SUSPENDED_OVERDUE = "suspended_overdue", _("Suspended for overdue payment")
 
 
 class BillingMode(models.TextChoices):
-    DAILY_TRAFFIC = "daily_traffic", "Bill-by-traffic (daily)"
-    DAILY_BANDWIDTH = "daily_bandwidth", "Bill-by-bandwidth (daily peak)"
-    MONTHLY_PEAK_BANDWIDTH = "monthly_peak_bandwidth", "Monthly 95th percentile peak bandwidth"
+    DAILY_TRAFFIC = "daily_traffic", _("Bill-by-traffic (daily)")
+    DAILY_BANDWIDTH = "daily_bandwidth", _("Bill-by-bandwidth (daily peak)")
+    MONTHLY_PEAK_BANDWIDTH = "monthly_peak_bandwidth", _("Monthly 95th percentile peak bandwidth")
 
 
 class Account(models.Model):
@@ -40,6 +41,8 @@ class Account(models.Model):
 
     class Meta:
         ordering = ["uin"]
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
         constraints = [
             models.CheckConstraint(
                 condition=Q(cash_balance__gte=0) & Q(commission_balance__gte=0) & Q(free_balance__gte=0),
@@ -57,8 +60,8 @@ class Account(models.Model):
 
 
 class MemberRole(models.TextChoices):
-    OWNER = "owner", "Root account"
-    SUB_USER = "sub_user", "Sub-user"
+    OWNER = "owner", _("Root account")
+    SUB_USER = "sub_user", _("Sub-user")
 
 
 class Member(models.Model):
@@ -88,9 +91,9 @@ class PresetPolicy(models.TextChoices):
     """Tencent Cloud's preset policies that this console knows; their statements are in
     `console.accounts.permissions.PRESET_DOCUMENTS` (code, not rows, so nobody edits them)."""
 
-    LIVE_FULL_ACCESS = "QcloudLIVEFullAccess", "QcloudLIVEFullAccess: full access to Cloud Streaming Services"
-    LIVE_READ_ONLY_ACCESS = "QcloudLIVEReadOnlyAccess", "QcloudLIVEReadOnlyAccess: read-only access to Cloud Streaming Services"
-    FINANCE_FULL_ACCESS = "QCloudFinanceFullAccess", "QCloudFinanceFullAccess: full access to finance (buy, refund, balances)"
+    LIVE_FULL_ACCESS = "QcloudLIVEFullAccess", _("QcloudLIVEFullAccess: full access to Cloud Streaming Services")
+    LIVE_READ_ONLY_ACCESS = "QcloudLIVEReadOnlyAccess", _("QcloudLIVEReadOnlyAccess: read-only access to Cloud Streaming Services")
+    FINANCE_FULL_ACCESS = "QCloudFinanceFullAccess", _("QCloudFinanceFullAccess: full access to finance (buy, refund, balances)")
 
 
 class Policy(models.Model):
@@ -106,6 +109,8 @@ class Policy(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
         constraints = [models.UniqueConstraint(fields=["account", "name"], name="policy_name_unique_per_account")]
 
     def __str__(self):
@@ -162,7 +167,12 @@ class ApiKey(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        verbose_name = "API key"
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
 
     def __str__(self):
         return self.secret_id
+
+
+# A person's own preferences (their language, issue 15) live in their own module.
+from console.accounts.preferences import UserPreference  # noqa: E402,F401

@@ -22,6 +22,8 @@ from functools import lru_cache
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from console.accounts.models import Member, MemberRole, PolicyAttachment, PresetPolicy
 from console.core.errors import InvalidRequest, PermissionRefused
@@ -43,9 +45,11 @@ CAM_ACTIONS: dict[MemberAction, str] = {
 }
 
 REFUSALS = {
-    MemberAction.REFUND: "You do not have permission to refund packages. Ask the account owner.",
-    MemberAction.BUY: "You do not have permission to buy packages. Ask the account owner.",
-    MemberAction.CHANGE_AUTO_RENEW: "You do not have permission to change auto-renewal. Ask the account owner.",
+    MemberAction.REFUND: gettext_lazy("You do not have permission to refund packages. Ask the account owner."),
+    MemberAction.BUY: gettext_lazy("You do not have permission to buy packages. Ask the account owner."),
+    MemberAction.CHANGE_AUTO_RENEW: gettext_lazy(
+        "You do not have permission to change auto-renewal. Ask the account owner."
+    ),
 }
 
 
@@ -104,7 +108,7 @@ PRESET_DOCUMENTS: dict[PresetPolicy, dict[str, Any]] = {
 
 class InvalidPolicy(InvalidRequest):
     code = "invalid_policy"
-    default_message = "The policy document is not valid."
+    default_message = gettext_lazy("The policy document is not valid.")
 
 
 @dataclass(frozen=True)
@@ -142,47 +146,62 @@ def policy_document_parse(document: Any) -> tuple[Statement, ...]:
     than ignored, so a policy never grants more than it says.
     """
     if not isinstance(document, dict):
-        raise InvalidPolicy("A policy document is a JSON object with `version` and `statement`.")
+        raise InvalidPolicy(_("A policy document is a JSON object with `version` and `statement`."))
     unknown = set(document) - {"version", "statement"}
     if unknown:
-        raise InvalidPolicy(f"Unknown key in the policy document: {', '.join(sorted(unknown))}.")
+        raise InvalidPolicy(_("Unknown key in the policy document: %(keys)s.") % {"keys": ", ".join(sorted(unknown))})
     if document.get("version") != POLICY_VERSION:
-        raise InvalidPolicy(f'The policy `version` must be "{POLICY_VERSION}".')
+        raise InvalidPolicy(_('The policy `version` must be "%(version)s".') % {"version": POLICY_VERSION})
     raw_statements = document.get("statement")
     if isinstance(raw_statements, dict):
         raw_statements = [raw_statements]
     if not isinstance(raw_statements, list) or not raw_statements:
-        raise InvalidPolicy("`statement` must be a non-empty list of statements.")
+        raise InvalidPolicy(_("`statement` must be a non-empty list of statements."))
     if len(raw_statements) > MAX_STATEMENTS:
-        raise InvalidPolicy(f"A policy has at most {MAX_STATEMENTS} statements.")
+        raise InvalidPolicy(_("A policy has at most %(count)s statements.") % {"count": MAX_STATEMENTS})
     return tuple(_statement_parse(raw, number) for number, raw in enumerate(raw_statements, start=1))
 
 
 def _statement_parse(raw: Any, number: int) -> Statement:
-    where = f"Statement {number}"
     if not isinstance(raw, dict):
-        raise InvalidPolicy(f"{where} must be a JSON object.")
+        raise InvalidPolicy(_("Statement %(number)s must be a JSON object.") % {"number": number})
     unknown = set(raw) - {"effect", "action", "resource"}
     if unknown:
-        raise InvalidPolicy(f"{where}: `{sorted(unknown)[0]}` is not supported (only effect, action and resource).")
+        raise InvalidPolicy(
+            _("Statement %(number)s: `%(key)s` is not supported (only effect, action and resource).")
+            % {"number": number, "key": sorted(unknown)[0]}
+        )
     effect = raw.get("effect")
     if not isinstance(effect, str) or effect.lower() not in (ALLOW, DENY):
-        raise InvalidPolicy(f'{where}: `effect` must be "allow" or "deny".')
+        raise InvalidPolicy(_('Statement %(number)s: `effect` must be "allow" or "deny".') % {"number": number})
     actions = raw.get("action")
     if isinstance(actions, str):
         actions = [actions]
     if not isinstance(actions, list) or not actions or not all(isinstance(a, str) for a in actions):
-        raise InvalidPolicy(f"{where}: `action` must be an action or a non-empty list of actions.")
+        raise InvalidPolicy(
+            _("Statement %(number)s: `action` must be an action or a non-empty list of actions.") % {"number": number}
+        )
     if len(actions) > MAX_ACTIONS:
-        raise InvalidPolicy(f"{where}: at most {MAX_ACTIONS} actions.")
+        raise InvalidPolicy(
+            _("Statement %(number)s: at most %(count)s actions.") % {"number": number, "count": MAX_ACTIONS}
+        )
     for action in actions:
         if not _ACTION.fullmatch(action.strip()):
-            raise InvalidPolicy(f"{where}: `{action}` is not an action such as live:DescribeLivePackageInfo or live:Describe*.")
+            raise InvalidPolicy(
+                _(
+                    "Statement %(number)s: `%(action)s` is not an action such as "
+                    "live:DescribeLivePackageInfo or live:Describe*."
+                )
+                % {"number": number, "action": action}
+            )
     resource = raw.get("resource", "*")
     if isinstance(resource, str):
         resource = [resource]
     if resource != ["*"]:
-        raise InvalidPolicy(f'{where}: `resource` must be "*" (resource-level grants are not supported).')
+        raise InvalidPolicy(
+            _('Statement %(number)s: `resource` must be "*" (resource-level grants are not supported).')
+            % {"number": number}
+        )
     return Statement(effect=effect.lower(), actions=tuple(normalise_action(a) for a in actions))
 
 
@@ -241,7 +260,7 @@ def member_may_manage_access(member: Member) -> bool:
 
 def member_require_manage_access(member: Member) -> None:
     if not member_may_manage_access(member):
-        raise PermissionRefused("Only the account owner manages users and permissions.")
+        raise PermissionRefused(_("Only the account owner manages users and permissions."))
 
 
 # --- staff -------------------------------------------------------------------------------------
@@ -256,7 +275,7 @@ def staff_may_review(user: AbstractBaseUser) -> bool:
 
 def staff_require_review(user: AbstractBaseUser) -> None:
     if not staff_may_review(user):
-        raise PermissionRefused(f"Missing permission {REVIEW_PERMISSION}.")
+        raise PermissionRefused(_("Missing permission %(permission)s.") % {"permission": REVIEW_PERMISSION})
 
 
 def staff_may_approve(user: AbstractBaseUser) -> bool:
@@ -267,12 +286,12 @@ def staff_require_approve(user: AbstractBaseUser, *, account_id: int, raised_by_
     """Approving moves money, so nobody approves a refund they asked for, or one for an account
     they belong to, superusers included."""
     if not staff_may_approve(user):
-        raise PermissionRefused(f"Missing permission {APPROVE_PERMISSION}.")
+        raise PermissionRefused(_("Missing permission %(permission)s.") % {"permission": APPROVE_PERMISSION})
     if raised_by_id is not None and raised_by_id == user.pk:
-        raise PermissionRefused("Nobody may approve a refund on a ticket they raised.", code="own_ticket")
+        raise PermissionRefused(_("Nobody may approve a refund on a ticket they raised."), code="own_ticket")
     if Member.objects.filter(user_id=user.pk, account_id=account_id).exists():
         raise PermissionRefused(
-            "Nobody may approve a refund for an account they belong to.", code="own_account"
+            _("Nobody may approve a refund for an account they belong to."), code="own_account"
         )
 
 
@@ -307,18 +326,18 @@ def _standings() -> dict[str, AccountStanding]:
         AccountStatus.SUSPENDED_VIOLATION: AccountStanding(
             status=AccountStatus.SUSPENDED_VIOLATION,
             suspended=True,
-            headline=("This account is suspended for violating the rules."),
-            meaning=(
+            headline=_("This account is suspended for violating the rules."),
+            meaning=_(
                 "Its streaming services are stopped. Packages cannot be bought, and packages already "
                 "bought cannot be refunded. Submit a ticket if you believe this is a mistake."
             ),
-            buy_refusal=("The account is suspended for violating the rules, so no packages can be bought."),
+            buy_refusal=_("The account is suspended for violating the rules, so no packages can be bought."),
         ),
         AccountStatus.SUSPENDED_OVERDUE: AccountStanding(
             status=AccountStatus.SUSPENDED_OVERDUE,
             suspended=True,
-            headline=("This account is suspended for overdue payment."),
-            meaning=(
+            headline=_("This account is suspended for overdue payment."),
+            meaning=_(
                 "Its streaming services are stopped until the overdue bills are paid: top up the cash "
                 "balance. Packages can still be bought and refunded under the usual rules."
             ),

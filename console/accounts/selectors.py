@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count
+from django.utils.translation import gettext_lazy
 
 from console.accounts.models import Account, Member, MemberRole, Policy, PolicyAttachment
 from console.core.errors import PermissionRefused
@@ -9,7 +10,7 @@ from console.core.errors import PermissionRefused
 
 class NoConsoleAccount(PermissionRefused):
     code = "no_console_account"
-    default_message = "This login is not linked to a cloud account."
+    default_message = gettext_lazy("This login is not linked to a cloud account.")
 
 
 def member_for(user: AbstractBaseUser) -> Member:

@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from console.accounts.models import Member, MemberRole, Policy, PolicyAttachment, PresetPolicy
 from console.accounts.permissions import (
@@ -25,22 +27,22 @@ CUSTOM_PREFIX = "policy:"
 
 class SubUserNotFound(NotFound):
     code = "sub_user_not_found"
-    default_message = "No such sub-user in this account."
+    default_message = gettext_lazy("No such sub-user in this account.")
 
 
 class PolicyNotFound(NotFound):
     code = "policy_not_found"
-    default_message = "No such policy in this account."
+    default_message = gettext_lazy("No such policy in this account.")
 
 
 class PolicyAlreadyAttached(Conflict):
     code = "policy_already_attached"
-    default_message = "This policy is already attached to the sub-user."
+    default_message = gettext_lazy("This policy is already attached to the sub-user.")
 
 
 class PolicyInUse(Conflict):
     code = "policy_in_use"
-    default_message = "Detach the policy from every sub-user before deleting it."
+    default_message = gettext_lazy("Detach the policy from every sub-user before deleting it.")
 
 
 def policy_choice_value(*, preset: str = "", policy: Policy | None = None) -> str:
@@ -78,7 +80,7 @@ def policy_detach(*, owner: Member, attachment_id: int) -> None:
             .first()
         )
         if attachment is None:
-            raise PolicyNotFound("No such policy attachment in this account.")
+            raise PolicyNotFound(_("No such policy attachment in this account."))
         attachment.delete()
         audit_record(
             actor=owner.user, action=AuditAction.POLICY_DETACHED, obj=attachment.member, account=owner.account,
@@ -91,14 +93,14 @@ def policy_create(*, owner: Member, name: str, description: str = "", document: 
     member_require_manage_access(owner)
     name = name.strip()
     if not name:
-        raise InvalidRequest("Give the policy a name.", field="name")
+        raise InvalidRequest(_("Give the policy a name."), field="name")
     if name.lower() in {preset.value.lower() for preset in PresetPolicy}:
-        raise InvalidRequest("That is the name of a preset policy; choose another.", field="name")
+        raise InvalidRequest(_("That is the name of a preset policy; choose another."), field="name")
     if isinstance(document, str):
         try:
             document = json.loads(document)
         except ValueError:
-            raise InvalidPolicy("The policy document is not valid JSON.", field="document") from None
+            raise InvalidPolicy(_("The policy document is not valid JSON."), field="document") from None
     try:
         policy_document_parse(document)
     except InvalidPolicy as invalid:
@@ -112,7 +114,7 @@ def policy_create(*, owner: Member, name: str, description: str = "", document: 
                     created_at=clock.now(),
                 )
         except IntegrityError:
-            raise InvalidRequest("The account already has a policy of that name.", field="name") from None
+            raise InvalidRequest(_("The account already has a policy of that name."), field="name") from None
         audit_record(
             actor=owner.user, action=AuditAction.POLICY_CREATED, obj=policy, account=owner.account,
             after={"name": name, "document": document},

@@ -4,6 +4,7 @@ grants and revokes policies for sub-users; a sub-user sees their own)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from console.accounts import api_keys as keys
@@ -47,7 +48,7 @@ def _key_action(request, key_id: int, action, done: str):
 @require_POST
 def api_key_enable(request, key_id: int):
     return _key_action(
-        request, key_id, lambda **kw: keys.api_key_set_enabled(enabled=True, **kw), "The key is enabled."
+        request, key_id, lambda **kw: keys.api_key_set_enabled(enabled=True, **kw), _("The key is enabled.")
     )
 
 
@@ -56,14 +57,14 @@ def api_key_enable(request, key_id: int):
 def api_key_disable(request, key_id: int):
     return _key_action(
         request, key_id, lambda **kw: keys.api_key_set_enabled(enabled=False, **kw),
-        "The key is disabled: requests signed with it are refused.",
+        _("The key is disabled: requests signed with it are refused."),
     )
 
 
 @login_required
 @require_POST
 def api_key_remove(request, key_id: int):
-    return _key_action(request, key_id, keys.api_key_delete, "The key is deleted.")
+    return _key_action(request, key_id, keys.api_key_delete, _("The key is deleted."))
 
 
 # --- Users and permissions -------------------------------------------------------------------------
@@ -106,7 +107,11 @@ def policy_attach_view(request, sub_user_id: int):
     except ServiceError as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(request, f"Attached {attachment.policy_name} to {attachment.member.user.get_username()}.")
+        messages.success(
+            request,
+            _("Attached %(policy)s to %(user)s.")
+            % {"policy": attachment.policy_name, "user": attachment.member.user.get_username()},
+        )
     return redirect("users_permissions")
 
 
@@ -120,7 +125,7 @@ def policy_detach_view(request, attachment_id: int):
     except ServiceError as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(request, "The policy is detached.")
+        messages.success(request, _("The policy is detached."))
     return redirect("users_permissions")
 
 
@@ -136,7 +141,7 @@ def policy_create_view(request):
         except ServiceError as refused:
             form.add_error(refused.field if refused.field in form.fields else None, refused.message)
         else:
-            messages.success(request, f"Created the policy {policy.name}.")
+            messages.success(request, _("Created the policy %(policy)s.") % {"policy": policy.name})
             return redirect("users_permissions")
     return _users_page(request, member, create_form=form, status=422)
 
@@ -151,5 +156,5 @@ def policy_delete_view(request, policy_id: int):
     except ServiceError as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(request, "The policy is deleted.")
+        messages.success(request, _("The policy is deleted."))
     return redirect("users_permissions")

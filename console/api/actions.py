@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext, gettext_lazy
+
 from console.api import billing, live
 from console.api.caller import Caller
 from console.api.errors import ApiError, ErrorCode
@@ -85,12 +87,15 @@ def action_lookup(*, service: str, action: str, version: str) -> Action:
     found = ACTIONS.get((service, action))
     if found is None:
         raise ApiError(
-            ErrorCode.INVALID_ACTION, f"The action `{action}` does not exist for the service `{service}`."
+            ErrorCode.INVALID_ACTION,
+            gettext("The action `%(action)s` does not exist for the service `%(service)s`.")
+            % {"action": action, "service": service},
         )
     if version != found.version:
         raise ApiError(
             ErrorCode.NO_SUCH_VERSION,
-            f"The version `{version}` of the service `{service}` does not exist; use {found.version}.",
+            gettext("The version `%(version)s` of the service `%(service)s` does not exist; use %(current)s.")
+            % {"version": version, "service": service, "current": found.version},
         )
     return found
 
@@ -101,7 +106,8 @@ def params_check(action: Action, params: dict[str, Any]) -> dict[str, Any]:
     for name in params:
         if name not in known:
             raise ApiError(
-                ErrorCode.UNKNOWN_PARAMETER, f"The parameter `{name}` is not recognized by {action.name}."
+                ErrorCode.UNKNOWN_PARAMETER,
+                gettext("The parameter `%(name)s` is not recognized by %(action)s.") % {"name": name, "action": action.name},
             )
     checked: dict[str, Any] = {}
     for param in action.params:
@@ -109,19 +115,20 @@ def params_check(action: Action, params: dict[str, Any]) -> dict[str, Any]:
         if value is None:
             if param.required:
                 raise ApiError(
-                    ErrorCode.MISSING_PARAMETER, f"The request is missing a required parameter `{param.name}`."
+                    ErrorCode.MISSING_PARAMETER,
+                    gettext("The request is missing a required parameter `%(parameter)s`.") % {"parameter": param.name},
                 )
             continue
         if not _is_kind(value, param.kind):
             raise ApiError(
                 ErrorCode.INVALID_PARAMETER,
-                f"The parameter `{param.name}` must be {_KIND_NAMES[param.kind]}.",
+                gettext("The parameter `%(name)s` must be %(kind)s.") % {"name": param.name, "kind": _KIND_NAMES[param.kind]},
             )
         checked[param.name] = value
     return checked
 
 
-_KIND_NAMES = {int: "an integer", str: "a string", bool: "a boolean"}
+_KIND_NAMES = {int: gettext_lazy("an integer"), str: gettext_lazy("a string"), bool: gettext_lazy("a boolean")}
 
 
 def _is_kind(value: Any, kind: type) -> bool:

@@ -24,6 +24,8 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.utils.translation import gettext
+
 from console.api.caller import Caller
 from console.api.errors import ApiError, ErrorCode
 from console.billing.models import DailyBill
@@ -91,19 +93,20 @@ def refund_instance(caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
     if not _CLIENT_TOKEN.fullmatch(client_token):
         raise ApiError(
             ErrorCode.INVALID_PARAMETER_VALUE,
-            f"The parameter `ClientToken` must be 1 to {CLIENT_TOKEN_MAX} printable ASCII characters.",
+            gettext("The parameter `ClientToken` must be 1 to %(max)s printable ASCII characters.") % {"max": CLIENT_TOKEN_MAX},
         )
     if params["ProductCode"] != PRODUCT_CODE:
         raise ApiError(
             ErrorCode.INVALID_PARAMETER_VALUE,
-            f"The parameter `ProductCode` must be `{PRODUCT_CODE}`: only CSS packages are refunded here.",
+            gettext("The parameter `ProductCode` must be `%(code)s`: only CSS packages are refunded here.") % {"code": PRODUCT_CODE},
         )
     recorded = {}
     for name in ("SubProductCode", "RegionCode"):
         value = params[name].strip()
         if not value or len(value) > RECORDED_MAX:
             raise ApiError(
-                ErrorCode.INVALID_PARAMETER_VALUE, f"The parameter `{name}` must be 1 to {RECORDED_MAX} characters."
+                ErrorCode.INVALID_PARAMETER_VALUE,
+                gettext("The parameter `%(name)s` must be 1 to %(max)s characters.") % {"name": name, "max": RECORDED_MAX},
             )
         recorded[name] = value
     instance_id = params["InstanceId"].strip()
@@ -123,13 +126,14 @@ def refund_instance(caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
         )
     except PackageNotFound:
         raise ApiError(
-            ErrorCode.RESOURCE_NOT_FOUND, f"The instance `{instance_id}` does not exist in this account."
+            ErrorCode.RESOURCE_NOT_FOUND,
+            gettext("The instance `%(id)s` does not exist in this account.") % {"id": instance_id},
         ) from None
     except RefundRefused as refused:
         raise ApiError(refusal_code(refused.verdict.reasons[0]), refused.message) from None
     except IdempotencyKeyReused:
         raise ApiError(
             ErrorCode.INVALID_PARAMETER_VALUE,
-            "The `ClientToken` was already used to refund another instance; use a new ClientToken.",
+            gettext("The `ClientToken` was already used to refund another instance; use a new ClientToken."),
         ) from None
     return {"OrderIdList": [result.refund.order_id]}

@@ -34,6 +34,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+
+from django.utils.translation import gettext
+
 from console.api.errors import ApiError, ErrorCode
 
 HTTP_STATUS = 200  # Tencent answers errors with 200 too; the code is in the body
@@ -93,7 +96,8 @@ def parse_api_request(*, method: str, headers: Mapping[str, str], body: bytes) -
     lowered = {name.lower(): value.strip() for name, value in headers.items()}
     if method.upper() != "POST":
         raise ApiError(
-            ErrorCode.UNSUPPORTED_OPERATION, f"The request method {method} is not supported; use POST."
+            ErrorCode.UNSUPPORTED_OPERATION,
+            gettext("The request method %(method)s is not supported; use POST.") % {"method": method},
         )
     _check_content_type(lowered.get("content-type"))
     action = _required(lowered, "x-tc-action", "Action")
@@ -102,7 +106,7 @@ def parse_api_request(*, method: str, headers: Mapping[str, str], body: bytes) -
     if language not in LANGUAGES:
         raise ApiError(
             ErrorCode.INVALID_PARAMETER_VALUE,
-            f"The parameter `Language` must be one of {', '.join(LANGUAGES)}.",
+            gettext("The parameter `Language` must be one of %(languages)s.") % {"languages": ", ".join(LANGUAGES)},
         )
     return ApiRequest(
         action=action,
@@ -120,24 +124,24 @@ def parse_body(body: bytes) -> dict[str, Any]:
     try:
         params = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError):
-        raise ApiError(ErrorCode.INVALID_PARAMETER, "The request body is not valid UTF-8 JSON.") from None
+        raise ApiError(ErrorCode.INVALID_PARAMETER, gettext("The request body is not valid UTF-8 JSON.")) from None
     if not isinstance(params, dict):
-        raise ApiError(ErrorCode.INVALID_PARAMETER, "The request body must be a JSON object.")
+        raise ApiError(ErrorCode.INVALID_PARAMETER, gettext("The request body must be a JSON object."))
     return params
 
 
 def _check_content_type(content_type: str | None) -> None:
     if not content_type:
-        raise ApiError(ErrorCode.MISSING_PARAMETER, "The request is missing the `Content-Type` header.")
+        raise ApiError(ErrorCode.MISSING_PARAMETER, gettext("The request is missing the `Content-Type` header."))
     if _media_type(content_type) != "application/json":
         raise ApiError(
             ErrorCode.UNSUPPORTED_OPERATION,
-            f"Content-Type `{content_type}` is not supported; send application/json.",
+            gettext("Content-Type `%(type)s` is not supported; send application/json.") % {"type": content_type},
         )
     for parameter in content_type.split(";")[1:]:
         name, _, value = parameter.partition("=")
         if name.strip().lower() == "charset" and value.strip().strip('"').lower() != "utf-8":
-            raise ApiError(ErrorCode.INVALID_PARAMETER, "The request body must be encoded in UTF-8.")
+            raise ApiError(ErrorCode.INVALID_PARAMETER, gettext("The request body must be encoded in UTF-8."))
 
 
 def _media_type(content_type: str | None) -> str:
@@ -148,7 +152,8 @@ def _required(lowered: Mapping[str, str], header: str, parameter: str) -> str:
     value = lowered.get(header)
     if not value:
         raise ApiError(
-            ErrorCode.MISSING_PARAMETER, f"The request is missing a required parameter `{parameter}`."
+            ErrorCode.MISSING_PARAMETER,
+            gettext("The request is missing a required parameter `%(parameter)s`.") % {"parameter": parameter},
         )
     return value
 

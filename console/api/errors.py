@@ -6,12 +6,15 @@ as Tencent answers errors too). Product-specific sub-codes (``InvalidParameterVa
 ``FailedOperation.Xxx``) are plain strings built on a common code; they need a message of their
 own or inherit the default message of the common code before the first dot.
 
-The default messages are English whatever ``X-TC-Language`` says; translations come later.
+The messages are in the request's ``X-TC-Language`` (zh-CN or en-US): the view activates the
+language and a message is turned into text when the error is made.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
 
 
 class ErrorCode(StrEnum):
@@ -30,43 +33,43 @@ class ErrorCode(StrEnum):
 
     AUTH_FAILURE_SECRET_ID_NOT_FOUND = (
         "AuthFailure.SecretIdNotFound",
-        "The SecretId does not exist, or it has been disabled or deleted.",
+        _("The SecretId does not exist, or it has been disabled or deleted."),
     )
     AUTH_FAILURE_SIGNATURE_FAILURE = (
         "AuthFailure.SignatureFailure",
-        "The provided credentials could not be validated. Please check your signature is correct.",
+        _("The provided credentials could not be validated. Please check your signature is correct."),
     )
     AUTH_FAILURE_SIGNATURE_EXPIRE = (
         "AuthFailure.SignatureExpire",
-        "Signature expired: the timestamp and the server time may differ by at most five minutes.",
+        _("Signature expired: the timestamp and the server time may differ by at most five minutes."),
     )
     AUTH_FAILURE_INVALID_AUTHORIZATION = (
         "AuthFailure.InvalidAuthorization",
-        "The `Authorization` header of the request does not conform to the TC3-HMAC-SHA256 format.",
+        _("The `Authorization` header of the request does not conform to the TC3-HMAC-SHA256 format."),
     )
     AUTH_FAILURE_UNAUTHORIZED_OPERATION = (
         "AuthFailure.UnauthorizedOperation",
-        "The request is not authorized by CAM.",
+        _("The request is not authorized by CAM."),
     )
-    UNAUTHORIZED_OPERATION = ("UnauthorizedOperation", "Unauthorized operation.")
-    INVALID_ACTION = ("InvalidAction", "The action does not exist.")
-    INVALID_PARAMETER = ("InvalidParameter", "Incorrect parameter (format or type).")
-    INVALID_PARAMETER_VALUE = ("InvalidParameterValue", "Invalid parameter value.")
-    MISSING_PARAMETER = ("MissingParameter", "A required parameter is missing.")
-    UNKNOWN_PARAMETER = ("UnknownParameter", "Unknown parameter.")
+    UNAUTHORIZED_OPERATION = ("UnauthorizedOperation", _("Unauthorized operation."))
+    INVALID_ACTION = ("InvalidAction", _("The action does not exist."))
+    INVALID_PARAMETER = ("InvalidParameter", _("Incorrect parameter (format or type)."))
+    INVALID_PARAMETER_VALUE = ("InvalidParameterValue", _("Invalid parameter value."))
+    MISSING_PARAMETER = ("MissingParameter", _("A required parameter is missing."))
+    UNKNOWN_PARAMETER = ("UnknownParameter", _("Unknown parameter."))
     REQUEST_LIMIT_EXCEEDED = (
         "RequestLimitExceeded",
-        "The number of requests exceeds the frequency limit.",
+        _("The number of requests exceeds the frequency limit."),
     )
     REQUEST_SIZE_LIMIT_EXCEEDED = (
         "RequestSizeLimitExceeded",
-        "The request body exceeds the size limit.",
+        _("The request body exceeds the size limit."),
     )
-    RESOURCE_NOT_FOUND = ("ResourceNotFound", "The resource does not exist.")
-    FAILED_OPERATION = ("FailedOperation", "Operation failed.")
-    INTERNAL_ERROR = ("InternalError", "Internal error.")
-    UNSUPPORTED_OPERATION = ("UnsupportedOperation", "Unsupported operation.")
-    NO_SUCH_VERSION = ("NoSuchVersion", "The API version does not exist.")
+    RESOURCE_NOT_FOUND = ("ResourceNotFound", _("The resource does not exist."))
+    FAILED_OPERATION = ("FailedOperation", _("Operation failed."))
+    INTERNAL_ERROR = ("InternalError", _("Internal error."))
+    UNSUPPORTED_OPERATION = ("UnsupportedOperation", _("Unsupported operation."))
+    NO_SUCH_VERSION = ("NoSuchVersion", _("The API version does not exist."))
 
 
 class ApiError(Exception):
@@ -78,7 +81,7 @@ class ApiError(Exception):
 
     def __init__(self, code: ErrorCode | str, message: str | None = None) -> None:
         self.code: str = str(code)
-        self.message: str = message if message is not None else default_message(self.code)
+        self.message: str = str(message if message is not None else default_message(self.code))
         super().__init__(f"[{self.code}] {self.message}")
 
 

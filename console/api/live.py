@@ -29,6 +29,8 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext
+
 from console.accounts.models import BillingMode
 from console.api.caller import Caller
 from console.api.errors import ApiError, ErrorCode
@@ -87,26 +89,27 @@ def describe_live_package_info(caller: Caller, params: dict[str, Any]) -> dict[s
     if package_type not in KINDS_BY_PACKAGE_TYPE:
         raise ApiError(
             ErrorCode.INVALID_PARAMETER_VALUE,
-            "The parameter `PackageType` must be 0 (traffic), 1 (transcoding) or 2 (co-anchoring).",
+            gettext("The parameter `PackageType` must be 0 (traffic), 1 (transcoding) or 2 (co-anchoring)."),
         )
     order_by = params.get("OrderBy", DEFAULT_ORDER)
     if order_by not in ORDERINGS:
         raise ApiError(
-            ErrorCode.INVALID_PARAMETER_VALUE, f"The parameter `OrderBy` must be one of {', '.join(ORDERINGS)}."
+            ErrorCode.INVALID_PARAMETER_VALUE,
+            gettext("The parameter `OrderBy` must be one of %(orderings)s.") % {"orderings": ", ".join(ORDERINGS)},
         )
     if package_type == CO_ANCHORING_TYPE and order_by in EXPIRY_ORDERS:
         raise ApiError(
             ErrorCode.INVALID_PARAMETER_VALUE,
-            "Co-anchoring packages (PackageType 2) cannot be ordered by expiry time.",
+            gettext("Co-anchoring packages (PackageType 2) cannot be ordered by expiry time."),
         )
     page_num, page_size = params.get("PageNum"), params.get("PageSize")
     if page_size is not None and not PAGE_SIZE_MIN <= page_size <= PAGE_SIZE_MAX:
         raise ApiError(
             ErrorCode.INVALID_PARAMETER_VALUE,
-            f"The parameter `PageSize` must be between {PAGE_SIZE_MIN} and {PAGE_SIZE_MAX}.",
+            gettext("The parameter `PageSize` must be between %(min)s and %(max)s.") % {"min": PAGE_SIZE_MIN, "max": PAGE_SIZE_MAX},
         )
     if page_num is not None and page_num < 1:
-        raise ApiError(ErrorCode.INVALID_PARAMETER_VALUE, "The parameter `PageNum` must be 1 or more.")
+        raise ApiError(ErrorCode.INVALID_PARAMETER_VALUE, gettext("The parameter `PageNum` must be 1 or more."))
 
     account = caller.account
     packages = packages_for_account(account).filter(kind__in=KINDS_BY_PACKAGE_TYPE[package_type])

@@ -43,6 +43,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from django.utils.translation import gettext
+
 from console.api.errors import ApiError, ErrorCode
 
 ALGORITHM = "TC3-HMAC-SHA256"
@@ -80,20 +82,24 @@ def parse_authorization(value: str | None) -> Authorization:
     """Parse ``TC3-HMAC-SHA256 Credential=ID/DATE/SERVICE/tc3_request, SignedHeaders=..,
     Signature=HEX``; anything else is ``AuthFailure.InvalidAuthorization``."""
     if not value:
-        raise _invalid_authorization("the header is missing")
+        raise _invalid_authorization(gettext("the header is missing"))
     match = _AUTHORIZATION.fullmatch(value.strip())
     if match is None:
-        raise _invalid_authorization(f"expected `{ALGORITHM} Credential=.., SignedHeaders=.., Signature=..`")
+        raise _invalid_authorization(
+            gettext("expected `%(algorithm)s Credential=.., SignedHeaders=.., Signature=..`") % {"algorithm": ALGORITHM}
+        )
     try:
         date.fromisoformat(match["date"])
     except ValueError:
-        raise _invalid_authorization("`Date` in Credential is not a date") from None
+        raise _invalid_authorization(gettext("`Date` in Credential is not a date")) from None
     signed_headers = tuple(match["signed_headers"].split(";"))
     if list(signed_headers) != sorted(set(signed_headers)):
-        raise _invalid_authorization("`SignedHeaders` must be sorted and without repeats")
+        raise _invalid_authorization(gettext("`SignedHeaders` must be sorted and without repeats"))
     missing = REQUIRED_SIGNED_HEADERS.difference(signed_headers)
     if missing:
-        raise _invalid_authorization(f"`SignedHeaders` must include {', '.join(sorted(missing))}")
+        raise _invalid_authorization(
+            gettext("`SignedHeaders` must include %(headers)s") % {"headers": ", ".join(sorted(missing))}
+        )
     return Authorization(
         secret_id=match["secret_id"],
         date=match["date"],
@@ -108,19 +114,22 @@ def check_timestamp(headers: Mapping[str, str], *, now: int) -> int:
     raw = _lower_keys(headers).get("x-tc-timestamp")
     if raw is None or not raw.strip():
         raise ApiError(
-            ErrorCode.MISSING_PARAMETER, "The request is missing a required parameter `Timestamp`."
+            ErrorCode.MISSING_PARAMETER,
+            gettext("The request is missing a required parameter `%(parameter)s`.") % {"parameter": "Timestamp"},
         )
     if not _TIMESTAMP.fullmatch(raw.strip()):
         raise ApiError(
             ErrorCode.INVALID_PARAMETER,
-            "The parameter `Timestamp` must be an integer number of seconds since the Unix epoch.",
+            gettext("The parameter `Timestamp` must be an integer number of seconds since the Unix epoch."),
         )
     timestamp = int(raw)
     if abs(now - timestamp) > MAX_CLOCK_SKEW_SECONDS:
         raise ApiError(
             ErrorCode.AUTH_FAILURE_SIGNATURE_EXPIRE,
-            f"Signature expired: Timestamp {timestamp} differs from the server time {now} "
-            f"by more than {MAX_CLOCK_SKEW_SECONDS} seconds. Please check your local clock.",
+            gettext(
+                "Signature expired: Timestamp %(timestamp)s differs from the server time %(now)s "
+                "by more than %(skew)s seconds. Please check your local clock."
+            ) % {"timestamp": timestamp, "now": now, "skew": MAX_CLOCK_SKEW_SECONDS},
         )
     return timestamp
 
@@ -134,7 +143,7 @@ def canonical_request(
     lines = []
     for name in signed_headers:
         if name not in lowered:
-            raise _invalid_authorization(f"the signed header `{name}` is not in the request")
+            raise _invalid_authorization(gettext("the signed header `%(name)s` is not in the request") % {"name": name})
         lines.append(f"{name}:{lowered[name].strip().lower()}\n")
     return "\n".join(
         [
@@ -179,12 +188,13 @@ def check_signature(
     if auth.date != utc_date(timestamp):
         raise ApiError(
             ErrorCode.AUTH_FAILURE_SIGNATURE_FAILURE,
-            f"`Date` in Credential ({auth.date}) must be the UTC date of Timestamp ({utc_date(timestamp)}).",
+            gettext("`Date` in Credential (%(date)s) must be the UTC date of Timestamp (%(utc_date)s).")
+            % {"date": auth.date, "utc_date": utc_date(timestamp)},
         )
     if _lower_keys(headers).get("x-tc-content-sha256", "").strip().upper() == "UNSIGNED-PAYLOAD":
         raise ApiError(
             ErrorCode.UNSUPPORTED_OPERATION,
-            "Unsigned payloads are not accepted: sign the request body.",
+            gettext("Unsigned payloads are not accepted: sign the request body."),
         )
     expected = compute_signature(
         secret_key,
@@ -219,7 +229,7 @@ def verify_request(
     """
     auth = parse_authorization(_lower_keys(headers).get("authorization"))
     if service is not None and auth.service != service:
-        raise _invalid_authorization(f"`Service` in Credential must be `{service}`")
+        raise _invalid_authorization(gettext("`Service` in Credential must be `%(service)s`") % {"service": service})
     timestamp = check_timestamp(headers, now=now)
     secret_key = secret_lookup(auth.secret_id)
     if secret_key is None:
@@ -273,5 +283,6 @@ def _lower_keys(headers: Mapping[str, str]) -> dict[str, str]:
 def _invalid_authorization(detail: str) -> ApiError:
     return ApiError(
         ErrorCode.AUTH_FAILURE_INVALID_AUTHORIZATION,
-        f"The `Authorization` header does not conform to the {ALGORITHM} format: {detail}.",
+        gettext("The `Authorization` header does not conform to the %(algorithm)s format: %(detail)s.")
+        % {"algorithm": ALGORITHM, "detail": detail},
     )

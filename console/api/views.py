@@ -41,6 +41,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django_ratelimit.core import is_ratelimited
 
@@ -81,8 +83,24 @@ def console_or_api(console_view: Callable) -> Callable:
     return view
 
 
+# X-TC-Language, as the console's languages: the API answers in it (messages only; codes never change).
+API_LANGUAGES = {"zh-CN": "zh-hans", "en-US": "en"}
+
+
+def api_language(header: str | None) -> str:
+    """The console language for an X-TC-Language value: zh-CN (also when absent, the protocol's
+    default and what the SDKs send) is Simplified Chinese, en-US English; anything else (which is
+    refused as InvalidParameterValue) is answered in English."""
+    return API_LANGUAGES.get((header or envelope.DEFAULT_LANGUAGE).strip(), "en")
+
+
 @csrf_exempt
 def api(request: HttpRequest) -> HttpResponse:
+    with translation.override(api_language(request.headers.get("X-TC-Language"))):
+        return _api(request)
+
+
+def _api(request: HttpRequest) -> HttpResponse:
     request_id = envelope.new_request_id()
     try:
         body = envelope.success_body(_answer(request, request_id), request_id=request_id)
@@ -104,7 +122,7 @@ def _answer(request: HttpRequest, request_id: str) -> dict:
     except RequestDataTooBig:
         raise ApiError(
             ErrorCode.REQUEST_SIZE_LIMIT_EXCEEDED,
-            f"The request body exceeds the size limit of {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
+            _("The request body exceeds the size limit of %(bytes)s bytes.") % {"bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
         ) from None
     headers = request.headers
     parsed = envelope.parse_api_request(method=request.method, headers=headers, body=raw_body)
@@ -129,8 +147,8 @@ def _answer(request: HttpRequest, request_id: str) -> dict:
     if not api_action_allowed(key.member, action.cam_action):
         raise ApiError(
             ErrorCode.UNAUTHORIZED_OPERATION,
-            f"You are not authorized to perform `{action.cam_action}`: ask the account owner to attach "
-            "a policy that allows it.",
+            _("You are not authorized to perform `%(action)s`: ask the account owner to attach a policy that allows it.")
+            % {"action": action.cam_action},
         )
     params = params_check(action, parsed.params)
     caller = Caller(member=key.member, key=key.key, request_id=request_id, language=parsed.language)
@@ -141,7 +159,7 @@ def _refuse_replay(auth: signature.Authorization) -> None:
     if not cache.add(f"api:tc3:{auth.secret_id}:{auth.signature}", 1, timeout=REPLAY_WINDOW_SECONDS):
         raise ApiError(
             ErrorCode.AUTH_FAILURE_SIGNATURE_EXPIRE,
-            "This signature has already been used: every request is signed anew. Sign the request again to retry.",
+            _("This signature has already been used: every request is signed anew. Sign the request again to retry."),
         )
 
 
@@ -155,7 +173,8 @@ def _refuse_over_limit(request: HttpRequest, secret_id: str, action: str) -> Non
     ):
         raise ApiError(
             ErrorCode.REQUEST_LIMIT_EXCEEDED,
-            f"The number of requests exceeds the frequency limit ({settings.API_RATE_LIMIT} per SecretId for {action}).",
+            _("The number of requests exceeds the frequency limit (%(rate)s per SecretId for %(action)s).")
+            % {"rate": settings.API_RATE_LIMIT, "action": action},
         )
 
 

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from console.accounts.models import Account
 from console.core.money import MONEY, QUANTITY, rounded_sum
@@ -15,12 +16,12 @@ class UsageRecord(models.Model):
     """One account's usage of one item (e.g. LVB traffic in AP1, H.264 720p) on one billing day."""
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="usage_records")
-    day = models.DateField(help_text="The billing-zone day the usage happened on.")
+    day = models.DateField(help_text=_("The billing-zone day the usage happened on."))
     # The package type that pays for it: traffic, standard or TSC transcoding.
     package_kind = models.CharField(max_length=32, choices=[(k.value, k.label) for k in METERED_KINDS])
     # A key of console.billing.rates.RATIOS, e.g. "lvb:mainland" or "h264:720p".
     item = models.CharField(max_length=32)
-    quantity = models.DecimalField(**QUANTITY, help_text="GB for traffic, minutes for transcoding.")
+    quantity = models.DecimalField(**QUANTITY, help_text=_("GB for traffic, minutes for transcoding."))
 
     class Meta:
         ordering = ["day", "account", "package_kind", "item"]
@@ -41,12 +42,12 @@ class DailyBill(models.Model):
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="daily_bills")
     day = models.DateField()
     billed_at = models.DateTimeField()
-    deducted_items = models.PositiveIntegerField(default=0, help_text="Deductions made from packages.")
+    deducted_items = models.PositiveIntegerField(default=0, help_text=_("Deductions made from packages."))
     pay_as_you_go = models.DecimalField(**MONEY, default=0)
     paid_cash = models.DecimalField(**MONEY, default=0)
     # What the cash balance could not cover; never taken by driving the balance negative.
     owed = models.DecimalField(**MONEY, default=0)
-    lines = models.JSONField(default=list, help_text="Per usage item: usage, covered, charged.")
+    lines = models.JSONField(default=list, help_text=_("Per usage item: usage, covered, charged."))
 
     class Meta:
         ordering = ["-day", "account"]

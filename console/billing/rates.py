@@ -6,8 +6,12 @@ their list-price rates over that base rate. Only 720p (~2.04: 100 h covers ~49 h
 the other transcoding tiers and the pay-as-you-go unit prices are our own (inferred) figures.
 """
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as _
 
 QUANTITY_STEP = Decimal("0.001")
 
@@ -28,12 +32,12 @@ def _transcode(kind: str, item: str, label: str, ratio: str) -> tuple[str, Rate]
 
 
 REGIONS = {
-    "ap1": "Asia Pacific 1",
-    "ap2": "Asia Pacific 2",
-    "ap3": "Asia Pacific 3",
-    "na_eu": "North America/Europe",
-    "mea": "Middle East/Africa",
-    "sa": "South America",
+    "ap1": _("Asia Pacific 1"),
+    "ap2": _("Asia Pacific 2"),
+    "ap3": _("Asia Pacific 3"),
+    "na_eu": _("North America/Europe"),
+    "mea": _("Middle East/Africa"),
+    "sa": _("South America"),
 }
 LVB_OUTSIDE = {"ap1": "1.7692", "ap2": "2.9231", "ap3": "2.6923", "na_eu": "1.6923", "mea": "4.6154", "sa": "3.9615"}
 LEB_OUTSIDE = {"ap1": "3.5385", "ap2": "5.8462", "ap3": "5.3846", "na_eu": "3.3846", "mea": "9.2308", "sa": "7.9231"}
@@ -78,6 +82,20 @@ PAY_AS_YOU_GO_PRICE = {
     "transcode_standard": Decimal("0.0024"),
     "transcode_tsc": Decimal("0.0087"),
 }
+
+
+# The words a stored usage label ("LVB Chinese mainland", "TSC H.264 720p") is made of, each
+# translated where a page shows the label (`usage_label`); codecs and resolutions read the same.
+USAGE_WORDS = (
+    _("LVB outside mainland"), _("Chinese mainland"), _("Upstream"), _("LVB"), _("LEB"), _("TSC"),
+    *REGIONS.values(),
+)
+_USAGE_WORD = re.compile("|".join(re.escape(word) for word in sorted(USAGE_WORDS, key=len, reverse=True)))
+
+
+def usage_label(label: str) -> str:
+    """A stored usage label in the reader's language: "LVB Chinese mainland" -> "标准直播 中国境内"."""
+    return _USAGE_WORD.sub(lambda match: gettext(match.group(0)), label)
 
 
 def rate_for(package_kind: str, item: str) -> Rate:

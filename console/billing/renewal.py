@@ -4,6 +4,7 @@ runs out (the setting itself is `console.packages.services.package_auto_renew_se
 from datetime import date, datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from console.accounts.models import Account
 from console.core.audit import AuditAction, audit_record
@@ -24,7 +25,7 @@ def renew_locked(
     spec = PackageSpec.objects.get(pk=spec_id)
     try:
         if not spec.on_sale:
-            raise PurchaseRefused(f"{spec} is no longer on sale.", field="spec")
+            raise PurchaseRefused(_("%(spec)s is no longer on sale.") % {"spec": spec}, field="spec")
         # A savepoint, so a refused renewal leaves the rest of the batch's work in place.
         with transaction.atomic():
             renewed = buy_locked(

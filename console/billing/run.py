@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.db import DatabaseError, connection, connections, transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.utils.translation import gettext
 
 from console.accounts.models import Account, BillingMode
 from console.billing import rates
@@ -56,12 +57,17 @@ class BillingSummary:
     seconds: float = 0.0
 
     def __str__(self) -> str:
-        return (
-            f"Billed {self.day}: {self.accounts_billed} accounts, {self.deductions} deductions, "
-            f"USD {self.pay_as_you_go} pay-as-you-go (USD {self.owed} owed), "
-            f"{self.renewals} auto-renewals ({self.renewal_failures} failed), "
-            f"{self.frozen_accounts} accounts on bandwidth billing left frozen, in {self.seconds:.1f} s."
-        )
+        # In the language active where it is shown (the presenter panel's message, the command's output).
+        return gettext(
+            "Billed %(day)s: %(accounts)s accounts, %(deductions)s deductions, "
+            "USD %(paygo)s pay-as-you-go (USD %(owed)s owed), "
+            "%(renewals)s auto-renewals (%(failures)s failed), "
+            "%(frozen)s accounts on bandwidth billing left frozen, in %(seconds)s s."
+        ) % {
+            "day": self.day, "accounts": self.accounts_billed, "deductions": self.deductions,
+            "paygo": self.pay_as_you_go, "owed": self.owed, "renewals": self.renewals,
+            "failures": self.renewal_failures, "frozen": self.frozen_accounts, "seconds": f"{self.seconds:.1f}",
+        }
 
     def add(self, other: "BillingSummary") -> None:
         """Count `other` (a batch of the same day) in; the time is the caller's to set."""

@@ -3,17 +3,22 @@
 A refusal carries a stable `code` (for programs and tests), a `message` a customer understands,
 and optionally the form `field` it belongs beside. `HTTP_STATUS` below is the one place that
 says which HTTP status each kind of refusal answers with; nothing here is ever a 500.
+
+Messages are read in the language active when the refusal is raised (the person's, or the API's
+X-TC-Language): the defaults are marked for translation and turned into text at that moment.
 """
+
+from django.utils.translation import gettext_lazy as _
 
 
 class ServiceError(Exception):
     """Nothing was changed, and here is why."""
 
     code = "refused"
-    default_message = "The request was refused."
+    default_message = _("The request was refused.")
 
     def __init__(self, message: str | None = None, *, code: str | None = None, field: str | None = None):
-        self.message = message or self.default_message
+        self.message = str(message or self.default_message)
         self.code = code or self.code
         self.field = field
         super().__init__(self.message)
@@ -30,19 +35,19 @@ class InvalidRequest(ServiceError):
     """The request itself is malformed (a bad value, a missing key)."""
 
     code = "invalid"
-    default_message = "The request is not valid."
+    default_message = _("The request is not valid.")
 
 
 class NotFound(ServiceError):
     """The object does not exist or is not the requester's (the same answer, so IDs cannot be probed)."""
 
     code = "not_found"
-    default_message = "No such object in this account."
+    default_message = _("No such object in this account.")
 
 
 class PermissionRefused(ServiceError):
     code = "no_permission"
-    default_message = "You do not have permission to do this. Ask the account owner."
+    default_message = _("You do not have permission to do this. Ask the account owner.")
 
 
 class Conflict(ServiceError):
@@ -55,12 +60,12 @@ class IdempotencyKeyReused(Conflict):
     """The request's key already belongs to a different request (another package or account)."""
 
     code = "idempotency_key_reused"
-    default_message = "This confirmation was already used for something else. Close the dialog and start again."
+    default_message = _("This confirmation was already used for something else. Close the dialog and start again.")
 
 
 class RateLimited(ServiceError):
     code = "rate_limited"
-    default_message = "Too many requests. Wait a minute, then try again."
+    default_message = _("Too many requests. Wait a minute, then try again.")
 
 
 HTTP_STATUS: dict[type[ServiceError], int] = {

@@ -3,6 +3,8 @@ presenter panel and the login page read."""
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class Persona:
@@ -12,10 +14,13 @@ class Persona:
 
 
 PERSONA_LIST = [
-    Persona("demo", "owner", "Owner of Aurora Live Media: refunds, buys, submits tickets"),
-    Persona("viewer", "no refund permission", "Sub-user of Aurora Live Media without the refund permission"),
-    Persona("suspended", "violations", "Owner of Nebula Esports, suspended for violating the rules"),
-    Persona("overdue", "overdue payment", "Owner of Harbor Education, suspended for overdue payment (refunds still allowed)"),
-    Persona("admin", "staff", "Staff superuser: reviews tickets in the admin"),
+    Persona("demo", _("owner"), _("Owner of Aurora Live Media: refunds, buys, submits tickets")),
+    Persona("viewer", _("no refund permission"), _("Sub-user of Aurora Live Media without the refund permission")),
+    Persona("suspended", _("violations"), _("Owner of Nebula Esports, suspended for violating the rules")),
+    Persona(
+        "overdue", _("overdue payment"),
+        _("Owner of Harbor Education, suspended for overdue payment (refunds still allowed)"),
+    ),
+    Persona("admin", _("staff"), _("Staff superuser: reviews tickets in the admin")),
 ]
 PERSONAS: dict[str, str] = {persona.username: persona.who for persona in PERSONA_LIST}

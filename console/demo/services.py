@@ -10,8 +10,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.management import call_command
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from console.accounts.models import Account
 from console.core import clock

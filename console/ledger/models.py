@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from console.accounts.models import Account
 from console.core.models import AppendOnlyModel
@@ -10,20 +11,20 @@ from console.packages.models import Package
 
 
 class Bucket(models.TextChoices):
-    CASH = "cash", "Cash"
-    COMMISSION = "commission", "Commission credits"
-    FREE = "free", "Free credits"
+    CASH = "cash", _("Cash")
+    COMMISSION = "commission", _("Commission credits")
+    FREE = "free", _("Free credits")
 
 
 BALANCE_FIELD = {Bucket.CASH: "cash_balance", Bucket.COMMISSION: "commission_balance", Bucket.FREE: "free_balance"}
 
 
 class LedgerKind(models.TextChoices):
-    TOP_UP = "top_up", "Top-up"
-    PURCHASE = "purchase", "Package purchase"
-    REFUND = "refund", "Package refund"
-    PAY_AS_YOU_GO = "pay_as_you_go", "Pay-as-you-go charge"
-    ADJUSTMENT = "adjustment", "Adjustment"
+    TOP_UP = "top_up", _("Top-up")
+    PURCHASE = "purchase", _("Package purchase")
+    REFUND = "refund", _("Package refund")
+    PAY_AS_YOU_GO = "pay_as_you_go", _("Pay-as-you-go charge")
+    ADJUSTMENT = "adjustment", _("Adjustment")
 
 
 
@@ -32,17 +33,18 @@ class LedgerEntry(AppendOnlyModel):
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="ledger_entries")
     bucket = models.CharField(max_length=16, choices=Bucket)
-    amount = models.DecimalField(**MONEY, help_text="Positive credits the balance, negative debits it.")
+    amount = models.DecimalField(**MONEY, help_text=_("Positive credits the balance, negative debits it."))
     balance_after = models.DecimalField(**MONEY)
     kind = models.CharField(max_length=20, choices=LedgerKind)
     package = models.ForeignKey(Package, on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_entries")
-    reference = models.CharField(max_length=80, blank=True, help_text="What caused it, e.g. refund:12.")
+    reference = models.CharField(max_length=80, blank=True, help_text=_("What caused it, e.g. refund:12."))
     memo = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "ledger entries"
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
         indexes = [models.Index(fields=["account", "created_at"], name="ledger_account_time")]
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="ledger_amount_not_zero"),

@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from console.accounts.models import Account
 from console.core.admin import ReadOnlyAdmin
@@ -50,21 +52,25 @@ class PackageAdmin(ReadOnlyAdmin):
                 account=form.cleaned_data["account"], spec=form.cleaned_data["spec"], actor=request.user,
                 note=form.cleaned_data["note"],
             )
-            self.message_user(request, f"Granted {package.spec} to {package.owner} as {package.code}.")
+            self.message_user(
+                request,
+                _("Granted %(spec)s to %(account)s as %(code)s.")
+                % {"spec": package.spec, "account": package.owner, "code": package.code},
+            )
             return redirect(reverse("admin:console_package_change", args=[package.pk]))
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "title": "Grant a giveaway package"}
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "title": _("Grant a giveaway package")}
         return TemplateResponse(request, "console/packages/admin_grant.html", context)
 
 
 class GiveawayGrantForm(forms.Form):
-    uin = forms.IntegerField(label="Account UIN")
-    spec = forms.ModelChoiceField(queryset=PackageSpec.objects.filter(on_sale=True), label="Package")
-    note = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 3}), help_text="Kept in the audit trail.")
+    uin = forms.IntegerField(label=gettext_lazy("Account UIN"))
+    spec = forms.ModelChoiceField(queryset=PackageSpec.objects.filter(on_sale=True), label=gettext_lazy("Package"))
+    note = forms.CharField(label=gettext_lazy("Why"), widget=forms.Textarea(attrs={"rows": 3}), help_text=gettext_lazy("Kept in the audit trail."))
 
     def clean(self):
         cleaned = super().clean()
         if "uin" in cleaned:
             cleaned["account"] = Account.objects.filter(uin=cleaned["uin"]).first()
             if cleaned["account"] is None:
-                self.add_error("uin", "No account has this UIN.")
+                self.add_error("uin", _("No account has this UIN."))
         return cleaned

@@ -6,10 +6,14 @@ own plausible stand-ins, marked (inferred) in docs.
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_noop as _
+
 GB_PER_TB = 1000
 MINUTES_PER_HOUR = 60
 
-# (kind, name, size in the kind's unit, list price)
+# (kind, name, size in the kind's unit, list price). The names are stored as written here and
+# marked for translation (the traffic sizes read the same in every language): pages show them
+# through `PackageSpec.label` (gettext at display time).
 CATALOGUE: list[tuple[str, str, int, str]] = [
     ("traffic", "100 GB", 100, "3.88"),
     ("traffic", "500 GB", 500, "19.10"),
@@ -19,20 +23,20 @@ CATALOGUE: list[tuple[str, str, int, str]] = [
     ("traffic", "50 TB", 50 * GB_PER_TB, "1475.97"),
     ("traffic", "200 TB", 200 * GB_PER_TB, "5298.51"),
     ("traffic", "1 PB", 1000 * GB_PER_TB, "24626.87"),
-    ("transcode_standard", "5 hours", 5 * MINUTES_PER_HOUR, "0.69"),
-    ("transcode_standard", "100 hours", 100 * MINUTES_PER_HOUR, "13.43"),
-    ("transcode_standard", "1,000 hours", 1000 * MINUTES_PER_HOUR, "134.18"),
-    ("transcode_standard", "10,000 hours", 10000 * MINUTES_PER_HOUR, "1193.88"),
-    ("transcode_standard", "50,000 hours", 50000 * MINUTES_PER_HOUR, "5970.00"),
-    ("transcode_standard", "100,000 hours", 100000 * MINUTES_PER_HOUR, "7462.54"),
-    ("transcode_tsc", "50 hours", 50 * MINUTES_PER_HOUR, "22.24"),
-    ("transcode_tsc", "100 hours", 100 * MINUTES_PER_HOUR, "44.63"),
-    ("transcode_tsc", "1,000 hours", 1000 * MINUTES_PER_HOUR, "268.71"),
-    ("transcode_tsc", "10,000 hours", 10000 * MINUTES_PER_HOUR, "2238.66"),
-    ("transcode_tsc", "100,000 hours", 100000 * MINUTES_PER_HOUR, "14925.22"),
-    ("co_anchoring", "1,000 hours", 1000 * MINUTES_PER_HOUR, "149.25"),
-    ("co_anchoring", "10,000 hours", 10000 * MINUTES_PER_HOUR, "1343.28"),
-    ("licence", "Mobile live licence, 1 year", 1, "1492.54"),
+    ("transcode_standard", _("5 hours"), 5 * MINUTES_PER_HOUR, "0.69"),
+    ("transcode_standard", _("100 hours"), 100 * MINUTES_PER_HOUR, "13.43"),
+    ("transcode_standard", _("1,000 hours"), 1000 * MINUTES_PER_HOUR, "134.18"),
+    ("transcode_standard", _("10,000 hours"), 10000 * MINUTES_PER_HOUR, "1193.88"),
+    ("transcode_standard", _("50,000 hours"), 50000 * MINUTES_PER_HOUR, "5970.00"),
+    ("transcode_standard", _("100,000 hours"), 100000 * MINUTES_PER_HOUR, "7462.54"),
+    ("transcode_tsc", _("50 hours"), 50 * MINUTES_PER_HOUR, "22.24"),
+    ("transcode_tsc", _("100 hours"), 100 * MINUTES_PER_HOUR, "44.63"),
+    ("transcode_tsc", _("1,000 hours"), 1000 * MINUTES_PER_HOUR, "268.71"),
+    ("transcode_tsc", _("10,000 hours"), 10000 * MINUTES_PER_HOUR, "2238.66"),
+    ("transcode_tsc", _("100,000 hours"), 100000 * MINUTES_PER_HOUR, "14925.22"),
+    ("co_anchoring", _("1,000 hours"), 1000 * MINUTES_PER_HOUR, "149.25"),
+    ("co_anchoring", _("10,000 hours"), 10000 * MINUTES_PER_HOUR, "1343.28"),
+    ("licence", _("Mobile live licence, 1 year"), 1, "1492.54"),
 ]
 
 

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from console.accounts.models import Account
 from console.core.money import MONEY, QUANTITY, rounded_sum
@@ -12,19 +14,19 @@ from console.core.money import MONEY, QUANTITY, rounded_sum
 class PackageKind(models.TextChoices):
     """The package types the console sells. The value doubles as the catalogue code."""
 
-    TRAFFIC = "traffic", "CSS traffic package"
-    TRANSCODE_STANDARD = "transcode_standard", "Standard transcoding package"
-    TRANSCODE_TSC = "transcode_tsc", "TSC transcoding package"
-    CO_ANCHORING = "co_anchoring", "Co-anchoring package"
-    LICENCE = "licence", "Mobile live licence"
+    TRAFFIC = "traffic", _("CSS traffic package")
+    TRANSCODE_STANDARD = "transcode_standard", _("Standard transcoding package")
+    TRANSCODE_TSC = "transcode_tsc", _("TSC transcoding package")
+    CO_ANCHORING = "co_anchoring", _("Co-anchoring package")
+    LICENCE = "licence", _("Mobile live licence")
 
 
 # The console's tabs on Package/Plugin Management; the database keeps each package's family in
 # a generated column, so a tab is one indexed equality even where it holds two kinds.
 class PackageFamily(models.TextChoices):
-    TRAFFIC = "traffic", "Traffic package"
-    TRANSCODING = "transcoding", "Transcoding package"
-    OTHER = "other", "Plugins & other packages"
+    TRAFFIC = "traffic", _("Traffic package")
+    TRANSCODING = "transcoding", _("Transcoding package")
+    OTHER = "other", _("Plugins & other packages")
 
 
 FAMILY_BY_KIND = {
@@ -37,11 +39,11 @@ FAMILY_BY_KIND = {
 
 # What a row or a price list calls each kind, short enough for a table cell or a drop-down.
 TYPE_LABEL_BY_KIND = {
-    PackageKind.TRAFFIC: "Traffic",
-    PackageKind.TRANSCODE_STANDARD: "Standard transcoding",
-    PackageKind.TRANSCODE_TSC: "TSC transcoding",
-    PackageKind.CO_ANCHORING: "Co-anchoring",
-    PackageKind.LICENCE: "Mobile live licence",
+    PackageKind.TRAFFIC: _("Traffic"),
+    PackageKind.TRANSCODE_STANDARD: _("Standard transcoding"),
+    PackageKind.TRANSCODE_TSC: _("TSC transcoding"),
+    PackageKind.CO_ANCHORING: _("Co-anchoring"),
+    PackageKind.LICENCE: _("Mobile live licence"),
 }
 
 
@@ -50,10 +52,10 @@ class PackageState(models.TextChoices):
     mode: kept by the database in a generated column (`Package.state`), so the package page can
     answer a status filter from an index. `console.packages.status` adds expiry and freezing."""
 
-    UNUSED = "unused", "Unused"
-    IN_USE = "in_use", "In use"
-    EXHAUSTED = "exhausted", "Used up"
-    REFUNDED = "refunded", "Refunded"
+    UNUSED = "unused", _("Unused")
+    IN_USE = "in_use", _("In use")
+    EXHAUSTED = "exhausted", _("Used up")
+    REFUNDED = "refunded", _("Refunded")
 
 
 def state_of(*, refunded: bool, total, used) -> PackageState:
@@ -88,6 +90,8 @@ class PackageSpec(models.Model):
 
     class Meta:
         ordering = ["kind", "size"]
+        verbose_name = _("package spec")
+        verbose_name_plural = _("package specs")
         constraints = [
             models.UniqueConstraint(fields=["kind", "name"], name="spec_unique_name_per_kind"),
             models.CheckConstraint(condition=models.Q(size__gt=0), name="spec_size_positive"),
@@ -95,12 +99,18 @@ class PackageSpec(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.name}"
+        return f"{self.get_kind_display()} {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language: the catalogue's names are marked for translation
+        (console.packages.catalogue), "5 hours" reads "5 小时"."""
+        return gettext(self.name)
 
     @property
     def type_label(self) -> str:
         """Short enough for a drop-down: "Standard transcoding" where the kind says "... package"."""
-        return TYPE_LABEL_BY_KIND[self.kind]
+        return str(TYPE_LABEL_BY_KIND[self.kind])
 
 
 # Effective at purchase, valid for one year; validity periods do not add up.
@@ -108,8 +118,8 @@ VALIDITY = timedelta(days=365)
 
 
 class PackageSource(models.TextChoices):
-    PURCHASED = "purchased", "Purchased"
-    GIVEAWAY = "giveaway", "Giveaway"
+    PURCHASED = "purchased", _("Purchased")
+    GIVEAWAY = "giveaway", _("Giveaway")
 
 
 class Package(models.Model):
@@ -119,7 +129,7 @@ class Package(models.Model):
     `console.packages.status.package_status` derives it from these facts and `state`.
     """
 
-    code = models.CharField("package ID", max_length=32, unique=True)
+    code = models.CharField(_("package ID"), max_length=32, unique=True)
     owner = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="packages")
     # The account that paid, e.g. an organisation's payer; refunds go back here.
     payer = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="paid_packages")
@@ -137,8 +147,8 @@ class Package(models.Model):
     discount = models.DecimalField(**MONEY, default=0)
     voucher = models.DecimalField(**MONEY, default=0)
     paid_cash = models.DecimalField(**MONEY, default=0)
-    paid_commission = models.DecimalField("paid in commission credits", **MONEY, default=0)
-    paid_free = models.DecimalField("paid in free credits", **MONEY, default=0)
+    paid_commission = models.DecimalField(_("paid in commission credits"), **MONEY, default=0)
+    paid_free = models.DecimalField(_("paid in free credits"), **MONEY, default=0)
 
     refunded_at = models.DateTimeField(null=True, blank=True)
     refunded_cash = models.DecimalField(**MONEY, default=0)
@@ -171,6 +181,8 @@ class Package(models.Model):
 
     class Meta:
         ordering = ["-purchased_at", "-id"]
+        verbose_name = _("package")
+        verbose_name_plural = _("packages")
         indexes = [
             models.Index(fields=["owner", "kind", "expires_at"], name="package_owner_kind_expiry"),
             # The package page (refunds.selectors.package_page): one tab of one account in each
@@ -210,7 +222,7 @@ class Package(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.code} {self.spec.name}"
+        return f"{self.code} {self.spec.label}"
 
     @property
     def remaining(self):
@@ -229,15 +241,17 @@ class Deduction(models.Model):
     """An amount taken from a package for one day's usage, by the daily billing run."""
 
     package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="deductions")
-    usage_date = models.DateField(help_text="The billing-zone day whose usage this pays for.")
+    usage_date = models.DateField(help_text=_("The billing-zone day whose usage this pays for."))
     deducted_at = models.DateTimeField()
     usage_kind = models.CharField(max_length=60)
-    usage = models.DecimalField(**QUANTITY, help_text="Usage in the package's unit before the ratio.")
+    usage = models.DecimalField(**QUANTITY, help_text=_("Usage in the package's unit before the ratio."))
     ratio = models.DecimalField(max_digits=10, decimal_places=4, default=1)
-    amount = models.DecimalField(**QUANTITY, help_text="Taken from the package: usage x ratio.")
+    amount = models.DecimalField(**QUANTITY, help_text=_("Taken from the package: usage x ratio."))
 
     class Meta:
         ordering = ["-deducted_at", "-id"]
+        verbose_name = _("deduction")
+        verbose_name_plural = _("deductions")
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="deduction_amount_positive")]
 
     def __str__(self):

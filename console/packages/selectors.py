@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 
 from console.accounts.models import Account
 from console.core.audit import AuditAction
@@ -17,7 +18,7 @@ class PackageNotFound(NotFound):
     package IDs cannot be probed."""
 
     code = "package_not_found"
-    default_message = "No such package in this account."
+    default_message = gettext_lazy("No such package in this account.")
 
 
 def packages_for_account(account: Account) -> QuerySet[Package]:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from console.accounts.models import Account, Member
 from console.accounts.permissions import MemberAction, member_require
@@ -44,7 +45,7 @@ def package_auto_renew_set(*, package_id: int, member: Member, enabled: bool) ->
             raise PackageNotFound()
         package = locked[0]
         if enabled and package.is_refunded:
-            raise AutoRenewRefused("A refunded package cannot renew.")
+            raise AutoRenewRefused(_("A refunded package cannot renew."))
         others = []
         if enabled:
             others = [

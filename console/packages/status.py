@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from console.accounts.models import BillingMode
 from console.packages.models import Package, PackageState, state_of
@@ -12,12 +13,12 @@ from console.packages.models import Package, PackageState, state_of
 
 class PackageStatus(models.TextChoices):
     # Values follow the API's Status codes (DescribeLivePackageInfo).
-    UNUSED = "unused", "Unused"
-    IN_USE = "in_use", "In use"
-    EXPIRED = "expired", "Expired"
-    FROZEN = "frozen", "Frozen"
-    EXHAUSTED = "exhausted", "Used up"
-    REFUNDED = "refunded", "Refunded"
+    UNUSED = "unused", gettext_lazy("Unused")
+    IN_USE = "in_use", gettext_lazy("In use")
+    EXPIRED = "expired", gettext_lazy("Expired")
+    FROZEN = "frozen", gettext_lazy("Frozen")
+    EXHAUSTED = "exhausted", gettext_lazy("Used up")
+    REFUNDED = "refunded", gettext_lazy("Refunded")
 
 
 def status_of(

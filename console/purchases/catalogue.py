@@ -3,11 +3,15 @@ that puts the whole price list back after a flush."""
 
 from decimal import Decimal
 
+from django.utils.translation import gettext_noop
+
 from console.packages.catalogue import GB_PER_TB, specs_load
 
-# (name, kind, minimum size in the kind's unit, percent off)
+# (name, kind, minimum size in the kind's unit, percent off). The name is stored as written here and
+# shown in the reader's language (`Discount.label`).
 DISCOUNTS: list[tuple[str, str, int, str]] = [
-    ("10% off traffic packages of 10 TB or more", "traffic", 10 * GB_PER_TB, "10.00"),
+    # xgettext:no-python-format
+    (gettext_noop("10% off traffic packages of 10 TB or more"), "traffic", 10 * GB_PER_TB, "10.00"),
 ]
 
 

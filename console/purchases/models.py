@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from console.accounts.models import Account
 from console.core.money import MONEY
@@ -14,7 +16,7 @@ class Discount(models.Model):
 
     name = models.CharField(max_length=80)
     kind = models.CharField(max_length=32, choices=PackageKind)
-    min_size = models.DecimalField(max_digits=16, decimal_places=3, help_text="In the kind's unit.")
+    min_size = models.DecimalField(max_digits=16, decimal_places=3, help_text=_("In the kind's unit."))
     percent = models.DecimalField(max_digits=5, decimal_places=2)
     active = models.BooleanField(default=True)
 
@@ -25,7 +27,12 @@ class Discount(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (the names in console.purchases.catalogue are marked)."""
+        return gettext(self.name)
 
 class Voucher(models.Model):
     """A CSS voucher: money off one purchase by its account, until it expires. Not refundable."""

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from console.accounts.models import Account, Member
 from console.accounts.permissions import MemberAction, account_require_may_buy, member_require
@@ -53,7 +54,7 @@ def package_purchase(
     the first purchase's package.
     """
     if not idempotency_key:
-        raise InvalidRequest("A purchase needs an idempotency key.")
+        raise InvalidRequest(_("A purchase needs an idempotency key."))
     member_require(member, MemberAction.BUY)
     with transaction.atomic():
         locked = account_lock(account.pk)
@@ -68,11 +69,13 @@ def package_purchase(
 
         spec = PackageSpec.objects.filter(pk=spec_id, on_sale=True).first()
         if spec is None:
-            raise PurchaseRefused("This package is not on sale. Choose another one.", field="spec")
+            raise PurchaseRefused(_("This package is not on sale. Choose another one."), field="spec")
         if spec.list_price != shown_price:
             raise PurchaseRefused(
-                f"The price changed from USD {shown_price} to USD {spec.list_price} since the dialog "
-                "opened. Check the new price and confirm again.",
+                _(
+                    "The price changed from USD %(shown)s to USD %(price)s since the dialog "
+                    "opened. Check the new price and confirm again."
+                ) % {"shown": shown_price, "price": spec.list_price},
                 field="spec",
             )
         now = clock.now()
@@ -89,11 +92,11 @@ def _voucher_locked(*, account: Account, code: str, now: datetime) -> Voucher:
     voucher = Voucher.objects.select_for_update().filter(code=code).first()
     # Someone else's voucher reads the same as an unknown code: codes are not to be probed.
     if voucher is None or voucher.account_id != account.pk:
-        raise PurchaseRefused("No voucher with this code belongs to your account.", field="voucher")
+        raise PurchaseRefused(_("No voucher with this code belongs to your account."), field="voucher")
     if voucher.used_at is not None:
-        raise PurchaseRefused("This voucher has already been used.", field="voucher")
+        raise PurchaseRefused(_("This voucher has already been used."), field="voucher")
     if voucher.valid_until <= now:
-        raise PurchaseRefused("This voucher has expired.", field="voucher")
+        raise PurchaseRefused(_("This voucher has expired."), field="voucher")
     return voucher
 
 
@@ -111,8 +114,10 @@ def buy_locked(
     quote = purchase_quote(account=account, spec=spec, voucher=voucher)
     if not quote.affordable:
         raise PurchaseRefused(
-            f"Not enough balance: USD {quote.due} is due and USD {quote.short} of it is not covered. "
-            "Top up and try again.",
+            _(
+                "Not enough balance: USD %(due)s is due and USD %(short)s of it is not covered. "
+                "Top up and try again."
+            ) % {"due": quote.due, "short": quote.short},
             field="balance",
         )
     package = Package.objects.create(

@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
@@ -61,7 +62,7 @@ def package_buy(request):
         form.is_valid()
         return _render_buy(request, member=member, form=form, spec=spec)
     if is_ratelimited(request, group="purchases.package_buy", key="user", rate=PURCHASE_RATE, method="POST", increment=True):
-        form.add_error(None, "Too many purchases. Wait a minute, then try again.")
+        form.add_error(None, _("Too many purchases. Wait a minute, then try again."))
         return _render_buy(request, member=member, form=form, spec=spec, status=429)
     try:
         result = package_purchase(
@@ -78,5 +79,7 @@ def package_buy(request):
         return _render_buy(request, member=member, form=form, spec=spec, status=refused.http_status)
 
     package = result.package
-    done = f"Bought {package.spec} as {package.code}: USD {package.paid_total} paid."
+    done = _("Bought %(spec)s as %(code)s: USD %(paid)s paid.") % {
+        "spec": package.spec, "code": package.code, "paid": package.paid_total,
+    }
     return dialog_done(request, message=done, fallback_url=reverse("package_detail", args=[package.code]))

@@ -4,8 +4,11 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.utils.translation import gettext, ngettext
 
+from console.billing.rates import usage_label as _usage_label
 from console.core import clock
+from console.ledger.memos import memo_text
 from console.packages.catalogue import GB_PER_TB, MINUTES_PER_HOUR
 from console.packages.models import UNIT_BY_KIND
 
@@ -30,16 +33,18 @@ def _traffic(gb: Decimal) -> str:
 
 
 def _duration(minutes: Decimal) -> str:
+    # Units in the reader's language: "h"/"min", "小时"/"分钟".
     hours, rest = divmod(Decimal(minutes), MINUTES_PER_HOUR)
     if not rest:
-        return f"{int(hours):,} h"
+        return gettext("%(hours)s h") % {"hours": f"{int(hours):,}"}
     if not hours:
-        return f"{_number(rest)} min"
-    return f"{int(hours):,} h {_number(rest)} min"
+        return gettext("%(minutes)s min") % {"minutes": _number(rest)}
+    return gettext("%(hours)s h %(minutes)s min") % {"hours": f"{int(hours):,}", "minutes": _number(rest)}
 
 
 def _licence_years(years: Decimal) -> str:
-    return f"{_number(years)} licence-year{'' if years == 1 else 's'}"
+    count = 1 if years == 1 else 2
+    return ngettext("%(years)s licence-year", "%(years)s licence-years", count) % {"years": _number(years)}
 
 
 FORMAT_BY_UNIT = {"GB": _traffic, "minute": _duration, "licence-year": _licence_years}
@@ -49,6 +54,32 @@ FORMAT_BY_UNIT = {"GB": _traffic, "minute": _duration, "licence-year": _licence_
 def quantity(value: Decimal, kind: str) -> str:
     """A package amount (stored in its kind's unit) in the unit people read it in."""
     return FORMAT_BY_UNIT[UNIT_BY_KIND[kind]](value)
+
+
+@register.simple_tag
+def reminder_text(notification, account) -> tuple[str, str]:
+    """A message-center reminder's (subject, body) in the reader's language, written again from what
+    triggered it; the stored copy is in the console's default language."""
+    from django.conf import settings
+    from django.utils.translation import get_language
+
+    from console.notifications.services import reminder_text as write
+
+    if get_language() == settings.LANGUAGE_CODE or account is None:
+        return notification.subject, notification.body
+    return write(kind=notification.kind, day=notification.day, account=account, packages=notification.packages)
+
+
+@register.filter
+def ledger_memo(memo: str) -> str:
+    """A ledger entry's memo in the reader's language (console.ledger.memos)."""
+    return memo_text(memo)
+
+
+@register.filter
+def usage_label(label: str) -> str:
+    """A deduction's stored usage label ("LVB Chinese mainland") in the reader's language."""
+    return _usage_label(label)
 
 
 @register.filter
@@ -71,7 +102,20 @@ def zoned(moment: datetime | None) -> str:
     if moment is None:
         return ""
     local = moment.astimezone(clock.billing_zone())
-    return f"{local:%Y-%m-%d %H:%M:%S} ({_zone_label(local)})"
+    # Translators: a date and time with its zone, "2026-11-26 10:00:00 (UTC+8)".
+    return gettext("%(datetime)s (%(zone)s)") % {"datetime": f"{local:%Y-%m-%d %H:%M:%S}", "zone": _zone_label(local)}
+
+
+@register.simple_tag
+def countdown_words() -> dict[str, str]:
+    """The `countdown` filter's words, for the script that ticks the countdowns in the browser
+    (static/refunds/packages.js fills in the numbers)."""
+    return {
+        "days": gettext("%(days)sd %(hours)sh left"),
+        "hours": gettext("%(hours)sh %(minutes)sm left"),
+        "minutes": gettext("%(minutes)sm left"),
+        "less_than_a_minute": gettext("less than a minute left"),
+    }
 
 
 @register.filter
@@ -84,9 +128,9 @@ def countdown(deadline: datetime, now: datetime) -> str:
     days, hours = divmod(hours, 24)
     minutes = seconds // 60
     if days:
-        return f"{days}d {hours}h left"
+        return gettext("%(days)sd %(hours)sh left") % {"days": days, "hours": hours}
     if hours:
-        return f"{hours}h {minutes}m left"
+        return gettext("%(hours)sh %(minutes)sm left") % {"hours": hours, "minutes": minutes}
     if minutes:
-        return f"{minutes}m left"
-    return "less than a minute left"
+        return gettext("%(minutes)sm left") % {"minutes": minutes}
+    return gettext("less than a minute left")

@@ -51,7 +51,8 @@
   function sessionExpired() {
     if (document.documentElement.dataset.sessionExpired) return;
     document.documentElement.dataset.sessionExpired = "1";
-    toast("Your session has expired. Taking you to the login page…", "error");
+    // In the page's language: base.html carries the words (data-session-expired-text).
+    toast(document.body.dataset.sessionExpiredText || "Your session has expired. Taking you to the login page…", "error");
     const next = window.location.pathname + window.location.search;
     const target = `${LOGIN_URL()}?expired=1&next=${encodeURIComponent(next)}`;
     setTimeout(() => window.location.assign(target), 1200);

@@ -17,16 +17,36 @@
     if (serverNow) skew = serverNow - Date.now();
   }
 
-  // The same words as the server's `countdown` filter (console/templatetags/console_format.py).
+  // The same words as the server's `countdown` filter (console/templatetags/console_format.py), in
+  // the page's language: the table carries them (data-text-*, translated by the template).
+  const ENGLISH = {
+    days: "%(days)sd %(hours)sh left",
+    hours: "%(hours)sh %(minutes)sm left",
+    minutes: "%(minutes)sm left",
+    lessThanAMinute: "less than a minute left",
+    closed: "Closed",
+    windowClosed: "The 5-day refund window has closed",
+  };
+
+  function words(name) {
+    const table = document.getElementById("package-table");
+    const key = "text" + name.charAt(0).toUpperCase() + name.slice(1);
+    return (table && table.dataset[key]) || ENGLISH[name];
+  }
+
+  function filled(text, values) {
+    return text.replace(/%\((\w+)\)s/g, (_, name) => String(values[name]));
+  }
+
   function countdownText(ms) {
     const total = Math.floor(ms / 1000);
     const days = Math.floor(total / 86400);
     const hours = Math.floor((total % 86400) / 3600);
     const minutes = Math.floor((total % 3600) / 60);
-    if (days) return `${days}d ${hours}h left`;
-    if (hours) return `${hours}h ${minutes}m left`;
-    if (minutes) return `${minutes}m left`;
-    return "less than a minute left";
+    if (days) return filled(words("days"), { days, hours });
+    if (hours) return filled(words("hours"), { hours, minutes });
+    if (minutes) return filled(words("minutes"), { minutes });
+    return words("lessThanAMinute");
   }
 
   function close(countdown) {
@@ -35,9 +55,10 @@
     const until = cell && cell.querySelector(".hint");
     const closed = document.createElement("span");
     closed.className = "muted";
-    closed.textContent = "Closed";
+    closed.textContent = words("closed");
     countdown.replaceWith(closed);
-    if (until) until.textContent = until.textContent.replace(/^until /, "");
+    // The hint under a countdown says "until <deadline>"; a closed window shows the deadline alone.
+    if (until) until.textContent = until.dataset.moment || until.textContent.replace(/^until /, "");
     const button = row && row.querySelector(".btn-refund");
     if (!button) return;
     // The server would now say no: the button opens its explanation, and the row says why.
@@ -50,7 +71,7 @@
     why.className = "why";
     why.id = `refund-why-${row.id.replace("package-", "")}`;
     why.dataset.testid = "refund-why";
-    why.textContent = "The 5-day refund window has closed";
+    why.textContent = words("windowClosed");
     button.setAttribute("aria-describedby", why.id);
     button.after(why);
     if (window.htmx) htmx.process(button);

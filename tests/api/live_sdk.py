@@ -56,7 +56,9 @@ def endpoint_of(live_server) -> str:
 
 def _profile(live_server) -> ClientProfile:
     # The SDK retries nothing unless given a retryer, so each call here is one request.
-    return ClientProfile(httpProfile=HttpProfile(protocol="http", endpoint=endpoint_of(live_server)))
+    # English messages (X-TC-Language: en-US): these tests read them; the SDK's default is zh-CN,
+    # answered in Chinese (tests/i18n/test_api_language.py).
+    return ClientProfile(language="en-US", httpProfile=HttpProfile(protocol="http", endpoint=endpoint_of(live_server)))
 
 
 def live(live_server, key: Key) -> live_client.LiveClient:

@@ -1,0 +1,40 @@
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from django.utils import translation
+
+from console.packages.models import Package
+
+
+@pytest.fixture(autouse=True)
+def language_left_as_found():
+    """A request through the test client activates its language in this thread and leaves it
+    active: each test here ends by putting the default back, so no later test reads Chinese."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def seeded(demo_mode):
+    """The demo's accounts, people and packages (every branch of the refund policy), in demo mode."""
+    call_command("seed_demo", verbosity=0)
+
+
+@pytest.fixture
+def client_as():
+    """A client signed in as `username` (or anonymous) whose browser asks for `language`."""
+
+    def _client(username: str | None, language: str) -> Client:
+        client = Client()
+        if username:
+            client.force_login(get_user_model().objects.get(username=username))
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        return client
+
+    return _client
+
+
+def package_pk(code: str) -> int:
+    return Package.objects.values_list("pk", flat=True).get(code=code)
