@@ -2,7 +2,6 @@
 
 from datetime import date, datetime, timedelta
 from io import StringIO
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,8 +21,6 @@ from console.demo.personas import PERSONAS
 from console.packages.models import Package
 from refunds.policy import refund_deadline
 
-if TYPE_CHECKING:
-    from console.billing.run import BillingSummary
 
 class PanelError(InvalidRequest):
     """The action cannot be done as asked; the message is for the presenter."""
@@ -130,16 +127,20 @@ def usage_day_simulate(*, actor: AbstractBaseUser) -> tuple[date, int]:
     return day, written
 
 
-def billing_yesterday_run(*, actor: AbstractBaseUser) -> "BillingSummary":
-    """Run the daily billing for yesterday (demo time); returns the run's BillingSummary."""
+def billing_yesterday_run(*, actor: AbstractBaseUser) -> date:
+    """Bill yesterday (demo time) the way the nightly schedule does: one Celery task per shard of
+    accounts, run on the workers when a broker is configured, here and now otherwise. Returns the
+    day, whose progress `console.billing.progress.billing_progress` reports."""
     _require_demo_mode()
-    from console.billing.run import billing_run
+    from console.billing.tasks import billing_dispatch
 
     day = clock.today() - timedelta(days=1)
-    with transaction.atomic():
-        summary = billing_run(day=day)
-        audit_record(actor=actor, action=AuditAction.DEMO_BILLING_RUN, obj=_demo_row(), after={"day": day}, note=str(summary))
-    return summary
+    dispatch = billing_dispatch(day=day)
+    audit_record(
+        actor=actor, action=AuditAction.DEMO_BILLING_RUN, obj=_demo_row(),
+        after={"day": day, "accounts": dispatch.accounts, "shards": len(dispatch.shards)},
+    )
+    return day
 
 
 def billing_window_set(*, actor: AbstractBaseUser, account: Account, open: bool) -> Account:

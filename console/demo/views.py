@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from console.accounts.models import Account
+from console.billing.progress import billing_progress
 from console.core import clock
 from console.demo import selectors, services
 from console.demo.forms import CLOCK_STEPS, ClockForm, DeadlineForm, PersonaForm, WindowForm
@@ -164,9 +165,14 @@ def usage(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def billing(request: HttpRequest) -> HttpResponse:
-    summary = services.billing_yesterday_run(actor=request.user)
-    messages.success(request, str(summary))
-    return _back(request)
+    """Queue yesterday's billing; with htmx, answer with its progress bar, which polls itself
+    until every shard is done and tells the page its packages changed."""
+    day = services.billing_yesterday_run(actor=request.user)
+    if not request.htmx:
+        messages.success(request, _("Billing for %(day)s queued.") % {"day": day.isoformat()})
+        return _back(request)
+    response = render(request, "console/billing/_progress.html", {"progress": billing_progress(day=day)})
+    return trigger_client_event(response, "packagesChanged")
 
 
 @demo_only

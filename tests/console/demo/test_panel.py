@@ -372,6 +372,18 @@ def test_running_billing_deducts_yesterdays_usage(demo_mode, owner):
     assert Deduction.objects.filter(package=package, usage_date=yesterday).exists()
 
 
+def test_run_billing_answers_htmx_with_the_days_progress_and_refreshes_the_packages(demo_mode, owner_client, owner):
+    PackageFactory(owner=owner.account, purchased_at=clock.now() - timedelta(days=3))
+    usage_simulate(day=clock.today() - timedelta(days=1))
+
+    response = owner_client.post(reverse("demo:billing"), headers={"HX-Request": "true"})
+
+    html = response.content.decode()
+    assert 'data-testid="billing-progress" data-done="true"' in html
+    assert "1 of 1 accounts (100%)" in html
+    assert "packagesChanged" in response["HX-Trigger"]
+
+
 def test_running_billing_is_audited(demo_mode, owner):
     services.billing_yesterday_run(actor=owner.user)
 
