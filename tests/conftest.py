@@ -1,7 +1,7 @@
 import pytest
 from django.db import connection
 
-from console import clock
+from console.core import clock
 
 
 def pytest_collection_modifyitems(config, items):
@@ -16,6 +16,35 @@ def pytest_collection_modifyitems(config, items):
 
 def _on_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+# A run that tests nothing must not pass. pytest exits 5 when nothing was collected, but a run
+# whose every test was skipped (no Chromium, no PostgreSQL, a -m that leaves only skipped ones)
+# exits 0 and reads as green. So when no test passed, a run that would have exited 0 exits 5
+# too, and says why (CI and the README's `uv run pytest` both go through here). --collect-only
+# runs nothing on purpose and is left alone.
+_passed: list[str] = []
+_ran_nothing = pytest.StashKey[bool]()
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" and report.passed:
+        _passed.append(report.nodeid)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    if exitstatus == pytest.ExitCode.OK and not _passed and not session.config.option.collectonly:
+        session.exitstatus = pytest.ExitCode.NO_TESTS_COLLECTED
+        session.config.stash[_ran_nothing] = True
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if config.stash.get(_ran_nothing, False):
+        terminalreporter.write_line(
+            "No test passed (all skipped or deselected): exiting 5, as for a run that collected nothing.",
+            red=True,
+        )
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -41,7 +70,7 @@ def reference_data_after_flush(request):
     if marker is None or not marker.kwargs.get("transaction"):
         return
     request.getfixturevalue("transactional_db")
-    from console.catalogue import reference_data_ensure
+    from console.purchases.catalogue import reference_data_ensure
 
     reference_data_ensure()
 
