@@ -8,24 +8,11 @@ from django.urls import reverse
 from PIL import Image
 
 from console.core.models import AuditEntry
-from tests.factories import MemberFactory, PackageFactory
+from tests.factories import PackageFactory
 from tests.tickets.samples import pdf_bytes
 from tickets.models import Attachment, Ticket
 
 SUBMIT = reverse("tickets:submit")
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "uploads"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def owner(client):
-    member = MemberFactory()
-    client.force_login(member.user)
-    return member
 
 
 def png(name="screen.png") -> SimpleUploadedFile:

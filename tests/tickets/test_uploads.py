@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import MemberFactory, TicketFactory
+from tests.factories import TicketFactory
 from tests.tickets.samples import pdf_bytes, pillow_pdf_bytes, png_bytes, png_declaring
 from tickets import uploads
 from tickets.models import Attachment, Ticket
@@ -67,19 +67,6 @@ def test_a_real_screenshot_sized_image_is_accepted():
 
 
 # --- through the form ------------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "uploads"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def owner(client):
-    member = MemberFactory()
-    client.force_login(member.user)
-    return member
 
 
 def form_data(**overrides) -> dict:
