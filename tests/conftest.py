@@ -63,16 +63,28 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def reference_data_after_flush(request):
-    """Transactional tests end by emptying every table, the price list the data migrations
-    loaded included; each one starts by putting it back."""
+def reference_data(request):
+    """Every test that uses the database starts with the price list the data migrations load.
+
+    A transactional test (live server, threads, real commits) ends by emptying every table, the
+    price list included, and the tests after it may run in any order; so each database test
+    checks the list is there (one query) and loads it back when it is not."""
+    fixtures = request.fixturenames
     marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
+    transactional = bool(marker and marker.kwargs.get("transaction")) or (
+        "transactional_db" in fixtures or "live_server" in fixtures
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+    elif marker is not None or "db" in fixtures:
+        request.getfixturevalue("db")
+    else:
         return
-    request.getfixturevalue("transactional_db")
+    from console.packages.models import PackageSpec
     from console.purchases.catalogue import reference_data_ensure
 
-    reference_data_ensure()
+    if not PackageSpec.objects.exists():
+        reference_data_ensure()
 
 
 @pytest.fixture
