@@ -25,7 +25,7 @@ class Ticket(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tickets_raised", verbose_name=_("raised by")
     )
     # A double-clicked Submit sends the same key twice; the second finds the first ticket.
-    submission_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    submission_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False, verbose_name=_("submission key"))
     product = models.CharField(_("product"), max_length=20, choices=PRODUCT_CHOICES)
     issue_type = models.CharField(_("issue type"), max_length=30, choices=ISSUE_TYPE_CHOICES)
     title = models.CharField(_("title"), max_length=120)
@@ -123,14 +123,14 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
 
 
 class Attachment(models.Model):
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("ticket"))
     # Stored under MEDIA_ROOT (outside the web root); served only by tickets.views.attachment.
-    file = models.FileField(upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(max_length=200)
+    file = models.FileField(upload_to=attachment_path, max_length=200, verbose_name=_("file"))
+    original_name = models.CharField(max_length=200, verbose_name=_("original name"))
     # Decided from the bytes, never from the browser's claim or the file name.
-    content_type = models.CharField(max_length=40)
-    size = models.PositiveIntegerField()
-    uploaded_at = models.DateTimeField()
+    content_type = models.CharField(max_length=40, verbose_name=_("content type"))
+    size = models.PositiveIntegerField(verbose_name=_("size"))
+    uploaded_at = models.DateTimeField(verbose_name=_("uploaded at"))
 
     class Meta:
         ordering = ["id"]

@@ -28,16 +28,16 @@ class Account(models.Model):
     """
 
     uin = models.BigIntegerField("UIN", unique=True)
-    name = models.CharField(max_length=120)
-    status = models.CharField(max_length=32, choices=AccountStatus, default=AccountStatus.ACTIVE)
+    name = models.CharField(max_length=120, verbose_name=_("name"))
+    status = models.CharField(max_length=32, choices=AccountStatus, default=AccountStatus.ACTIVE, verbose_name=_("status"))
     billing_mode = models.CharField(
-        "CSS billing mode", max_length=32, choices=BillingMode, default=BillingMode.DAILY_TRAFFIC
+        _("CSS billing mode"), max_length=32, choices=BillingMode, default=BillingMode.DAILY_TRAFFIC
     )
-    cash_balance = models.DecimalField(**MONEY, default=Decimal("0.00"))
-    commission_balance = models.DecimalField("commission credits", **MONEY, default=Decimal("0.00"))
-    free_balance = models.DecimalField("free credits", **MONEY, default=Decimal("0.00"))
+    cash_balance = models.DecimalField(**MONEY, default=Decimal("0.00"), verbose_name=_("cash balance"))
+    commission_balance = models.DecimalField(_("commission credits"), **MONEY, default=Decimal("0.00"))
+    free_balance = models.DecimalField(_("free credits"), **MONEY, default=Decimal("0.00"))
     # Set while the daily billing run is deducting this account's usage; refunds wait for it.
-    billing_started_at = models.DateTimeField(null=True, blank=True)
+    billing_started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("billing started at"))
 
     class Meta:
         ordering = ["uin"]
@@ -67,13 +67,15 @@ class MemberRole(models.TextChoices):
 class Member(models.Model):
     """Ties a login to the account it acts for."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member")
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="members")
-    role = models.CharField(max_length=16, choices=MemberRole, default=MemberRole.SUB_USER)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member", verbose_name=_("user"))
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="members", verbose_name=_("account"))
+    role = models.CharField(max_length=16, choices=MemberRole, default=MemberRole.SUB_USER, verbose_name=_("role"))
     # What a sub-user may do comes from the policies attached to them (PolicyAttachment); root
     # owners may do everything. console.accounts.permissions decides.
 
     class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
         constraints = [
             models.UniqueConstraint(
                 fields=["account"], condition=Q(role="owner"), name="one_owner_per_account"
@@ -101,11 +103,11 @@ class Policy(models.Model):
     `{"version": "2.0", "statement": [{"effect": "allow", "action": ["live:Describe*"], "resource": "*"}]}`.
     The document is checked by `console.accounts.permissions.policy_document_parse` before it is saved."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="policies")
-    name = models.CharField(max_length=128)
-    description = models.CharField(max_length=300, blank=True)
-    document = models.JSONField()
-    created_at = models.DateTimeField()
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="policies", verbose_name=_("account"))
+    name = models.CharField(max_length=128, verbose_name=_("name"))
+    description = models.CharField(max_length=300, blank=True, verbose_name=_("description"))
+    document = models.JSONField(verbose_name=_("document"))
+    created_at = models.DateTimeField(verbose_name=_("created at"))
 
     class Meta:
         ordering = ["name"]
@@ -120,12 +122,13 @@ class Policy(models.Model):
 class PolicyAttachment(models.Model):
     """One policy attached to one sub-user: a preset (by name) or one of the account's custom policies."""
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="policy_attachments")
-    preset = models.CharField(max_length=64, choices=PresetPolicy, blank=True)
-    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
-    attached_at = models.DateTimeField()
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="policy_attachments", verbose_name=_("member"))
+    preset = models.CharField(max_length=64, choices=PresetPolicy, blank=True, verbose_name=_("preset"))
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments", verbose_name=_("policy"))
+    attached_at = models.DateTimeField(verbose_name=_("attached at"))
     attached_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("attached by"),
     )
 
     class Meta:
@@ -158,12 +161,12 @@ class ApiKey(models.Model):
     (Fernet, `console.accounts.api_keys`), never in plain text, and shown once when created.
     """
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="api_keys")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="api_keys", verbose_name=_("member"))
     secret_id = models.CharField("SecretId", max_length=64, unique=True)
-    secret_key_encrypted = models.TextField()
-    enabled = models.BooleanField(default=True)
-    created_at = models.DateTimeField()
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    secret_key_encrypted = models.TextField(verbose_name=_("secret key encrypted"))
+    enabled = models.BooleanField(default=True, verbose_name=_("enabled"))
+    created_at = models.DateTimeField(verbose_name=_("created at"))
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last used at"))
 
     class Meta:
         ordering = ["created_at", "id"]

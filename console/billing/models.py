@@ -15,13 +15,13 @@ METERED_KINDS = (PackageKind.TRAFFIC, PackageKind.TRANSCODE_STANDARD, PackageKin
 class UsageRecord(models.Model):
     """One account's usage of one item (e.g. LVB traffic in AP1, H.264 720p) on one billing day."""
 
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="usage_records")
-    day = models.DateField(help_text=_("The billing-zone day the usage happened on."))
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="usage_records", verbose_name=_("account"))
+    day = models.DateField(help_text=_("The billing-zone day the usage happened on."), verbose_name=_("day"))
     # The package type that pays for it: traffic, standard or TSC transcoding.
-    package_kind = models.CharField(max_length=32, choices=[(k.value, k.label) for k in METERED_KINDS])
+    package_kind = models.CharField(max_length=32, choices=[(k.value, k.label) for k in METERED_KINDS], verbose_name=_("package kind"))
     # A key of console.billing.rates.RATIOS, e.g. "lvb:mainland" or "h264:720p".
-    item = models.CharField(max_length=32)
-    quantity = models.DecimalField(**QUANTITY, help_text=_("GB for traffic, minutes for transcoding."))
+    item = models.CharField(max_length=32, verbose_name=_("item"))
+    quantity = models.DecimalField(**QUANTITY, help_text=_("GB for traffic, minutes for transcoding."), verbose_name=_("quantity"))
 
     class Meta:
         ordering = ["day", "account", "package_kind", "item"]
@@ -39,15 +39,15 @@ class DailyBill(models.Model):
     """What one day's usage cost an account beyond its packages. One per account and day, so a
     day billed twice is billed once."""
 
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="daily_bills")
-    day = models.DateField()
-    billed_at = models.DateTimeField()
-    deducted_items = models.PositiveIntegerField(default=0, help_text=_("Deductions made from packages."))
-    pay_as_you_go = models.DecimalField(**MONEY, default=0)
-    paid_cash = models.DecimalField(**MONEY, default=0)
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="daily_bills", verbose_name=_("account"))
+    day = models.DateField(verbose_name=_("day"))
+    billed_at = models.DateTimeField(verbose_name=_("billed at"))
+    deducted_items = models.PositiveIntegerField(default=0, help_text=_("Deductions made from packages."), verbose_name=_("deducted items"))
+    pay_as_you_go = models.DecimalField(**MONEY, default=0, verbose_name=_("pay as you go"))
+    paid_cash = models.DecimalField(**MONEY, default=0, verbose_name=_("paid cash"))
     # What the cash balance could not cover; never taken by driving the balance negative.
-    owed = models.DecimalField(**MONEY, default=0)
-    lines = models.JSONField(default=list, help_text=_("Per usage item: usage, covered, charged."))
+    owed = models.DecimalField(**MONEY, default=0, verbose_name=_("owed"))
+    lines = models.JSONField(default=list, help_text=_("Per usage item: usage, covered, charged."), verbose_name=_("lines"))
 
     class Meta:
         ordering = ["-day", "account"]

@@ -6,11 +6,11 @@ their list-price rates over that base rate. Only 720p (~2.04: 100 h covers ~49 h
 the other transcoding tiers and the pay-as-you-go unit prices are our own (inferred) figures.
 """
 
-import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import gettext
+# The region names are marked for translation: a deduction's stored label is shown in the reader's
+# language (console.packages.catalogue.usage_label).
 from django.utils.translation import gettext_noop as _
 
 QUANTITY_STEP = Decimal("0.001")
@@ -82,20 +82,6 @@ PAY_AS_YOU_GO_PRICE = {
     "transcode_standard": Decimal("0.0024"),
     "transcode_tsc": Decimal("0.0087"),
 }
-
-
-# The words a stored usage label ("LVB Chinese mainland", "TSC H.264 720p") is made of, each
-# translated where a page shows the label (`usage_label`); codecs and resolutions read the same.
-USAGE_WORDS = (
-    _("LVB outside mainland"), _("Chinese mainland"), _("Upstream"), _("LVB"), _("LEB"), _("TSC"),
-    *REGIONS.values(),
-)
-_USAGE_WORD = re.compile("|".join(re.escape(word) for word in sorted(USAGE_WORDS, key=len, reverse=True)))
-
-
-def usage_label(label: str) -> str:
-    """A stored usage label in the reader's language: "LVB Chinese mainland" -> "标准直播 中国境内"."""
-    return _USAGE_WORD.sub(lambda match: gettext(match.group(0)), label)
 
 
 def rate_for(package_kind: str, item: str) -> Rate:

@@ -26,19 +26,19 @@ class AppendOnlyModel(models.Model):
 class AuditEntry(AppendOnlyModel):
     """Who did what to which object, what it was before and after, and the policy's verdict."""
 
-    at = models.DateTimeField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(verbose_name=_("at"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("actor"))
     # Kept as text too, so the trail reads the same after a user is renamed.
-    actor_label = models.CharField(max_length=150)
+    actor_label = models.CharField(max_length=150, verbose_name=_("actor label"))
     # One of console.core.audit.AuditAction.
-    action = models.CharField(max_length=60)
-    account = models.ForeignKey("console.Account", on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries")
-    object_type = models.CharField(max_length=60)
-    object_id = models.CharField(max_length=60)
-    before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
-    after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
-    verdict = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
-    note = models.TextField(blank=True)
+    action = models.CharField(max_length=60, verbose_name=_("action"))
+    account = models.ForeignKey("console.Account", on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries", verbose_name=_("account"))
+    object_type = models.CharField(max_length=60, verbose_name=_("object type"))
+    object_id = models.CharField(max_length=60, verbose_name=_("object id"))
+    before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder, verbose_name=_("before"))
+    after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder, verbose_name=_("after"))
+    verdict = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder, verbose_name=_("verdict"))
+    note = models.TextField(blank=True, verbose_name=_("note"))
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -53,7 +53,7 @@ class AuditEntry(AppendOnlyModel):
 class DemoClock(models.Model):
     """The presenter's shift of the clock, one row. Read only when settings.DEMO_MODE is on."""
 
-    offset = models.DurationField(default=timedelta(0))
+    offset = models.DurationField(default=timedelta(0), verbose_name=_("offset"))
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="demo_clock_single_row")]

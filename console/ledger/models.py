@@ -31,15 +31,15 @@ class LedgerKind(models.TextChoices):
 class LedgerEntry(AppendOnlyModel):
     """One change to one balance bucket of one account. Balances are the sum of these."""
 
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="ledger_entries")
-    bucket = models.CharField(max_length=16, choices=Bucket)
-    amount = models.DecimalField(**MONEY, help_text=_("Positive credits the balance, negative debits it."))
-    balance_after = models.DecimalField(**MONEY)
-    kind = models.CharField(max_length=20, choices=LedgerKind)
-    package = models.ForeignKey(Package, on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_entries")
-    reference = models.CharField(max_length=80, blank=True, help_text=_("What caused it, e.g. refund:12."))
-    memo = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField()
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="ledger_entries", verbose_name=_("account"))
+    bucket = models.CharField(max_length=16, choices=Bucket, verbose_name=_("bucket"))
+    amount = models.DecimalField(**MONEY, help_text=_("Positive credits the balance, negative debits it."), verbose_name=_("amount"))
+    balance_after = models.DecimalField(**MONEY, verbose_name=_("balance after"))
+    kind = models.CharField(max_length=20, choices=LedgerKind, verbose_name=_("kind"))
+    package = models.ForeignKey(Package, on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_entries", verbose_name=_("package"))
+    reference = models.CharField(max_length=80, blank=True, help_text=_("What caused it, e.g. refund:12."), verbose_name=_("reference"))
+    memo = models.CharField(max_length=200, blank=True, verbose_name=_("memo"))
+    created_at = models.DateTimeField(verbose_name=_("created at"))
 
     class Meta:
         ordering = ["-created_at", "-id"]

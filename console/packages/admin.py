@@ -9,21 +9,31 @@ from django.utils.translation import gettext_lazy
 
 from console.accounts.models import Account
 from console.core.admin import ReadOnlyAdmin
+from console.packages.catalogue import usage_label
 from console.packages.models import Deduction, Package, PackageSpec
 from console.packages.services import giveaway_grant
 
 
 @admin.register(PackageSpec)
 class PackageSpecAdmin(admin.ModelAdmin):
-    list_display = ["kind", "name", "size", "list_price", "on_sale"]
+    list_display = ["kind", "spec_name", "size", "list_price", "on_sale"]
     list_filter = ["kind", "on_sale"]
+
+    @admin.display(description=gettext_lazy("name"), ordering="name")
+    def spec_name(self, spec):
+        return spec.label  # the price list's name in the reader's language
 
 
 class DeductionInline(admin.TabularInline):
     model = Deduction
     extra = 0
     can_delete = False
-    readonly_fields = ["usage_date", "deducted_at", "usage_kind", "usage", "ratio", "amount"]
+    fields = ["usage_date", "deducted_at", "usage_type", "usage", "ratio", "amount"]
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("usage kind"))
+    def usage_type(self, deduction):
+        return usage_label(deduction.usage_kind)  # the stored label in the reader's language
 
     def has_add_permission(self, request, obj=None):
         return False

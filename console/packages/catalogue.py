@@ -4,8 +4,10 @@ Co-anchoring and licence prices are not published beside the others; the figures
 own plausible stand-ins, marked (inferred) in docs.
 """
 
+import re
 from decimal import Decimal
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
 
 GB_PER_TB = 1000
@@ -46,3 +48,19 @@ def specs_load(spec_model) -> None:
         spec_model.objects.update_or_create(
             kind=kind, name=name, defaults={"size": Decimal(size), "list_price": Decimal(price)}
         )
+
+
+# The words a deduction's stored usage label ("LVB Chinese mainland", "TSC H.264 720p", written by
+# the billing run from console.billing.rates) is made of, each translated where the label is shown;
+# codecs and resolutions read the same in every language.
+USAGE_WORDS = (
+    _("LVB outside mainland"), _("Chinese mainland"), _("Upstream"), _("LVB"), _("LEB"), _("TSC"),
+    _("Asia Pacific 1"), _("Asia Pacific 2"), _("Asia Pacific 3"), _("North America/Europe"),
+    _("Middle East/Africa"), _("South America"),
+)
+_USAGE_WORD = re.compile("|".join(re.escape(word) for word in sorted(USAGE_WORDS, key=len, reverse=True)))
+
+
+def usage_label(label: str) -> str:
+    """A stored usage label in the reader's language: "LVB Chinese mainland" -> "标准直播 中国境内"."""
+    return _USAGE_WORD.sub(lambda match: gettext(match.group(0)), label)

@@ -81,12 +81,12 @@ UNIT_BY_KIND = {
 class PackageSpec(models.Model):
     """A size of a package type at its list price (USD), as on the purchase page."""
 
-    kind = models.CharField(max_length=32, choices=PackageKind)
-    name = models.CharField(max_length=60)
+    kind = models.CharField(max_length=32, choices=PackageKind, verbose_name=_("kind"))
+    name = models.CharField(max_length=60, verbose_name=_("name"))
     # In the kind's unit: GB for traffic, minutes for transcoding and co-anchoring.
-    size = models.DecimalField(max_digits=16, decimal_places=3)
-    list_price = models.DecimalField(**MONEY)
-    on_sale = models.BooleanField(default=True)
+    size = models.DecimalField(max_digits=16, decimal_places=3, verbose_name=_("size"))
+    list_price = models.DecimalField(**MONEY, verbose_name=_("list price"))
+    on_sale = models.BooleanField(default=True, verbose_name=_("on sale"))
 
     class Meta:
         ordering = ["kind", "size"]
@@ -130,30 +130,30 @@ class Package(models.Model):
     """
 
     code = models.CharField(_("package ID"), max_length=32, unique=True)
-    owner = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="packages")
+    owner = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="packages", verbose_name=_("owner"))
     # The account that paid, e.g. an organisation's payer; refunds go back here.
-    payer = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="paid_packages")
-    spec = models.ForeignKey(PackageSpec, on_delete=models.PROTECT, related_name="+")
+    payer = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="paid_packages", verbose_name=_("payer"))
+    spec = models.ForeignKey(PackageSpec, on_delete=models.PROTECT, related_name="+", verbose_name=_("spec"))
     # Copied from the spec so the package page filters by tab without a join.
-    kind = models.CharField(max_length=32, choices=PackageKind)
-    source = models.CharField(max_length=16, choices=PackageSource, default=PackageSource.PURCHASED)
-    total = models.DecimalField(**QUANTITY)
-    used = models.DecimalField(**QUANTITY, default=0)
-    purchased_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-    auto_renew = models.BooleanField(default=False)
+    kind = models.CharField(max_length=32, choices=PackageKind, verbose_name=_("kind"))
+    source = models.CharField(max_length=16, choices=PackageSource, default=PackageSource.PURCHASED, verbose_name=_("source"))
+    total = models.DecimalField(**QUANTITY, verbose_name=_("total"))
+    used = models.DecimalField(**QUANTITY, default=0, verbose_name=_("used"))
+    purchased_at = models.DateTimeField(verbose_name=_("purchased at"))
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
+    auto_renew = models.BooleanField(default=False, verbose_name=_("auto renew"))
 
-    list_price = models.DecimalField(**MONEY)
-    discount = models.DecimalField(**MONEY, default=0)
-    voucher = models.DecimalField(**MONEY, default=0)
-    paid_cash = models.DecimalField(**MONEY, default=0)
+    list_price = models.DecimalField(**MONEY, verbose_name=_("list price"))
+    discount = models.DecimalField(**MONEY, default=0, verbose_name=_("discount"))
+    voucher = models.DecimalField(**MONEY, default=0, verbose_name=_("voucher"))
+    paid_cash = models.DecimalField(**MONEY, default=0, verbose_name=_("paid cash"))
     paid_commission = models.DecimalField(_("paid in commission credits"), **MONEY, default=0)
     paid_free = models.DecimalField(_("paid in free credits"), **MONEY, default=0)
 
-    refunded_at = models.DateTimeField(null=True, blank=True)
-    refunded_cash = models.DecimalField(**MONEY, default=0)
-    refunded_commission = models.DecimalField(**MONEY, default=0)
-    refunded_free = models.DecimalField(**MONEY, default=0)
+    refunded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("refunded at"))
+    refunded_cash = models.DecimalField(**MONEY, default=0, verbose_name=_("refunded cash"))
+    refunded_commission = models.DecimalField(**MONEY, default=0, verbose_name=_("refunded commission"))
+    refunded_free = models.DecimalField(**MONEY, default=0, verbose_name=_("refunded free"))
 
     # Kept by the database from the columns above, never written by Django: no writer (the billing
     # run's set-based updates included) can leave them stale. `state_of` is the same rule in Python.
@@ -167,6 +167,7 @@ class Package(models.Model):
         ),
         output_field=models.CharField(max_length=16, choices=PackageFamily),
         db_persist=True,
+        verbose_name=_("family"),
     )
     state = models.GeneratedField(
         expression=models.Case(
@@ -177,6 +178,7 @@ class Package(models.Model):
         ),
         output_field=models.CharField(max_length=16, choices=PackageState),
         db_persist=True,
+        verbose_name=_("state"),
     )
 
     class Meta:
@@ -240,13 +242,13 @@ class Package(models.Model):
 class Deduction(models.Model):
     """An amount taken from a package for one day's usage, by the daily billing run."""
 
-    package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="deductions")
-    usage_date = models.DateField(help_text=_("The billing-zone day whose usage this pays for."))
-    deducted_at = models.DateTimeField()
-    usage_kind = models.CharField(max_length=60)
-    usage = models.DecimalField(**QUANTITY, help_text=_("Usage in the package's unit before the ratio."))
-    ratio = models.DecimalField(max_digits=10, decimal_places=4, default=1)
-    amount = models.DecimalField(**QUANTITY, help_text=_("Taken from the package: usage x ratio."))
+    package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="deductions", verbose_name=_("package"))
+    usage_date = models.DateField(help_text=_("The billing-zone day whose usage this pays for."), verbose_name=_("usage date"))
+    deducted_at = models.DateTimeField(verbose_name=_("deducted at"))
+    usage_kind = models.CharField(max_length=60, verbose_name=_("usage kind"))
+    usage = models.DecimalField(**QUANTITY, help_text=_("Usage in the package's unit before the ratio."), verbose_name=_("usage"))
+    ratio = models.DecimalField(max_digits=10, decimal_places=4, default=1, verbose_name=_("ratio"))
+    amount = models.DecimalField(**QUANTITY, help_text=_("Taken from the package: usage x ratio."), verbose_name=_("amount"))
 
     class Meta:
         ordering = ["-deducted_at", "-id"]
@@ -255,16 +257,18 @@ class Deduction(models.Model):
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="deduction_amount_positive")]
 
     def __str__(self):
-        return f"{self.amount} from {self.package_id} for {self.usage_date}"
+        return gettext("%(amount)s from %(package)s for %(day)s") % {
+            "amount": self.amount, "package": self.package_id, "day": self.usage_date,
+        }
 
 
 class RenewalFailure(models.Model):
     """An auto-renewal the billing run could not make, shown on the package's page."""
 
-    package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="renewal_failures")
-    usage_date = models.DateField()
-    at = models.DateTimeField()
-    reason = models.CharField(max_length=200)
+    package = models.ForeignKey(Package, on_delete=models.PROTECT, related_name="renewal_failures", verbose_name=_("package"))
+    usage_date = models.DateField(verbose_name=_("usage date"))
+    at = models.DateTimeField(verbose_name=_("at"))
+    reason = models.CharField(max_length=200, verbose_name=_("reason"))
 
     class Meta:
         ordering = ["-at", "-id"]

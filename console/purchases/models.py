@@ -14,11 +14,11 @@ from console.packages.models import Package, PackageKind
 class Discount(models.Model):
     """A discount in force on the purchase page, e.g. 10% off traffic packages of 10 TB or more."""
 
-    name = models.CharField(max_length=80)
-    kind = models.CharField(max_length=32, choices=PackageKind)
-    min_size = models.DecimalField(max_digits=16, decimal_places=3, help_text=_("In the kind's unit."))
-    percent = models.DecimalField(max_digits=5, decimal_places=2)
-    active = models.BooleanField(default=True)
+    name = models.CharField(max_length=80, verbose_name=_("name"))
+    kind = models.CharField(max_length=32, choices=PackageKind, verbose_name=_("kind"))
+    min_size = models.DecimalField(max_digits=16, decimal_places=3, help_text=_("In the kind's unit."), verbose_name=_("min size"))
+    percent = models.DecimalField(max_digits=5, decimal_places=2, verbose_name=_("percent"))
+    active = models.BooleanField(default=True, verbose_name=_("active"))
 
     class Meta:
         ordering = ["kind", "min_size"]
@@ -37,12 +37,12 @@ class Discount(models.Model):
 class Voucher(models.Model):
     """A CSS voucher: money off one purchase by its account, until it expires. Not refundable."""
 
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="vouchers")
-    code = models.CharField(max_length=40, unique=True)
-    amount = models.DecimalField(**MONEY)
-    valid_until = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
-    package = models.OneToOneField(Package, on_delete=models.PROTECT, null=True, blank=True, related_name="voucher_used")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="vouchers", verbose_name=_("account"))
+    code = models.CharField(max_length=40, unique=True, verbose_name=_("code"))
+    amount = models.DecimalField(**MONEY, verbose_name=_("amount"))
+    valid_until = models.DateTimeField(verbose_name=_("valid until"))
+    used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("used at"))
+    package = models.OneToOneField(Package, on_delete=models.PROTECT, null=True, blank=True, related_name="voucher_used", verbose_name=_("package"))
 
     class Meta:
         ordering = ["valid_until"]
@@ -60,12 +60,12 @@ class Voucher(models.Model):
 class Purchase(models.Model):
     """A confirmed purchase request; its key makes a replayed confirmation return the first package."""
 
-    idempotency_key = models.CharField(max_length=64, unique=True)
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="purchases")
-    package = models.OneToOneField(Package, on_delete=models.PROTECT, related_name="purchase")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    auto_renewal = models.BooleanField(default=False)
-    created_at = models.DateTimeField()
+    idempotency_key = models.CharField(max_length=64, unique=True, verbose_name=_("idempotency key"))
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="purchases", verbose_name=_("account"))
+    package = models.OneToOneField(Package, on_delete=models.PROTECT, related_name="purchase", verbose_name=_("package"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("actor"))
+    auto_renewal = models.BooleanField(default=False, verbose_name=_("auto renewal"))
+    created_at = models.DateTimeField(verbose_name=_("created at"))
 
     class Meta:
         ordering = ["-created_at"]

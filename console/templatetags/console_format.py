@@ -6,10 +6,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils.translation import gettext, ngettext
 
-from console.billing.rates import usage_label as _usage_label
 from console.core import clock
 from console.ledger.memos import memo_text
 from console.packages.catalogue import GB_PER_TB, MINUTES_PER_HOUR
+from console.packages.catalogue import usage_label as _usage_label
 from console.packages.models import UNIT_BY_KIND
 
 register = template.Library()

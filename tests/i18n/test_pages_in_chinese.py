@@ -22,6 +22,7 @@ from tests.i18n.conftest import package_pk
 from tests.i18n.textnodes import english_leftovers
 from tickets import services as ticket_services
 from tickets.catalogue import PRODUCT_BY_CODE
+from refunds.models import Refund
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +105,19 @@ def _pages(scenery):
         ("admin", "ticket queue", reverse("admin:tickets_ticket_changelist")),
         ("admin", "review desk", reverse("admin:tickets_ticket_change", args=[ticket.pk])),
         ("admin", "console page without an account", packages),
+        ("admin", "admin home", reverse("admin:index")),
+        ("admin", "accounts", reverse("admin:console_account_changelist")),
+        ("admin", "an account", reverse("admin:console_account_change", args=[Member.objects.get(user__username="demo").account_id])),
+        ("admin", "packages", reverse("admin:console_package_changelist")),
+        ("admin", "a package", reverse("admin:console_package_change", args=[package_pk("lvpkg-dm000005")])),
+        ("admin", "grant a giveaway", reverse("admin:console_package_grant")),
+        ("admin", "package specs", reverse("admin:console_packagespec_changelist")),
+        ("admin", "ledger", reverse("admin:console_ledgerentry_changelist")),
+        ("admin", "audit trail", reverse("admin:console_auditentry_changelist")),
+        ("admin", "refunds", reverse("admin:refunds_refund_changelist")),
+        ("admin", "a refund", reverse("admin:refunds_refund_change", args=[Refund.objects.get().pk])),
+        ("admin", "policies", reverse("admin:console_policy_changelist")),
+        ("admin", "API keys", reverse("admin:console_apikey_changelist")),
     ]
 
 

@@ -39,6 +39,7 @@ ALLOWED_WORDS = {
 USERNAMES = {"demo", "viewer", "suspended", "overdue", "admin", "pinewood", "owner", "sub", "staff", "reviewer"}
 
 _TOKENS = [
+    re.compile(r"\b(?:purchase|refund|bill|renew|seed|ticket)[:-][\w:.-]+"),  # ledger references, request keys
     re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"),  # e-mail addresses
     re.compile(r"lvpkg-[\w-]+|AKID\w*|tickets?-\w+"),  # package and key IDs
     re.compile(r"\b(?:live|finance|finace|cam)\s*:\s*[\w*]+", re.IGNORECASE),  # CAM actions
@@ -49,6 +50,8 @@ _TOKENS = [
     re.compile(r"`[^`]*`"),  # parameter names quoted in API messages
     re.compile(r"\b\d+(\.\d+)?\s*[KMGTP]?B\b"),  # sizes
     re.compile(r"^\s*[{\[].*[}\]]\s*$", re.S),  # a JSON example (a policy document)
+    re.compile(r"^[a-z_]+\.[a-z_]+$"),  # audit action codes and object types (api_key.created, console.package)
+    re.compile(r"^(?:True|False)$"),  # Django's boolean icons: their alt text is Django's own, untranslated
 ]
 
 
