@@ -2,8 +2,9 @@
 
 Accounts first, then packages, each in primary-key order, each queryset evaluated at once.
 Refunds, purchases, billing, auto-renewal and ticket approvals all lock through these functions,
-so no two of them can wait on each other in opposite orders (no deadlock). A ticket approval
-locks its ticket before calling the refund service, which then takes accounts and packages.
+so no two of them can wait on each other in opposite orders (no deadlock). Rows of higher areas
+come after these: a purchase locks its voucher after the account, and a ticket approval locks
+its ticket after the refund service has taken the accounts and the package.
 Callers run inside `transaction.atomic()`.
 """
 
