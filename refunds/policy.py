@@ -218,8 +218,11 @@ def evaluate(
     if via == Channel.SELF_SERVICE and not person_may_refund:
         reasons.append(Reason.NO_PERMISSION)
 
-    overruled = tuple(r for r in reasons if overrule_abuse and r in OVERRULABLE)
-    blocking = tuple(r for r in reasons if r not in overruled)
+    if overrule_abuse:
+        overruled = tuple(r for r in reasons if r in OVERRULABLE)
+        blocking = tuple(r for r in reasons if r not in OVERRULABLE)
+    else:  # the package page evaluates every row: no tuple to sift through
+        overruled, blocking = (), tuple(reasons)
     return Verdict(
         eligible=not blocking,
         reasons=blocking,

@@ -3,7 +3,6 @@
 
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
-from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -13,26 +12,34 @@ from django.utils.translation import gettext_lazy
 
 from console.accounts.models import Account, AccountStatus, Member
 from console.accounts.permissions import MemberAction, member_may
-from console.core import clock
-from console.packages.models import Package, PackageFamily, PackageKind, PackageSource
+from console.core import clock, reads
+from console.packages.models import Package, PackageFamily, PackageKind, PackageSource, PackageSpec
 from console.packages.status import PackageStatus, status_filter, status_of
 from refunds import policy
 from refunds.models import SELF_SERVICE_CHANNELS, Refund
 
 
-def recent_self_service_refunds(account: Account, *, now: datetime) -> int:
+def _recent_self_service_refunds(account: Account, *, now: datetime) -> models.QuerySet:
+    """The refunds that count against the account's self-service allowance now."""
     return Refund.objects.filter(
         owner=account,
         channel__in=SELF_SERVICE_CHANNELS,
         created_at__gt=now - policy.ALLOWANCE_PERIOD,
-    ).count()
+    )
 
 
-def account_facts(account: Account, *, now: datetime) -> policy.AccountFacts:
+def recent_self_service_refunds(account: Account, *, now: datetime) -> int:
+    return _recent_self_service_refunds(account, now=now).count()
+
+
+def account_facts(account: Account, *, now: datetime, recent_refunds: int | None = None) -> policy.AccountFacts:
+    """`recent_refunds`, when the caller has counted them already, saves the query."""
+    if recent_refunds is None:
+        recent_refunds = recent_self_service_refunds(account, now=now)
     return policy.AccountFacts(
         suspended_for_violation=account.status == AccountStatus.SUSPENDED_VIOLATION,
         billing_in_progress=account.billing_in_progress,
-        recent_self_service_refunds=recent_self_service_refunds(account, now=now),
+        recent_self_service_refunds=recent_refunds,
     )
 
 
@@ -128,32 +135,23 @@ class PackageQuery:
 
 _DEFAULTS = {f.name: f.default for f in fields(PackageQuery)}
 
-# The columns a row needs, read as plain values: building model instances for 100 rows costs
-# more than the query.
-ROW_FIELDS = (
-    "pk", "code", "kind", "source", "total", "used", "purchased_at", "expires_at", "refunded_at",
-    "paid_cash", "paid_commission", "paid_free", "discount", "voucher",
-    "payer_id", "payer__uin", "payer__name", "spec__name",
+# The columns a row needs, read as plain values (building model instances for 100 rows costs more
+# than the query): the key in a row's values, then the model and field it is read from.
+ROW_COLUMNS = (
+    ("pk", Package, "id"), ("code", Package, "code"), ("kind", Package, "kind"), ("source", Package, "source"),
+    ("total", Package, "total"), ("used", Package, "used"), ("purchased_at", Package, "purchased_at"),
+    ("expires_at", Package, "expires_at"), ("refunded_at", Package, "refunded_at"),
+    ("paid_cash", Package, "paid_cash"), ("paid_commission", Package, "paid_commission"),
+    ("paid_free", Package, "paid_free"), ("discount", Package, "discount"), ("voucher", Package, "voucher"),
+    ("payer_id", Package, "payer"), ("payer__uin", Account, "uin"), ("payer__name", Account, "name"),
+    ("spec__name", PackageSpec, "name"),
 )
+ROW_FIELDS = tuple(key for key, _model, _field in ROW_COLUMNS)
 
 
 # A search by part of a package ID counts its matches up to here: "lvpkg" matches every package,
 # and counting 10,000 matches would cost more than the rest of the page. Its pages stop here too.
 SEARCH_COUNT_LIMIT = 1000
-
-
-class SearchPaginator(Paginator):
-    @cached_property
-    def _counted(self) -> int:
-        return self.object_list[: SEARCH_COUNT_LIMIT + 1].count()
-
-    @property
-    def count(self) -> int:
-        return min(self._counted, SEARCH_COUNT_LIMIT)
-
-    @property
-    def capped(self) -> bool:
-        return self._counted > SEARCH_COUNT_LIMIT
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,13 +198,81 @@ def _facts(values: dict) -> policy.PackageFacts:
     )
 
 
+# --- the page's two queries -------------------------------------------------------------------
+#
+# Written around the WHERE clauses the ORM compiles from the page's filters (console.core.reads
+# says why, with the measurements): the status rule stays `status_filter`, the search `icontains`,
+# the allowance `_recent_self_service_refunds`. tests/refunds/test_package_page_query.py checks the
+# rows and counts against those querysets for every tab, status, sort and search.
+
+
+def _counts(packages: models.QuerySet, refunds: models.QuerySet, *, limit: int | None) -> tuple[int, int]:
+    """(the packages matching, counted up to `limit` + 1; the refunds), in one round trip."""
+    package_where, package_params = reads.where_sql(packages)
+    refund_where, refund_params = reads.where_sql(refunds)
+    capped = " LIMIT %s" if limit is not None else ""
+    sql = (
+        f"SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM {reads.table(Package)} WHERE {package_where}{capped}) matching),"
+        f" (SELECT COUNT(*) FROM {reads.table(Refund)} WHERE {refund_where})"
+    )
+    params = [*package_params, *([limit + 1] if limit is not None else []), *refund_params]
+    ((matching, refunds_counted),) = reads.select_rows(sql, params)
+    return matching, refunds_counted
+
+
+
+def _rows(packages: models.QuerySet, order: tuple[str, ...], *, offset: int, limit: int) -> list[dict]:
+    """One page of `packages` in `order`, each row a dict of ROW_COLUMNS."""
+    where, params = reads.where_sql(packages)
+    column = reads.column
+    ordering = ", ".join(
+        f"{column(Package, name.lstrip('-'))} {'DESC' if name.startswith('-') else 'ASC'}" for name in order
+    )
+    sql = (
+        f"SELECT {', '.join(column(model, field) for _key, model, field in ROW_COLUMNS)}"
+        f" FROM {reads.table(Package)}"
+        f" INNER JOIN {reads.table(Account)} ON {column(Account, 'id')} = {column(Package, 'payer')}"
+        f" INNER JOIN {reads.table(PackageSpec)} ON {column(PackageSpec, 'id')} = {column(Package, 'spec')}"
+        f" WHERE {where} ORDER BY {ordering} LIMIT %s OFFSET %s"
+    )
+    fields = [model._meta.get_field(field) for _key, model, field in ROW_COLUMNS]
+    return [dict(zip(ROW_FIELDS, row)) for row in reads.select_rows(sql, [*params, limit, offset], fields)]
+
+
+class _Counted:
+    """What the Paginator pages through: the count is known, and a slice reads those rows."""
+
+    ordered = True
+
+    def __init__(self, count: int, read):
+        self._count, self._read = count, read
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, part: slice) -> list[dict]:
+        limit = part.stop - part.start
+        return self._read(offset=part.start, limit=limit) if limit > 0 else []
+
+
+class PackagePaginator(Paginator):
+    """Pages through at most SEARCH_COUNT_LIMIT packages when `capped` (a search matched more)."""
+
+    def __init__(self, object_list, per_page, *, capped: bool):
+        super().__init__(object_list, per_page)
+        self.capped = capped
+
+
 def package_page(*, member: Member, query: PackageQuery, now: datetime) -> PackagePage:
     """One page of the account's packages with each row's status and refund verdict.
 
-    Three queries whatever the number of packages: the account's refund count, the page's count and
-    its rows. The tab, the status filter and every sort order are answered from the package
-    page's indexes (`family`, stored `state` and `expires_at`; see `status_filter`); verdicts are
-    computed in Python.
+    Two queries whatever the number of packages (`_counts`, `_rows`), none when the page is empty.
+    The tab, the status filter and every sort order are answered from the package page's indexes
+    (`family`, stored `state` and `expires_at`; see `status_filter`); verdicts are computed in
+    Python.
     """
     account = member.account
     packages = Package.objects.filter(owner=account, family=Tab(query.tab))
@@ -214,16 +280,20 @@ def package_page(*, member: Member, query: PackageQuery, now: datetime) -> Packa
         packages = packages.filter(code__icontains=query.q)
     if query.status:
         packages = packages.filter(status_filter(query.status, billing_mode=account.billing_mode, now=now))
-    packages = packages.order_by(*ORDERING[Sort(query.sort)])
-
-    # Counted without the joins the rows need; the page's rows are then read as plain values.
-    paginator = (SearchPaginator if query.q else Paginator)(packages, query.size)
-    page = paginator.get_page(query.page)
-    page.object_list = list(page.object_list.values(*ROW_FIELDS))
-    facts = account_facts(account, now=now)
+    limit = SEARCH_COUNT_LIMIT if query.q else None
+    matching, recent_refunds = _counts(packages, _recent_self_service_refunds(account, now=now), limit=limit)
+    capped = limit is not None and matching > limit
+    order = ORDERING[Sort(query.sort)]
+    rows = _Counted(
+        min(matching, limit) if capped else matching,
+        lambda offset, limit: _rows(packages, order, offset=offset, limit=limit),
+    )
+    page = PackagePaginator(rows, query.size, capped=capped).get_page(query.page)
+    facts = account_facts(account, now=now, recent_refunds=recent_refunds)
     zone = clock.billing_zone()
     allowance = settings.REFUND_SELF_SERVICE_ALLOWANCE
     may_refund = member_may(member, MemberAction.REFUND)
+    billing_mode = account.billing_mode
     rows = [
         PackageRow(
             values=values,
@@ -232,7 +302,7 @@ def package_page(*, member: Member, query: PackageQuery, now: datetime) -> Packa
                 expires_at=values["expires_at"],
                 total=values["total"],
                 used=values["used"],
-                billing_mode=account.billing_mode,
+                billing_mode=billing_mode,
                 now=now,
             ),
             verdict=policy.evaluate(

@@ -56,25 +56,6 @@ def package_status(package: Package, *, billing_mode: str, now: datetime) -> Pac
     )
 
 
-def status_annotation(*, now: datetime) -> models.Case:
-    """`status_of` as SQL over the stored `state`, so the database can label packages by status.
-
-    It mirrors `status_of` rule for rule (tests/test_status.py checks they agree on every
-    combination, which also checks the generated `state` column against `state_of`).
-    """
-    return models.Case(
-        models.When(state=PackageState.REFUNDED, then=models.Value(PackageStatus.REFUNDED)),
-        models.When(expires_at__lte=now, then=models.Value(PackageStatus.EXPIRED)),
-        models.When(state=PackageState.EXHAUSTED, then=models.Value(PackageStatus.EXHAUSTED)),
-        models.When(
-            ~models.Q(owner__billing_mode=BillingMode.DAILY_TRAFFIC), then=models.Value(PackageStatus.FROZEN)
-        ),
-        models.When(state=PackageState.IN_USE, then=models.Value(PackageStatus.IN_USE)),
-        default=models.Value(PackageStatus.UNUSED),
-        output_field=models.CharField(),
-    )
-
-
 # Matches nothing, without asking the database (Django answers an empty `pk__in` itself).
 NOTHING = Q(pk__in=[])
 

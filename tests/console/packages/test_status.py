@@ -1,4 +1,3 @@
-import itertools
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -6,9 +5,7 @@ import pytest
 
 from console.core import clock
 from console.accounts.models import BillingMode
-from console.packages.models import Package
-from console.packages.status import PackageStatus, package_status, status_annotation, status_of
-from tests.factories import AccountFactory, PackageFactory
+from console.packages.status import PackageStatus, status_of
 
 # A fixed instant, not the time the module was imported: 07:30 on 10 March in Beijing, while the
 # UTC date is still the 9th. Every clock.now() in these tests reads it (see pinned_clock).
@@ -48,33 +45,3 @@ def test_packages_are_frozen_when_the_account_is_not_billed_by_traffic():
 
 def test_refunded_wins_over_every_other_status():
     assert status(refunded=True, expires_at=NOW, used=Decimal("100")) == PackageStatus.REFUNDED
-
-
-@pytest.mark.django_db
-def test_the_database_annotation_agrees_with_status_of_for_every_combination():
-    # given one package for each combination of the facts status_of reads
-    now = clock.now()
-    accounts = {mode: AccountFactory(billing_mode=mode) for mode in BillingMode.values}
-    combinations = itertools.product(
-        BillingMode.values,
-        [False, True],  # refunded
-        [timedelta(days=-1), timedelta(0), timedelta(days=1)],  # expiry relative to now
-        ["0", "40", "100"],  # used of a total of 100
-    )
-    for mode, refunded, expiry, used in combinations:
-        PackageFactory(
-            owner=accounts[mode],
-            purchased_at=now - timedelta(days=30),
-            expires_at=now + expiry,
-            total=Decimal("100"),
-            used=Decimal(used),
-            refunded_at=now if refunded else None,
-        )
-
-    # when the database labels them
-    labelled = Package.objects.select_related("owner").annotate(db_status=status_annotation(now=now))
-
-    # then every label is the one status_of gives
-    assert len(labelled) == 54
-    for package in labelled:
-        assert package.db_status == package_status(package, billing_mode=package.owner.billing_mode, now=now), package
