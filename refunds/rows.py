@@ -64,7 +64,7 @@ class RowWriter:
         self.detail_url = reverse("package_detail", args=[f"x{_PLACEHOLDER}"])
         self.dialog_url = reverse("refund_dialog", args=[_PLACEHOLDER])
         self.ticket_url = reverse("tickets:submit") + "?product=css&amp;issue_type=other&amp;package="
-        self._zoned = zoned_writer()
+        self.zoned = zoned_writer(html=True)
         self.quantity = quantity_writer()
         self.text = {
             key: escape(value)
@@ -92,9 +92,6 @@ class RowWriter:
         self.status_label = {status: escape(str(status.label)) for status in PackageStatus}
         self.spec_names: dict[str, str] = {}
         self.why: dict[tuple[Reason, ...], str] = {}
-
-    def zoned(self, moment: datetime) -> str:
-        return escape(self._zoned(moment))
 
     def _spec_name(self, name: str) -> str:
         text = self.spec_names.get(name)

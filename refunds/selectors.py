@@ -206,9 +206,10 @@ def _facts(values: dict) -> policy.PackageFacts:
 # rows and counts against those querysets for every tab, status, sort and search.
 
 
-def _counts(packages: models.QuerySet, refunds: models.QuerySet, *, limit: int | None) -> tuple[int, int]:
-    """(the packages matching, counted up to `limit` + 1; the refunds), in one round trip."""
-    package_where, package_params = reads.where_sql(packages)
+def _counts(packages: tuple[str, list], refunds: models.QuerySet, *, limit: int | None) -> tuple[int, int]:
+    """(the packages matching the WHERE clause `packages`, counted up to `limit` + 1; the
+    refunds), in one round trip."""
+    package_where, package_params = packages
     refund_where, refund_params = reads.where_sql(refunds)
     capped = " LIMIT %s" if limit is not None else ""
     sql = (
@@ -221,9 +222,10 @@ def _counts(packages: models.QuerySet, refunds: models.QuerySet, *, limit: int |
 
 
 
-def _rows(packages: models.QuerySet, order: tuple[str, ...], *, offset: int, limit: int) -> list[dict]:
-    """One page of `packages` in `order`, each row a dict of ROW_COLUMNS."""
-    where, params = reads.where_sql(packages)
+def _rows(packages: tuple[str, list], order: tuple[str, ...], *, offset: int, limit: int) -> list[dict]:
+    """One page of the packages matching the WHERE clause `packages`, in `order`, each row a dict
+    of ROW_COLUMNS."""
+    where, params = packages
     column = reads.column
     ordering = ", ".join(
         f"{column(Package, name.lstrip('-'))} {'DESC' if name.startswith('-') else 'ASC'}" for name in order
@@ -280,13 +282,14 @@ def package_page(*, member: Member, query: PackageQuery, now: datetime) -> Packa
         packages = packages.filter(code__icontains=query.q)
     if query.status:
         packages = packages.filter(status_filter(query.status, billing_mode=account.billing_mode, now=now))
+    where = reads.where_sql(packages)
     limit = SEARCH_COUNT_LIMIT if query.q else None
-    matching, recent_refunds = _counts(packages, _recent_self_service_refunds(account, now=now), limit=limit)
+    matching, recent_refunds = _counts(where, _recent_self_service_refunds(account, now=now), limit=limit)
     capped = limit is not None and matching > limit
     order = ORDERING[Sort(query.sort)]
     rows = _Counted(
         min(matching, limit) if capped else matching,
-        lambda offset, limit: _rows(packages, order, offset=offset, limit=limit),
+        lambda offset, limit: _rows(where, order, offset=offset, limit=limit),
     )
     page = PackagePaginator(rows, query.size, capped=capped).get_page(query.page)
     facts = account_facts(account, now=now, recent_refunds=recent_refunds)

@@ -53,7 +53,7 @@ def package_list(request):
         "tabs": Tab.choices,
         "statuses": PackageStatus.choices,
         "sorts": Sort.choices,
-        "page_sizes": PAGE_SIZES,
+        "page_sizes": [(size, size) for size in PAGE_SIZES],
         # The balances alone need no rows.
         "rows_html": rows_html(page) if part != "#summary" else "",
         "server_now": page.now.isoformat(timespec="seconds"),
