@@ -3,6 +3,7 @@ grants and revokes policies for sub-users; a sub-user sees their own)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -96,37 +97,40 @@ def users_and_permissions(request):
     return _users_page(request, member_for(request.user))
 
 
-@login_required
-@require_POST
-def policy_attach_view(request, sub_user_id: int):
+def _policy_change(request, change, done) -> HttpResponse:
+    """One of the page's buttons: `change(owner)` for the signed-in owner, then back to the page
+    with what happened (`done(result)`) or why nothing did."""
     member = member_for(request.user)
     member_require_manage_access(member)  # 403 for sub-users, as the page offers them no form
-    choice = request.POST.get(f"u{sub_user_id}-policy", "")
     try:
-        attachment = services.policy_attach(owner=member, sub_user_id=sub_user_id, choice=choice)
+        result = change(member)
     except ServiceError as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(
-            request,
-            _("Attached %(policy)s to %(user)s.")
-            % {"policy": attachment.policy_name, "user": attachment.member.user.get_username()},
-        )
+        messages.success(request, done(result))
     return redirect("users_permissions")
+
+
+@login_required
+@require_POST
+def policy_attach_view(request, sub_user_id: int):
+    choice = request.POST.get(f"u{sub_user_id}-policy", "")
+    return _policy_change(
+        request,
+        lambda owner: services.policy_attach(owner=owner, sub_user_id=sub_user_id, choice=choice),
+        lambda attachment: _("Attached %(policy)s to %(user)s.")
+        % {"policy": attachment.policy_name, "user": attachment.member.user.get_username()},
+    )
 
 
 @login_required
 @require_POST
 def policy_detach_view(request, attachment_id: int):
-    member = member_for(request.user)
-    member_require_manage_access(member)  # 403 for sub-users, as the page offers them no form
-    try:
-        services.policy_detach(owner=member, attachment_id=attachment_id)
-    except ServiceError as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("The policy is detached."))
-    return redirect("users_permissions")
+    return _policy_change(
+        request,
+        lambda owner: services.policy_detach(owner=owner, attachment_id=attachment_id),
+        lambda _detached: _("The policy is detached."),
+    )
 
 
 @login_required
@@ -149,12 +153,8 @@ def policy_create_view(request):
 @login_required
 @require_POST
 def policy_delete_view(request, policy_id: int):
-    member = member_for(request.user)
-    member_require_manage_access(member)  # 403 for sub-users, as the page offers them no form
-    try:
-        services.policy_delete(owner=member, policy_id=policy_id)
-    except ServiceError as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("The policy is deleted."))
-    return redirect("users_permissions")
+    return _policy_change(
+        request,
+        lambda owner: services.policy_delete(owner=owner, policy_id=policy_id),
+        lambda _deleted: _("The policy is deleted."),
+    )
