@@ -16,6 +16,8 @@ class ServiceError(Exception):
 
     code = "refused"
     default_message = _("The request was refused.")
+    # The heading of the error page that shows the refusal when no form shows it.
+    title = _("Not possible")
 
     def __init__(self, message: str | None = None, *, code: str | None = None, field: str | None = None):
         self.message = str(message or self.default_message)
@@ -36,6 +38,7 @@ class InvalidRequest(ServiceError):
 
     code = "invalid"
     default_message = _("The request is not valid.")
+    title = _("Not valid")
 
 
 class NotFound(ServiceError):
@@ -43,11 +46,13 @@ class NotFound(ServiceError):
 
     code = "not_found"
     default_message = _("No such object in this account.")
+    title = _("Not found")
 
 
 class PermissionRefused(ServiceError):
     code = "no_permission"
     default_message = _("You do not have permission to do this. Ask the account owner.")
+    title = _("Not allowed")
 
 
 class Conflict(ServiceError):
@@ -66,6 +71,7 @@ class IdempotencyKeyReused(Conflict):
 class RateLimited(ServiceError):
     code = "rate_limited"
     default_message = _("Too many requests. Wait a minute, then try again.")
+    title = _("Too many requests")
 
 
 HTTP_STATUS: dict[type[ServiceError], int] = {

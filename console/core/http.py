@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext
 from django_htmx.http import reswap, trigger_client_event
 
 from console.core.errors import ServiceError
@@ -46,5 +45,5 @@ class ServiceErrorMiddleware:
             response = reswap(HttpResponse(status=exception.http_status), "none")
             trigger_client_event(response, "toast", {"message": exception.message, "level": "error"})
             return response
-        context = {"title": gettext("Not possible"), "message": exception.message, "code": exception.code}
+        context = {"title": str(exception.title), "message": exception.message, "code": exception.code}
         return render(request, "error.html", context, status=exception.http_status)

@@ -97,6 +97,13 @@ def test_the_dialog_of_another_accounts_package_is_not_found(client, owner):
     assert response.status_code == 404
 
 
+@pytest.mark.django_db
+def test_without_javascript_a_package_not_found_is_a_page_headed_not_found(client, owner):
+    response = client.get(dialog_url(PackageFactory()))
+
+    assert "<h1>Not found</h1>" in response.content.decode()
+
+
 # --- confirming -----------------------------------------------------------------------------
 
 @pytest.mark.django_db
