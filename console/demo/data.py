@@ -20,6 +20,7 @@ from console.accounts.models import Account, AccountStatus, BillingMode, Member,
 from console.core import clock
 from console.ledger.models import Bucket, LedgerKind
 from console.ledger.services import ledger_post
+from console.notifications.services import expiry_reminders_create
 from console.packages.models import Deduction, Package, PackageSource, PackageSpec
 from console.purchases.catalogue import reference_data_ensure
 from console.purchases.pricing import quote
@@ -106,6 +107,9 @@ def demo_seed() -> None:
     buy("lvpkg-dm000013", aurora, "traffic", "1 TB", local(4, 18, 0))
     buy("lvpkg-dm000014", aurora, "traffic", "10 TB", local(400, 10, 0), Payment(discount="35.08"))
     buy("lvpkg-dm000015", aurora, "transcode_tsc", "50 hours", local(8, 13, 25))
+    # Bought 358 days ago, so it expires in 7 days: today's expiry reminder is in the message center.
+    buy("lvpkg-dm000016", aurora, "traffic", "1 TB", local(358, 10, 0),
+        deductions=[(200, "LVB Chinese mainland", "310.000", "1"), (40, "LVB Chinese mainland", "180.500", "1")])
     # Yesterday at noon a campaign's free credits and a referral commission arrived: the 10 TB
     # bought after them is paid from all three, free credits first, then commission, then cash.
     buy.top_up(aurora, Bucket.FREE, "80.00", local(1, 12, 0), memo="Campaign free credits")
@@ -127,6 +131,8 @@ def demo_seed() -> None:
         package_id=packages["lvpkg-dm000013"].pk, owner=aurora, actor=demo_member.user,
         idempotency_key=f"seed-{uuid.uuid4()}", reason="wrong_spec", member=demo_member,
     )
+    # Today's reminders, as the 09:00 schedule would send them: the bell has something to show.
+    expiry_reminders_create(day=today)
 
 
 def _account(uin, name, opened: datetime, *, cash="0", commission="0", free="0", status=AccountStatus.ACTIVE,

@@ -9,6 +9,7 @@ from console.accounts.models import Account, Member
 from console.accounts.permissions import MemberAction, member_may
 from console.core import clock
 from console.ledger.models import LedgerEntry
+from console.notifications.models import NotificationDelivery, ReminderKind
 from console.packages.models import Package
 from refunds import selectors
 from refunds.policy import Reason
@@ -147,3 +148,9 @@ def _balance_before(package, bucket: str) -> Decimal:
         .first()
     )
     return earlier.balance_after if earlier else Decimal("0")
+
+
+def test_the_demo_owner_has_an_expiry_reminder_in_the_message_center(seeded):
+    demo = Member.objects.get(user__username="demo")
+
+    assert NotificationDelivery.objects.filter(user=demo.user, notification__kind=ReminderKind.EXPIRY).exists()
