@@ -38,7 +38,10 @@ from console.ledger.services import Posting, ledger_post_many
 from console.packages.locks import account_ids_lock, account_lock, accounts_lock, package_ids_lock
 from console.packages.models import Deduction, Package
 
-DEFAULT_BATCH_SIZE = 500
+# A batch's statements and commits cost the same however many accounts it holds: at a tenth of the
+# benchmark, 1,000 accounts per batch cost 9% less PostgreSQL CPU than 500, and 2,000 only 3% less
+# again while holding twice as many accounts locked for twice as long (about 0.4 s on an idle host).
+DEFAULT_BATCH_SIZE = 1000
 ZERO = Decimal("0.00")
 
 logger = logging.getLogger(__name__)
