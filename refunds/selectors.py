@@ -172,14 +172,29 @@ class PackageRow:
 
 
 @dataclass(frozen=True)
-class PackagePage:
+class AccountSummary:
+    """The page's balances and self-service refunds left (its summary, which refreshes alone)."""
+
+    account: Account
+    allowance: int
+    allowance_remaining: int
+
+
+@dataclass(frozen=True)
+class PackagePage(AccountSummary):
     query: PackageQuery
     page: Page
     rows: list[PackageRow]
-    account: Account
     now: datetime
-    allowance: int
-    allowance_remaining: int
+
+
+def account_summary(account: Account, *, now: datetime) -> AccountSummary:
+    """One query: the refunds that count against the allowance."""
+    allowance = settings.REFUND_SELF_SERVICE_ALLOWANCE
+    recent = recent_self_service_refunds(account, now=now)
+    return AccountSummary(
+        account=account, allowance=allowance, allowance_remaining=policy.allowance_remaining(allowance, recent)
+    )
 
 
 def _facts(values: dict) -> policy.PackageFacts:

@@ -44,9 +44,12 @@ def _package_list_part(htmx: HtmxDetails) -> str:
 @vary_on_headers("HX-Request", "HX-Target")
 def package_list(request):
     member = member_for(request.user)
+    part = _package_list_part(request.htmx)
+    if part == "#summary":  # the balances alone need no packages
+        summary = selectors.account_summary(member.account, now=clock.now())
+        return render(request, PACKAGE_LIST + part, {"view": summary})
     query = PackageQueryForm(request.GET).query()
     page = selectors.package_page(member=member, query=query, now=clock.now())
-    part = _package_list_part(request.htmx)
     context = {
         "view": page,
         "params": page.query.as_querydict(),
@@ -54,8 +57,7 @@ def package_list(request):
         "statuses": PackageStatus.choices,
         "sorts": Sort.choices,
         "page_sizes": [(size, size) for size in PAGE_SIZES],
-        # The balances alone need no rows.
-        "rows_html": rows_html(page) if part != "#summary" else "",
+        "rows_html": rows_html(page),
         "server_now": page.now.isoformat(timespec="seconds"),
         "search_limit": selectors.SEARCH_COUNT_LIMIT,
     }

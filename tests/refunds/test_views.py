@@ -146,6 +146,16 @@ def test_the_balances_answer_their_own_refresh_with_the_new_balances(client, own
 
 
 @pytest.mark.django_db
+def test_the_balances_refresh_counts_the_refunds_left_and_reads_no_packages(client, owner, package, django_assert_num_queries):
+    client.post(confirm_url(package), confirmation(), headers=HTMX)
+
+    with django_assert_num_queries(4):  # session, user, member; the refunds made
+        response = client.get(reverse("packages"), headers={**HTMX, "HX-Target": "account-summary"})
+
+    assert "<strong>2 of 3</strong>" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_the_table_answers_its_own_refresh_with_the_refunded_row(client, owner, package):
     client.post(confirm_url(package), confirmation(), headers=HTMX)
 
