@@ -15,7 +15,7 @@ from console.core.errors import Conflict, IdempotencyKeyReused, InvalidRequest
 from console.ledger.models import Bucket, LedgerKind
 from console.ledger.services import ledger_post
 from console.notifications.services import mail_queue
-from console.packages.locks import accounts_lock, packages_lock
+from console.packages.locks import package_accounts_lock, packages_lock
 from console.packages.models import Package
 from console.packages.selectors import PackageNotFound
 from refunds import policy, selectors
@@ -50,6 +50,7 @@ def package_refund(
     channel: RefundChannel | None = None,
     sub_product_code: str = "",
     region_code: str = "",
+    receipt_language: str | None = None,
 ) -> RefundResult:
     """Refund `package_id`, owned by `owner`, if the policy allows it now.
 
@@ -58,84 +59,100 @@ def package_refund(
     result again when called with an idempotency key that already refunded this package.
     `channel` records where it was asked for when that is not `via` (the API is self-service
     under the policy); `sub_product_code` and `region_code` are the API request's, recorded.
+    `receipt_language` is the actor's language when the caller knows it without asking the
+    database (a request's session); otherwise the receipt reads the actor's stored choice.
     """
     if not idempotency_key:
         raise InvalidRequest(_("A refund needs an idempotency key."))
     refused: policy.Verdict | None = None
-    with transaction.atomic():
-        payer_id = Package.objects.filter(pk=package_id, owner=owner).values_list("payer_id", flat=True).first()
-        if payer_id is None:
-            audit_record(
-                actor=actor, action=AuditAction.REFUND_NOT_FOUND, obj=owner, account=owner,
-                note=f"Refund requested for package {package_id}, which is not this account's.",
-            )
-            not_found = True
-        else:
-            not_found = False
-            accounts = accounts_lock({owner.pk, payer_id})
-            (package,) = packages_lock(Package.objects.filter(pk=package_id))
-            package.owner, package.payer = accounts[owner.pk], accounts[payer_id]
-
-            existing = Refund.objects.filter(idempotency_key=idempotency_key).first()
-            if existing is not None:
-                if existing.package_id != package.pk:
-                    raise IdempotencyKeyReused()
-                return RefundResult(refund=existing, verdict=None, replayed=True)
-
-            now = clock.now()
-            verdict = selectors.refund_verdict(
-                package,
-                account_facts=selectors.account_facts(package.owner, now=now),
-                now=now,
-                member=member,
-                via=via,
-                overrule_abuse=bool(overrule_abuse_note.strip()),
-            )
-            if not verdict.eligible:
+    try:
+        with transaction.atomic():
+            # The owner's and the payer's accounts, then the package: the lock order. A package
+            # that is not the owner's locks only the owner's account, for as long as the audit takes.
+            accounts = package_accounts_lock(package_id=package_id, owner_id=owner.pk)
+            # The spec comes along for the receipt (packages_lock locks the package row only).
+            locked = packages_lock(Package.objects.filter(pk=package_id, owner=owner).select_related("spec"))
+            if not locked:
                 audit_record(
-                    actor=actor, action=AuditAction.REFUND_REFUSED, obj=package, account=package.owner,
-                    verdict=verdict.as_record(),
+                    actor=actor, action=AuditAction.REFUND_NOT_FOUND, obj=owner, account=owner,
+                    note=f"Refund requested for package {package_id}, which is not this account's.",
                 )
-                refused = verdict
             else:
-                refund = _refund_locked(
-                    package=package, actor=actor, idempotency_key=idempotency_key, reason=reason,
-                    via=via, verdict=verdict, now=now, note=overrule_abuse_note,
-                    channel=channel or RefundChannel(str(via)),
-                    recorded={"sub_product_code": sub_product_code, "region_code": region_code},
+                (package,) = locked
+                package.owner, package.payer = accounts[owner.pk], accounts[package.payer_id]
+                now = clock.now()
+                verdict = selectors.refund_verdict(
+                    package,
+                    account_facts=selectors.account_facts(package.owner, now=now),
+                    now=now,
+                    member=member,
+                    via=via,
+                    overrule_abuse=bool(overrule_abuse_note.strip()),
                 )
-    if not_found:
+                if not verdict.eligible:
+                    # The key is looked up only here: a key that already refunded this package
+                    # finds it refunded, so the verdict says no and the replay answers.
+                    replay = _replayed(idempotency_key, package_id=package.pk)
+                    if replay is not None:
+                        return replay
+                    audit_record(
+                        actor=actor, action=AuditAction.REFUND_REFUSED, obj=package, account=package.owner,
+                        verdict=verdict.as_record(),
+                    )
+                    refused = verdict
+                else:
+                    refund = _refund_locked(
+                        package=package, actor=actor, idempotency_key=idempotency_key, reason=reason,
+                        via=via, verdict=verdict, now=now, note=overrule_abuse_note,
+                        channel=channel or RefundChannel(str(via)),
+                        recorded={"sub_product_code": sub_product_code, "region_code": region_code},
+                        receipt_language=receipt_language,
+                    )
+    except IntegrityError:
+        # The refund's insert found the key taken: by another account's request (each holds only
+        # its own accounts' locks), committed before ours. Everything was rolled back.
+        replay = _replayed(idempotency_key, package_id=package_id)
+        if replay is None:
+            raise
+        return replay
+    if not locked:
         raise PackageNotFound()
     if refused is not None:
         raise RefundRefused(refused)
     return RefundResult(refund=refund, verdict=verdict, replayed=False)
 
 
-def _refund_locked(*, package, actor, idempotency_key, reason, via, verdict, now, note, channel, recorded) -> Refund:
+def _replayed(idempotency_key: str, *, package_id: int) -> RefundResult | None:
+    """The first result of the request that used `idempotency_key`, or None when none did.
+    Raises IdempotencyKeyReused when that request refunded another package."""
+    existing = Refund.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is None:
+        return None
+    if existing.package_id != package_id:
+        raise IdempotencyKeyReused()
+    return RefundResult(refund=existing, verdict=None, replayed=True)
+
+
+def _refund_locked(
+    *, package, actor, idempotency_key, reason, via, verdict, now, note, channel, recorded, receipt_language
+) -> Refund:
     before = {"refunded_at": None, "status": "unrefunded"}
     amounts = verdict.refund
-    try:
-        # A savepoint: another account's request may have inserted the same key after our look-up
-        # (each holds only its own account's lock); then the key is taken, as if we had found it.
-        with transaction.atomic():
-            refund = Refund.objects.create(
-                package=package,
-                owner=package.owner,
-                payer=package.payer,
-                idempotency_key=idempotency_key,
-                channel=channel,
-                requested_by=actor,
-                reason=reason,
-                cash=amounts.cash,
-                commission=amounts.commission,
-                free=amounts.free,
-                created_at=now,
-                **recorded,
-            )
-    except IntegrityError:
-        if Refund.objects.filter(idempotency_key=idempotency_key).exclude(package=package).exists():
-            raise IdempotencyKeyReused() from None
-        raise
+    # No savepoint: a taken key fails the whole refund, and package_refund answers it.
+    refund = Refund.objects.create(
+        package=package,
+        owner=package.owner,
+        payer=package.payer,
+        idempotency_key=idempotency_key,
+        channel=channel,
+        requested_by=actor,
+        reason=reason,
+        cash=amounts.cash,
+        commission=amounts.commission,
+        free=amounts.free,
+        created_at=now,
+        **recorded,
+    )
     for bucket, amount in ((Bucket.CASH, amounts.cash), (Bucket.COMMISSION, amounts.commission), (Bucket.FREE, amounts.free)):
         if amount:
             ledger_post(
@@ -157,16 +174,16 @@ def _refund_locked(*, package, actor, idempotency_key, reason, via, verdict, now
         },
         verdict=verdict.as_record(), note=note,
     )
-    _send_receipt(refund)
+    _send_receipt(refund, language=receipt_language or user_language(actor))
     return refund
 
 
-def _send_receipt(refund: Refund) -> None:
+def _send_receipt(refund: Refund, *, language: str) -> None:
     """Queue the receipt in the refund's transaction; a task mails it after commit and retries a
-    failed delivery, which is logged and never changes the answer to the person who refunded."""
+    failed delivery, which is logged and never changes the answer to the person who refunded.
+    `language` is that of the person it goes to (their choice in the console, else English)."""
     package, payer = refund.package, refund.payer
-    # In the language of the person it goes to (their choice in the console, else English).
-    with translation.override(user_language(refund.requested_by)):
+    with translation.override(language):
         subject = _("Refund of CSS package %(code)s") % {"code": package.code}
         body = _(
             "We refunded package %(code)s (%(spec)s).\n"
@@ -178,4 +195,5 @@ def _send_receipt(refund: Refund) -> None:
             "commission": refund.commission, "free": refund.free, "total": refund.total,
             "payer": payer.name, "uin": payer.uin,
         }
-    mail_queue(key=f"refund-receipt:{refund.pk}", to=refund.requested_by.email, subject=subject, body=body)
+    # The key names the refund this transaction created: it cannot be queued yet.
+    mail_queue(key=f"refund-receipt:{refund.pk}", to=refund.requested_by.email, subject=subject, body=body, new_key=True)

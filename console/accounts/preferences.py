@@ -58,6 +58,12 @@ def user_language(user) -> str:
     return user_language_choice(user) or settings.LANGUAGE_CODE
 
 
+def session_user_language(session) -> str:
+    """`user_language` of a request's signed-in person without a query: the choice their session
+    carries (their stored choice, put there at login and at every switch), else the default."""
+    return language_supported(session.get(SESSION_LANGUAGE_KEY)) or settings.LANGUAGE_CODE
+
+
 def users_languages(user_ids) -> dict[int, str]:
     """The languages the users of `user_ids` chose (those who chose one), in one query."""
     ids = list(user_ids)

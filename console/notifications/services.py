@@ -52,17 +52,21 @@ class MailNotSent(Exception):
     """The mail backend failed; the message stays in the outbox for another attempt."""
 
 
-def mail_queue(*, key: str, to: str, subject: str, body: str) -> OutboxMessage | None:
+def mail_queue(*, key: str, to: str, subject: str, body: str, new_key: bool = False) -> OutboxMessage | None:
     """Queue one e-mail in the caller's transaction; a task sends it once that commits.
 
     `key` names the message (`refund-receipt:42`): queueing the same key again changes nothing
-    and sends nothing. No address, no message.
+    and sends nothing. A caller whose key cannot have been queued yet (it names a row its own
+    transaction created) says `new_key=True`: one INSERT, without the look-up and the savepoint
+    that make a second queueing harmless. No address, no message.
     """
     if not to:
         return None
-    message, created = OutboxMessage.objects.get_or_create(
-        key=key, defaults={"to": to, "subject": subject, "body": body, "created_at": timezone.now()}
-    )
+    fields = {"to": to, "subject": subject, "body": body, "created_at": timezone.now()}
+    if new_key:
+        message, created = OutboxMessage.objects.create(key=key, **fields), True
+    else:
+        message, created = OutboxMessage.objects.get_or_create(key=key, defaults=fields)
     if created:
         mail_deliver_on_commit([message.pk])
     return message

@@ -3,13 +3,15 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
 
 from console.core import clock
 from console.core.errors import IdempotencyKeyReused
 from console.core.models import AuditEntry
 from console.ledger.models import LedgerEntry, LedgerKind
+from console.notifications.models import OutboxMessage
 from console.packages.models import Package
 from refunds.policy import Reason
 from refunds.services import RefundRefused, package_refund
@@ -237,6 +239,15 @@ def test_the_same_key_on_another_package_raises(owner):
 
 
 @pytest.mark.django_db
+def test_the_same_key_on_another_package_that_may_not_be_refunded_raises_too(owner):
+    refund(PackageFactory(owner=owner.account), owner, key="key-1")
+    past_deadline = PackageFactory(owner=owner.account, purchased_at=clock.now() - timedelta(days=7))
+
+    with pytest.raises(IdempotencyKeyReused):
+        refund(past_deadline, owner, key="key-1")
+
+
+@pytest.mark.django_db
 def test_the_receipt_is_mailed_only_after_the_refund_commits(owner, django_capture_on_commit_callbacks, mailoutbox):
     package = PackageFactory(owner=owner.account)
 
@@ -249,3 +260,57 @@ def test_the_receipt_is_mailed_only_after_the_refund_commits(owner, django_captu
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [owner.user.email]
     assert "Total: USD 3.88" in mailoutbox[0].body
+
+
+@pytest.mark.django_db
+def test_the_receipt_is_written_in_the_language_the_caller_gives(owner):
+    package = PackageFactory(owner=owner.account)
+
+    package_refund(
+        package_id=package.pk, owner=owner.account, actor=owner.user, idempotency_key="key-1", member=owner,
+        receipt_language="zh-hans",
+    )
+
+    assert OutboxMessage.objects.get().subject == f"云直播资源包 {package.code} 退款"
+
+
+# --- what a refund costs --------------------------------------------------------------------
+
+# The savepoint (the test runs in a transaction), the accounts locked (the payer's id read in the
+# same statement), the package locked with its spec, the year's self-service refunds counted, the
+# refund inserted, the ledger posted (balance and entry), the package marked, the audit entry, the
+# receipt's language read, the receipt queued, the savepoint released.
+REFUND_QUERIES = 12
+
+
+def refund_queries(package, member, **kwargs) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        package_refund(
+            package_id=package.pk, owner=member.account, actor=member.user, idempotency_key=str(uuid.uuid4()),
+            member=member, **kwargs,
+        )
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_a_refund_costs_the_same_queries_however_many_the_account_made_before(owner, settings):
+    settings.REFUND_SELF_SERVICE_ALLOWANCE = 100
+    first = refund_queries(PackageFactory(owner=owner.account), owner)
+    for _ in range(5):
+        refund(PackageFactory(owner=owner.account), owner)
+
+    assert first == refund_queries(PackageFactory(owner=owner.account), owner) == REFUND_QUERIES
+
+
+@pytest.mark.django_db
+def test_a_refund_to_another_payer_costs_no_more_queries(owner):
+    package = PackageFactory(owner=owner.account, payer=AccountFactory())
+
+    assert refund_queries(package, owner) == REFUND_QUERIES
+
+
+@pytest.mark.django_db
+def test_a_caller_that_gives_the_receipts_language_saves_its_query(owner):
+    package = PackageFactory(owner=owner.account)
+
+    assert refund_queries(package, owner, receipt_language="en") == REFUND_QUERIES - 1

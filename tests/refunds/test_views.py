@@ -10,8 +10,10 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from console.accounts.preferences import user_language_set
 from console.core import clock
 from console.core.models import AuditEntry
+from console.notifications.models import OutboxMessage
 from refunds.models import Refund
 from tests.factories import AccountFactory, DeductionFactory, MemberFactory, PackageFactory
 
@@ -232,6 +234,18 @@ def test_replaying_a_confirmation_shows_the_first_refund(client, owner, package)
     assert response.status_code == 204
     assert json.loads(response["HX-Trigger"])["toast"]["message"].startswith("Refunded USD 3.88")
     assert Refund.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_receipt_of_a_confirmation_is_written_in_the_language_the_person_chose(client):
+    member = MemberFactory()
+    user_language_set(user=member.user, language="zh-hans")
+    client.force_login(member.user)
+    package = PackageFactory(owner=member.account)
+
+    client.post(confirm_url(package), confirmation(), headers=HTMX)
+
+    assert OutboxMessage.objects.get().subject == f"云直播资源包 {package.code} 退款"
 
 
 @pytest.mark.django_db

@@ -136,6 +136,26 @@ def test_queueing_the_same_key_twice_keeps_one_message(django_capture_on_commit_
 
 
 @pytest.mark.django_db
+def test_a_message_whose_key_is_new_is_queued_in_one_insert(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        services.mail_queue(key="refund-receipt:8", to="a@example.com", subject="s", body="b", new_key=True)
+
+    assert OutboxMessage.objects.get().key == "refund-receipt:8"
+
+
+@pytest.mark.django_db
+def test_a_message_whose_key_is_new_is_sent_after_commit_like_any(django_capture_on_commit_callbacks, mailoutbox):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.mail_queue(key="refund-receipt:8", to="a@example.com", subject="s", body="b", new_key=True)
+    assert mailoutbox == []
+
+    for callback in callbacks:
+        callback()
+
+    assert [message.subject for message in mailoutbox] == ["s"]
+
+
+@pytest.mark.django_db
 def test_a_message_without_an_address_is_not_queued():
     assert services.mail_queue(key="k", to="", subject="s", body="b") is None
     assert not OutboxMessage.objects.exists()
