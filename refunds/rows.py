@@ -179,5 +179,7 @@ class RowWriter:
 
 def rows_html(view: PackagePage) -> SafeString:
     """The table body's rows; every value in them is escaped by `RowWriter`."""
+    if not view.rows:
+        return mark_safe("")
     writer = RowWriter(account_id=view.account.pk, now=view.now)
     return mark_safe("".join(writer.row(row) for row in view.rows))

@@ -510,3 +510,35 @@ def test_a_status_the_billing_mode_rules_out_costs_no_package_query(client, owne
         response = client.get(URL, {"status": "frozen"})
 
     assert codes(response) == []
+
+
+# --- the tabs and filters, drawn once per language and query ------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_filters_show_the_chosen_status_sort_size_and_search(client, owner):
+    html = client.get(URL, {"status": "expired", "sort": "expires", "size": "50", "q": "dm<01"}).content.decode()
+
+    assert '<option value="expired" selected>Expired</option>' in html
+    assert '<option value="expires" selected>Expiry time, soonest first</option>' in html
+    assert '<option value="50" selected>50</option>' in html
+    assert 'name="q" value="dm&lt;01"' in html
+
+
+@pytest.mark.django_db
+def test_the_filters_follow_the_query_after_another_query_drew_them(client, owner):
+    client.get(URL, {"status": "expired"})
+
+    html = client.get(URL, {"status": "unused"}).content.decode()
+
+    assert '<option value="unused" selected>Unused</option>' in html
+    assert '<option value="expired">Expired</option>' in html
+
+
+@pytest.mark.django_db
+def test_the_filters_follow_the_language_after_the_other_language_drew_them(client, owner):
+    client.get(URL, {"status": "unused"}, headers={"Accept-Language": "en"})
+
+    html = client.get(URL, {"status": "unused"}, headers={"Accept-Language": "zh-hans"}).content.decode()
+
+    assert '<option value="unused" selected>未使用</option>' in html
