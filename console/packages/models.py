@@ -130,10 +130,17 @@ class Package(models.Model):
     """
 
     code = models.CharField(_("package ID"), max_length=32, unique=True)
-    owner = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="packages", verbose_name=_("owner"))
+    # No index of its own on owner or spec: the indexes below start with the owner, and only a
+    # deleted spec (refused) looks packages up by spec. Every index is written again when the
+    # billing run updates a package's usage and its stored state changes.
+    owner = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="packages", verbose_name=_("owner"), db_index=False
+    )
     # The account that paid, e.g. an organisation's payer; refunds go back here.
     payer = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="paid_packages", verbose_name=_("payer"))
-    spec = models.ForeignKey(PackageSpec, on_delete=models.PROTECT, related_name="+", verbose_name=_("spec"))
+    spec = models.ForeignKey(
+        PackageSpec, on_delete=models.PROTECT, related_name="+", verbose_name=_("spec"), db_index=False
+    )
     # Copied from the spec so the package page filters by tab without a join.
     kind = models.CharField(max_length=32, choices=PackageKind, verbose_name=_("kind"))
     source = models.CharField(max_length=16, choices=PackageSource, default=PackageSource.PURCHASED, verbose_name=_("source"))
