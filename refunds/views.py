@@ -10,6 +10,7 @@ from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 from django_ratelimit.decorators import ratelimit
 
+from console.accounts.preferences import session_user_language
 from console.accounts.selectors import member_for
 from console.core import clock
 from console.core.errors import IdempotencyKeyReused
@@ -133,6 +134,8 @@ def refund_confirm(request, package_id: int):
             idempotency_key=str(form.cleaned_data["idempotency_key"]),
             reason=form.cleaned_data["reason"],
             member=member,
+            # The receipt in the language this person chose, as the session carries it: no query.
+            receipt_language=session_user_language(request.session),
         )
     except RefundRefused as refused:
         # Nothing changed; the dialog now says why (e.g. the window closed while it was open).

@@ -354,4 +354,5 @@ def _notify_after_commit(ticket: Ticket, *, subject: str, body: str) -> None:
         to=ticket.contact_email,
         subject=subject,
         body=f"{body}\n\n{footer}",
+        new_key=True,  # a fresh id: no message can have the key yet
     )
