@@ -35,7 +35,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import redis
 from django.conf import global_settings, settings
 from django.db import connection
 from django.urls import reverse
@@ -44,6 +43,7 @@ from console.core import clock
 from console.notifications.models import OutboxMessage
 from console.packages.models import Package
 from refunds.models import Refund
+from tests.benchmarks.broker import BROKER_URL
 from tests.factories import MemberFactory, PackageFactory, UserFactory, spec
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.postgres]
@@ -53,8 +53,6 @@ CLIENTS = 8
 WARM_UP_PER_CLIENT = 3  # before the clock starts: every worker has loaded what a refund needs
 REFUNDS_PER_CLIENT = int(os.environ.get("BENCH_REFUNDS_PER_CLIENT", "150"))
 TIME_LIMIT = 60  # seconds, for the whole refund run
-# Not production's database 0, nor the Celery tests' 14 or the rate-limit tests' 15.
-BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/13")
 # Sync workers, 2 x cores + 1 (gunicorn's advice): a refund waits on the database for part of its
 # time, so a worker per core would leave the cores idle. Measured on this 2-core machine against
 # 3 and 8 sync workers and gthread (2 workers x 4 threads): none did better beyond the noise, and
@@ -134,18 +132,6 @@ def _gunicorn() -> tuple[subprocess.Popen, str]:
             cwd=settings.BASE_DIR, env=env, pass_fds=(listener.fileno(),),
         )
     return server, f"http://127.0.0.1:{port}"
-
-
-@pytest.fixture
-def broker():
-    """The benchmark's own Redis database, empty before and after the run."""
-    client = redis.Redis.from_url(BROKER_URL, socket_connect_timeout=1)
-    try:
-        client.flushdb()
-    except redis.RedisError:
-        pytest.skip(f"Redis is not reachable at {BROKER_URL} (.ci/run starts it)")
-    yield client
-    client.flushdb()
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
