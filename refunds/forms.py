@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy
 
 from console.packages.status import PackageStatus
 from refunds.models import RefundReason
-from refunds.selectors import PAGE_SIZES, PackageQuery, Sort, Tab
+from refunds.selectors import PAGE_SIZE_CHOICES, PackageQuery, Sort, Tab
 
 
 class RefundConfirmForm(forms.Form):
@@ -29,7 +29,7 @@ class PackageQueryForm(forms.Form):
     q = forms.CharField(max_length=32, required=False, strip=True)
     sort = forms.ChoiceField(choices=Sort.choices, required=False)
     page = forms.IntegerField(min_value=1, required=False)
-    size = forms.TypedChoiceField(choices=[(s, s) for s in PAGE_SIZES], coerce=int, required=False)
+    size = forms.TypedChoiceField(choices=PAGE_SIZE_CHOICES, coerce=int, required=False)
 
     def query(self) -> PackageQuery:
         self.is_valid()

@@ -111,6 +111,8 @@ ORDERING = {
 }
 
 PAGE_SIZES = (10, 20, 50, 100)
+# As a drop-down's (value, label) pairs, for the query form and the page's filter.
+PAGE_SIZE_CHOICES = [(size, size) for size in PAGE_SIZES]
 
 
 @dataclass(frozen=True)
@@ -236,7 +238,6 @@ def _counts(packages: tuple[str, list], refunds: models.QuerySet, *, limit: int 
     return matching, refunds_counted
 
 
-
 def _rows(packages: tuple[str, list], order: tuple[str, ...], *, offset: int, limit: int) -> list[dict]:
     """One page of the packages matching the WHERE clause `packages`, in `order`, each row a dict
     of ROW_COLUMNS."""
@@ -271,8 +272,8 @@ class _Counted:
         return self._count
 
     def __getitem__(self, part: slice) -> list[dict]:
-        limit = part.stop - part.start
-        return self._read(offset=part.start, limit=limit) if limit > 0 else []
+        size = part.stop - part.start
+        return self._read(offset=part.start, size=size) if size > 0 else []
 
 
 class PackagePaginator(Paginator):
@@ -302,11 +303,11 @@ def package_page(*, member: Member, query: PackageQuery, now: datetime) -> Packa
     matching, recent_refunds = _counts(where, _recent_self_service_refunds(account, now=now), limit=limit)
     capped = limit is not None and matching > limit
     order = ORDERING[Sort(query.sort)]
-    rows = _Counted(
+    counted = _Counted(
         min(matching, limit) if capped else matching,
-        lambda offset, limit: _rows(where, order, offset=offset, limit=limit),
+        lambda offset, size: _rows(where, order, offset=offset, limit=size),
     )
-    page = PackagePaginator(rows, query.size, capped=capped).get_page(query.page)
+    page = PackagePaginator(counted, query.size, capped=capped).get_page(query.page)
     facts = account_facts(account, now=now, recent_refunds=recent_refunds)
     zone = clock.billing_zone()
     allowance = settings.REFUND_SELF_SERVICE_ALLOWANCE

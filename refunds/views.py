@@ -20,7 +20,7 @@ from console.packages.status import PackageStatus
 from refunds import policy, selectors
 from refunds.forms import PackageQueryForm, RefundConfirmForm
 from refunds.rows import rows_html, short_reason
-from refunds.selectors import PAGE_SIZES, Sort, Tab
+from refunds.selectors import PAGE_SIZE_CHOICES, Sort, Tab
 from refunds.services import RefundRefused, package_refund
 
 # Far above what a person clicking through dialogs needs; low enough to stop a script hammering
@@ -57,7 +57,7 @@ def package_list(request):
         "tabs": Tab.choices,
         "statuses": PackageStatus.choices,
         "sorts": Sort.choices,
-        "page_sizes": [(size, size) for size in PAGE_SIZES],
+        "page_sizes": PAGE_SIZE_CHOICES,
         "rows_html": rows_html(page),
         "server_now": page.now.isoformat(timespec="seconds"),
         "search_limit": selectors.SEARCH_COUNT_LIMIT,
