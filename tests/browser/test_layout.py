@@ -5,9 +5,11 @@ readable colours, and error pages with a way back."""
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from console.accounts.models import AccountStatus
+from refunds.services import package_refund
 from tests.browser.htmx import htmx_settled
 from tests.factories import (
     DeductionFactory,
@@ -33,6 +35,8 @@ def owner():
     package = PackageFactory(owner=member.account, spec_name="1 TB")
     DeductionFactory(package=package)
     TicketFactory(member=member, package=package, title="A long word: " + "x" * 100)
+    refunded = PackageFactory(owner=member.account)
+    package_refund(package_id=refunded.pk, owner=member.account, actor=member.user, idempotency_key="layout-refund")
     return member
 
 
@@ -45,6 +49,10 @@ def pages_of(member, live_server) -> list[str]:
         "/tickets/",
         f"/tickets/{ticket.pk}/",
         "/tickets/new/?product=css&issue_type=other",
+        reverse("refund_records"),
+        reverse("users_permissions"),
+        reverse("api_keys"),
+        reverse("notifications:list"),
     ]
 
 
