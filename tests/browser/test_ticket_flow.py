@@ -71,6 +71,8 @@ def test_the_menu_path_search_css_select_other_problem_opens_the_form_in_place(l
 
     page.get_by_test_id("ticket-menu").locator("summary").click()
     page.get_by_role("link", name="Submit a Ticket").click()
+    # A full page load: type once htmx listens to the search box, as a person would after it shows.
+    page.wait_for_load_state()
     page.get_by_label("Search for a product").press_sequentially("CSS")
     products = page.get_by_role("list", name="Products").get_by_role("link")
     expect(products).to_have_count(1)
