@@ -1,4 +1,4 @@
-"""The package page's two hand-written statements (refunds/selectors.py) read exactly what the
+"""The package page's hand-written statements (refunds/selectors.py) read exactly what the
 ORM's querysets for the same filters read: the same rows in the same order with the same values,
 the same counts, for every tab, status, sort and search, under either billing mode."""
 
@@ -79,6 +79,18 @@ def test_a_later_page_reads_the_same_slice_as_the_queryset(member):
     page = package_page(member=member, query=query, now=NOW)
 
     assert [row.pk for row in page.rows] == list(_expected(member.account, query).values_list("pk", flat=True)[10:20])
+
+
+@pytest.mark.django_db
+def test_a_page_number_past_the_last_reads_the_querysets_last_page(member):
+    _packages_of_every_kind_and_state(member.account)
+    query = PackageQuery(tab=Tab.TRAFFIC, sort=Sort.EXPIRES_ASC, size=10, page=7)
+
+    page = package_page(member=member, query=query, now=NOW)
+
+    expected = list(_expected(member.account, query).values(*ROW_FIELDS))
+    assert page.page.number == 2
+    assert [row.values for row in page.rows] == expected[10:20]
 
 
 @pytest.mark.django_db
