@@ -86,6 +86,14 @@ def test_the_list_shows_the_persons_own_messages_only(client, owner):
     assert "The colleague&#x27;s" not in page and "Another account&#x27;s" not in page
 
 
+def test_the_list_gives_when_each_message_came_in_the_billing_zone_as_every_page_does(client, owner):
+    delivered(owner)  # created at NOW: 02:00 UTC is 10:00 in Beijing
+
+    page = client.get(reverse("notifications:list")).content.decode()
+
+    assert "2026-03-10 10:00:00 (UTC+8)" in page
+
+
 def test_the_unread_filter_hides_read_messages(client, owner):
     delivered(owner, subject="Unread one")
     delivered(owner, kind=ReminderKind.LOW_REMAINING, subject="Read one", read=True)
