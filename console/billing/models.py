@@ -39,7 +39,10 @@ class DailyBill(models.Model):
     """What one day's usage cost an account beyond its packages. One per account and day, so a
     day billed twice is billed once."""
 
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="daily_bills", verbose_name=_("account"))
+    # No index of its own: the (account, day) constraint's index answers every look-up by account.
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="daily_bills", verbose_name=_("account"), db_index=False
+    )
     day = models.DateField(verbose_name=_("day"))
     billed_at = models.DateTimeField(verbose_name=_("billed at"))
     deducted_items = models.PositiveIntegerField(default=0, help_text=_("Deductions made from packages."), verbose_name=_("deducted items"))
