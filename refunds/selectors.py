@@ -111,7 +111,6 @@ ORDERING = {
 }
 
 PAGE_SIZES = (10, 20, 50, 100)
-PAGE_NUMBER_BOUND = 10**9
 # As a drop-down's (value, label) pairs, for the query form and the page's filter.
 PAGE_SIZE_CHOICES = [(size, size) for size in PAGE_SIZES]
 
@@ -216,7 +215,7 @@ def _facts(values: dict) -> policy.PackageFacts:
     )
 
 
-# --- the page's statement ---------------------------------------------------------------------
+# --- the page's two queries -------------------------------------------------------------------
 #
 # Written around the WHERE clauses the ORM compiles from the page's filters (console.core.reads
 # says why, with the measurements): the status rule stays `status_filter`, the search `icontains`,
@@ -224,76 +223,47 @@ def _facts(values: dict) -> policy.PackageFacts:
 # rows and counts against those querysets for every tab, status, sort and search.
 
 
-# Each of ROW_COLUMNS is selected as c0, c1, ...; the orders name a Package field by its alias.
-_ROW_MODEL_FIELDS = [model._meta.get_field(field) for _key, model, field in ROW_COLUMNS]
-_ALIAS_OF_PACKAGE_FIELD = {field: f"c{i}" for i, (_key, model, field) in enumerate(ROW_COLUMNS) if model is Package}
-
-
-def _order_by(order: tuple[str, ...], *, prefix: str = "") -> str:
-    return ", ".join(
-        f"{prefix}{_ALIAS_OF_PACKAGE_FIELD[name.lstrip('-')]} {'DESC' if name.startswith('-') else 'ASC'}"
-        for name in order
-    )
-
-
-def _rows_sql(packages: tuple[str, list], order: tuple[str, ...]) -> tuple[str, list]:
-    """A page of the packages matching the WHERE clause `packages`, in `order`, with its LIMIT and
-    OFFSET parameters still to add."""
-    where, params = packages
-    column = reads.column
-    selected = ", ".join(f"{column(model, field)} AS c{i}" for i, (_key, model, field) in enumerate(ROW_COLUMNS))
+def _counts(packages: tuple[str, list], refunds: models.QuerySet, *, limit: int | None) -> tuple[int, int]:
+    """(the packages matching the WHERE clause `packages`, counted up to `limit` + 1; the
+    refunds), in one round trip."""
+    package_where, package_params = packages
+    refund_where, refund_params = reads.where_sql(refunds)
+    capped = " LIMIT %s" if limit is not None else ""
     sql = (
-        f"SELECT {selected} FROM {reads.table(Package)}"
-        f" INNER JOIN {reads.table(Account)} ON {column(Account, 'id')} = {column(Package, 'payer')}"
-        f" INNER JOIN {reads.table(PackageSpec)} ON {column(PackageSpec, 'id')} = {column(Package, 'spec')}"
-        f" WHERE {where} ORDER BY {_order_by(order)} LIMIT %s OFFSET %s"
+        f"SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM {reads.table(Package)} WHERE {package_where}{capped}) matching),"
+        f" (SELECT COUNT(*) FROM {reads.table(Refund)} WHERE {refund_where})"
     )
-    return sql, params
+    params = [*package_params, *([limit + 1] if limit is not None else []), *refund_params]
+    ((matching, refunds_counted),) = reads.select_rows(sql, params)
+    return matching, refunds_counted
 
 
 def _rows(packages: tuple[str, list], order: tuple[str, ...], *, offset: int, limit: int) -> list[dict]:
     """One page of the packages matching the WHERE clause `packages`, in `order`, each row a dict
     of ROW_COLUMNS."""
-    sql, params = _rows_sql(packages, order)
-    return [dict(zip(ROW_FIELDS, row)) for row in reads.select_rows(sql, [*params, limit, offset], _ROW_MODEL_FIELDS)]
-
-
-def _counts_and_rows(
-    packages: tuple[str, list], refunds: models.QuerySet, order: tuple[str, ...], *,
-    count_limit: int | None, offset: int, limit: int,
-) -> tuple[int, int, list[dict]]:
-    """(the packages matching the WHERE clause `packages`, counted up to `count_limit` + 1; the
-    `refunds`; the rows `_rows` reads) in one round trip, the page's one statement. The rows are
-    LEFT JOINed to the one row of counts, so the counts come back when the page has no rows."""
-    package_where, package_params = packages
-    refund_where, refund_params = reads.where_sql(refunds)
-    capped = " LIMIT %s" if count_limit is not None else ""
-    rows_sql, rows_params = _rows_sql(packages, order)
-    sql = (
-        f"SELECT counted.matching, counted.refunds, {', '.join(f'page.c{i}' for i in range(len(ROW_COLUMNS)))}"
-        f" FROM (SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM {reads.table(Package)} WHERE {package_where}{capped})"
-        f" matching) AS matching, (SELECT COUNT(*) FROM {reads.table(Refund)} WHERE {refund_where}) AS refunds) counted"
-        f" LEFT JOIN ({rows_sql}) page ON 1 = 1 ORDER BY {_order_by(order, prefix='page.')}"
+    where, params = packages
+    column = reads.column
+    ordering = ", ".join(
+        f"{column(Package, name.lstrip('-'))} {'DESC' if name.startswith('-') else 'ASC'}" for name in order
     )
-    params = [
-        *package_params, *([count_limit + 1] if count_limit is not None else []), *refund_params,
-        *rows_params, limit, offset,
-    ]
-    result = reads.select_rows(sql, params, [None, None, *_ROW_MODEL_FIELDS])
-    (matching, refunds_counted, *_first_row) = result[0]
-    rows = [dict(zip(ROW_FIELDS, row[2:])) for row in result if row[2] is not None]
-    return matching, refunds_counted, rows
+    sql = (
+        f"SELECT {', '.join(column(model, field) for _key, model, field in ROW_COLUMNS)}"
+        f" FROM {reads.table(Package)}"
+        f" INNER JOIN {reads.table(Account)} ON {column(Account, 'id')} = {column(Package, 'payer')}"
+        f" INNER JOIN {reads.table(PackageSpec)} ON {column(PackageSpec, 'id')} = {column(Package, 'spec')}"
+        f" WHERE {where} ORDER BY {ordering} LIMIT %s OFFSET %s"
+    )
+    fields = [model._meta.get_field(field) for _key, model, field in ROW_COLUMNS]
+    return [dict(zip(ROW_FIELDS, row)) for row in reads.select_rows(sql, [*params, limit, offset], fields)]
 
 
 class _Counted:
-    """What the Paginator pages through: the count is known, the rows at `read_offset` are read
-    already, and a slice elsewhere (a page number past the last) reads those rows."""
+    """What the Paginator pages through: the count is known, and a slice reads those rows."""
 
     ordered = True
 
-    def __init__(self, count: int, read, *, read_offset: int, rows: list[dict]):
+    def __init__(self, count: int, read):
         self._count, self._read = count, read
-        self._read_offset, self._rows = read_offset, rows
 
     def count(self) -> int:
         return self._count
@@ -303,11 +273,7 @@ class _Counted:
 
     def __getitem__(self, part: slice) -> list[dict]:
         size = part.stop - part.start
-        if size <= 0:
-            return []
-        if part.start == self._read_offset:
-            return self._rows[:size]  # a capped search's last page stops at the cap
-        return self._read(offset=part.start, size=size)
+        return self._read(offset=part.start, size=size) if size > 0 else []
 
 
 class PackagePaginator(Paginator):
@@ -321,8 +287,7 @@ class PackagePaginator(Paginator):
 def package_page(*, member: Member, query: PackageQuery, now: datetime) -> PackagePage:
     """One page of the account's packages with each row's status and refund verdict.
 
-    One statement whatever the number of packages (`_counts_and_rows`); a second only for a page
-    number past the last, to read the last page.
+    Two queries whatever the number of packages (`_counts`, `_rows`), none when the page is empty.
     The tab, the status filter and every sort order are answered from the package page's indexes
     (`family`, stored `state` and `expires_at`; see `status_filter`); verdicts are computed in
     Python.
@@ -335,19 +300,12 @@ def package_page(*, member: Member, query: PackageQuery, now: datetime) -> Packa
         packages = packages.filter(status_filter(query.status, billing_mode=account.billing_mode, now=now))
     where = reads.where_sql(packages)
     limit = SEARCH_COUNT_LIMIT if query.q else None
-    order = ORDERING[Sort(query.sort)]
-    # A page past the last shows the last (the Paginator's rule, read below); the bound keeps the
-    # offset a number the database takes.
-    offset = (min(query.page, PAGE_NUMBER_BOUND) - 1) * query.size
-    matching, recent_refunds, read = _counts_and_rows(
-        where, _recent_self_service_refunds(account, now=now), order, count_limit=limit, offset=offset, limit=query.size
-    )
+    matching, recent_refunds = _counts(where, _recent_self_service_refunds(account, now=now), limit=limit)
     capped = limit is not None and matching > limit
+    order = ORDERING[Sort(query.sort)]
     counted = _Counted(
         min(matching, limit) if capped else matching,
         lambda offset, size: _rows(where, order, offset=offset, limit=size),
-        read_offset=offset,
-        rows=read,
     )
     page = PackagePaginator(counted, query.size, capped=capped).get_page(query.page)
     facts = account_facts(account, now=now, recent_refunds=recent_refunds)

@@ -43,15 +43,15 @@ def column(model: type[Model], field_name: str) -> str:
     return f"{table(model)}.{connection.ops.quote_name(model._meta.get_field(field_name).column)}"
 
 
-def select_rows(sql: str, params: Sequence, fields: Sequence[Field | None] = ()) -> list[list]:
-    """Run `sql` and return its rows. Where its columns are model `fields`, in order, each value is
+def select_rows(sql: str, params: Sequence, fields: Sequence[Field] = ()) -> list[list]:
+    """Run `sql` and return its rows. When its columns are model `fields`, in order, each value is
     converted as the ORM converts it for that field (SQLite returns text and floats where
-    PostgreSQL has types); a column with no field (a count) is left as it comes."""
-    columns = [field.get_col(field.model._meta.db_table) if field else None for field in fields]
+    PostgreSQL has types); counts need no fields."""
+    columns = [field.get_col(field.model._meta.db_table) for field in fields]
     converters = [
         (index, converters)
         for index, col in enumerate(columns)
-        if col and (converters := connection.ops.get_db_converters(col) + col.get_db_converters(connection))
+        if (converters := connection.ops.get_db_converters(col) + col.get_db_converters(connection))
     ]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

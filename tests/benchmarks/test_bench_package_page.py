@@ -89,12 +89,13 @@ def _timed(monkeypatch, samples: dict[str, list[float]], target, name: str, labe
 
 def _where_the_time_goes(client, monkeypatch, url: str, params: dict, bare_p50: float) -> str:
     """The p50 of each part of a view, timed inside the request (after the measured rounds, so
-    the timers cost the aims nothing): the page's statement, the rest of `package_page` (the
+    the timers cost the aims nothing): the page's two statements, the rest of `package_page` (the
     verdicts), the rows' HTML, the template with the layout, and everything else (middleware,
     session, user and member, the query form)."""
     samples: dict[str, list[float]] = {}
     with monkeypatch.context() as patch:
-        _timed(patch, samples, refund_selectors, "_counts_and_rows", "statement")
+        _timed(patch, samples, refund_selectors, "_counts", "counts")
+        _timed(patch, samples, refund_selectors, "_rows", "rows")
         _timed(patch, samples, refund_selectors, "package_page", "package_page")
         _timed(patch, samples, refund_views, "rows_html", "rows HTML")
         _timed(patch, samples, refund_views, "render", "template")
@@ -103,9 +104,11 @@ def _where_the_time_goes(client, monkeypatch, url: str, params: dict, bare_p50: 
             client.get(url, params)
             samples.setdefault("request", []).append((time.perf_counter() - start) * 1000)
     p50 = {label: _percentile(values, 50) for label, values in samples.items()}
-    verdicts = p50["package_page"] - p50["statement"]
+    p50["statements"] = p50["counts"] + p50["rows"]
+    verdicts = p50["package_page"] - p50["statements"]
     rest = p50["request"] - p50["package_page"] - p50["rows HTML"] - p50["template"]
-    return (f"request {p50['request']:.1f}ms = statement {p50['statement']:.1f} + verdicts and the rest of"
+    return (f"request {p50['request']:.1f}ms = statements {p50['statements']:.1f} (counts {p50['counts']:.1f},"
+            f" rows {p50['rows']:.1f}) + verdicts and the rest of"
             f" package_page {verdicts:.1f} + rows HTML {p50['rows HTML']:.1f} + template with the layout"
             f" {p50['template']:.1f} + middleware, session, user, member and form {rest:.1f}"
             f" (the whole bare layout: {bare_p50:.1f})")

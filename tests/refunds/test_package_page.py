@@ -492,25 +492,35 @@ VIEWS = [
 @pytest.mark.parametrize("params", VIEWS, ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()) or "default")
 def test_the_page_costs_as_many_queries_for_500_packages_as_for_150(client, owner, django_assert_num_queries, params):
     _add_mixed(owner.account, 150)  # at least one row in each of these views, page 3 included
-    with django_assert_num_queries(4):  # session, user, member; the counts (packages, refunds made) and rows
+    with django_assert_num_queries(5):  # session, user, member; the counts (packages, refunds made), rows
         client.get(URL, params)
     _add_mixed(owner.account, 350)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(URL, params)
 
     assert response.status_code == 200
 
 
 @pytest.mark.django_db
-def test_a_page_number_past_the_last_shows_the_last_page_with_one_more_query(client, owner, django_assert_num_queries):
+def test_a_page_number_past_the_last_shows_the_last_page(client, owner):
     _add_packages(owner.account, 15)
 
-    with django_assert_num_queries(5):  # the page's statement found no rows there; the last page's rows
-        response = client.get(URL, {"page": "9"})
+    response = client.get(URL, {"page": "9"})
 
     assert response.context["view"].page.number == 2
     assert len(codes(response)) == 5
+
+
+@pytest.mark.django_db
+def test_a_status_the_billing_mode_rules_out_costs_no_package_query(client, owner, django_assert_num_queries):
+    # Billed by traffic, nothing is frozen: the filter is empty before it reaches the database.
+    _add_packages(owner.account, 5)
+
+    with django_assert_num_queries(4):
+        response = client.get(URL, {"status": "frozen"})
+
+    assert codes(response) == []
 
 
 @pytest.mark.django_db
