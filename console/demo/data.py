@@ -100,7 +100,9 @@ def demo_seed() -> None:
         deductions=[(22, "LVB Chinese mainland", "61.000", "1"), (21, "LVB outside mainland (AP1)", "22.000", "1.7692")])
     buy("lvpkg-dm000007", aurora, "traffic", "5 TB", local(12, 20, 30), Payment(discount="17.91"))
     buy("lvpkg-dm000008", aurora, "traffic", "1 TB", local(5, 9, 30))
-    buy(TODAY_MARKER, aurora, "transcode_standard", "100 hours", local(0, 0, 5))
+    # Bought today at 00:05, or at the seed's own time in the first five minutes of a day: never
+    # after it (a purchase in the future, paid before the refund below, spent the refund's credits).
+    buy(TODAY_MARKER, aurora, "transcode_standard", "100 hours", min(local(0, 0, 5), now))
     buy("lvpkg-dm000010", aurora, "traffic", "500 GB", local(2, 12, 0), giveaway=True)
     buy("lvpkg-dm000011", aurora, "co_anchoring", "1,000 hours", local(1, 11, 40))
     buy("lvpkg-dm000012", aurora, "licence", "Mobile live licence, 1 year", local(2, 15, 10))

@@ -1,4 +1,6 @@
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -107,13 +109,38 @@ def test_opening_balances_are_dated_before_the_first_purchase(seeded):
     assert opening.exists() and all(entry.created_at < first_purchase for entry in opening)
 
 
-def test_seeded_purchases_spend_free_credits_then_commission_then_cash(seeded):
+def _assert_purchases_spend_free_credits_then_commission_then_cash() -> None:
     for package in Package.objects.exclude(source="giveaway").order_by("purchased_at"):
         # Commission is spent only once free credits ran out, cash only once commission did.
         if package.paid_commission:
             assert _balance_before(package, "free") == package.paid_free, package.code
         if package.paid_cash:
             assert _balance_before(package, "commission") == package.paid_commission, package.code
+
+
+def test_seeded_purchases_spend_free_credits_then_commission_then_cash(seeded):
+    _assert_purchases_spend_free_credits_then_commission_then_cash()
+
+
+# 00:02 in Beijing: "bought today at 00:05" would be three minutes after the seed.
+JUST_AFTER_MIDNIGHT = datetime(2026, 11, 28, 0, 2, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def test_a_seed_made_just_after_midnight_buys_and_books_nothing_after_its_own_time(monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: JUST_AFTER_MIDNIGHT)
+
+    call_command("seed_demo", verbosity=0)
+
+    assert not Package.objects.filter(purchased_at__gt=JUST_AFTER_MIDNIGHT).exists()
+    assert not LedgerEntry.objects.filter(created_at__gt=JUST_AFTER_MIDNIGHT).exists()
+
+
+def test_a_seed_made_just_after_midnight_still_spends_free_credits_then_commission_then_cash(monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: JUST_AFTER_MIDNIGHT)
+
+    call_command("seed_demo", verbosity=0)
+
+    _assert_purchases_spend_free_credits_then_commission_then_cash()
 
 
 def test_the_seed_pays_one_package_from_all_three_balances(seeded):
