@@ -91,7 +91,8 @@ def _where_the_time_goes(client, monkeypatch, url: str, params: dict, bare_p50: 
     """The p50 of each part of a view, timed inside the request (after the measured rounds, so
     the timers cost the aims nothing): the page's two statements, the rest of `package_page` (the
     verdicts), the rows' HTML, the template with the layout, and everything else (middleware,
-    session, user and member, the query form)."""
+    session, user and member, the query form). The view is requested in a loop of its own, so its
+    whole request comes out below its p50 in the interleaved rounds."""
     samples: dict[str, list[float]] = {}
     with monkeypatch.context() as patch:
         _timed(patch, samples, refund_selectors, "_counts", "counts")
