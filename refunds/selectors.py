@@ -149,6 +149,8 @@ ROW_COLUMNS = (
     ("spec__name", PackageSpec, "name"),
 )
 ROW_FIELDS = tuple(key for key, _model, _field in ROW_COLUMNS)
+# Their model fields, looked up once rather than on every page.
+_ROW_MODEL_FIELDS = tuple(model._meta.get_field(field) for _key, model, field in ROW_COLUMNS)
 
 
 # A search by part of a package ID counts its matches up to here: "lvpkg" matches every package,
@@ -253,8 +255,7 @@ def _rows(packages: tuple[str, list], order: tuple[str, ...], *, offset: int, li
         f" INNER JOIN {reads.table(PackageSpec)} ON {column(PackageSpec, 'id')} = {column(Package, 'spec')}"
         f" WHERE {where} ORDER BY {ordering} LIMIT %s OFFSET %s"
     )
-    fields = [model._meta.get_field(field) for _key, model, field in ROW_COLUMNS]
-    return [dict(zip(ROW_FIELDS, row)) for row in reads.select_rows(sql, [*params, limit, offset], fields)]
+    return [dict(zip(ROW_FIELDS, row)) for row in reads.select_rows(sql, [*params, limit, offset], _ROW_MODEL_FIELDS)]
 
 
 class _Counted:

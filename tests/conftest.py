@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
+from django.utils import translation
 
 from console.core import clock
 
@@ -54,6 +56,15 @@ def translations_compiled():
     from console.i18n import messages_compile_if_stale
 
     messages_compile_if_stale()
+
+
+@pytest.fixture(autouse=True)
+def language_left_as_found():
+    """A request through the test client activates its language in this thread and leaves it
+    active: every test ends by putting the default back, so no later test reads Chinese (tests
+    that ask for Chinese live in several areas, and pytest-django runs the database-free ones last)."""
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -3,17 +3,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
-from django.utils import translation
 
 from console.packages.models import Package
-
-
-@pytest.fixture(autouse=True)
-def language_left_as_found():
-    """A request through the test client activates its language in this thread and leaves it
-    active: each test here ends by putting the default back, so no later test reads Chinese."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
