@@ -191,6 +191,9 @@ else:
 # filters, for a language and a query): in each process's memory, so never stale and never shared.
 CACHES["fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+# A counter the cache could not give back lets the request through (console.core.rate_limits):
+# a rate limit never decides money.
+RATELIMIT_FAIL_OPEN = True
 
 # --- Login throttling (django-axes) ----------------------------------------------------------
 # After AXES_FAILURE_LIMIT wrong passwords for one user name, or from one address, further logins
