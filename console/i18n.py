@@ -7,6 +7,9 @@ browser's Accept-Language, else English. The API chooses by X-TC-Language instea
 (`console.api.views`).
 """
 
+from pathlib import Path
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -61,23 +64,44 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def messages_compile_if_stale() -> list[str]:
-    """Compile each catalogue under LOCALE_PATHS whose .mo is missing or older than its .po
-    (`manage.py compilemessages` for just those); returns the .po files compiled. The test
-    session calls it, so a fresh clone's `uv run pytest` needs no extra step."""
-    from pathlib import Path
+def catalogues() -> list[Path]:
+    """Every catalogue's source (.po) under LOCALE_PATHS; its compiled .mo lies beside it."""
+    return sorted(po for folder in settings.LOCALE_PATHS for po in Path(folder).glob("*/LC_MESSAGES/*.po"))
 
-    from django.conf import settings
-    from django.core.management import call_command
 
-    stale = [
-        po
-        for folder in settings.LOCALE_PATHS
-        for po in Path(folder).glob("*/LC_MESSAGES/*.po")
-        if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+def catalogue_compile(po: Path) -> Path:
+    """Compile `po` into the .mo beside it, in Python (polib, a development dependency), so
+    nobody needs GNU gettext's msgfmt. The .mo is committed: a fresh clone, the demo, the API and
+    production read it as it is, with nothing to build first."""
+    import polib
+
+    mo = po.with_suffix(".mo")
+    polib.pofile(str(po)).save_as_mofile(str(mo))
+    return mo
+
+
+def catalogue_differences(po: Path) -> list[str]:
+    """What the committed .mo says differently from its .po (or is missing), message by message;
+    empty when the .mo is the .po compiled (by polib or by msgfmt alike)."""
+    import polib
+
+    mo = po.with_suffix(".mo")
+    if not mo.exists():
+        return [f"{mo} is missing"]
+    source = {_message_key(entry): _message_text(entry) for entry in polib.pofile(str(po)).translated_entries()}
+    compiled = {_message_key(entry): _message_text(entry) for entry in polib.mofile(str(mo)) if entry.msgid}
+    return [
+        f"{key!r}: the .po says {source.get(key)!r}, the .mo {compiled.get(key)!r}"
+        for key in sorted(source.keys() | compiled.keys(), key=repr)
+        if source.get(key) != compiled.get(key)
     ]
-    if stale:
-        call_command(
-            "compilemessages", locale=sorted({po.parent.parent.name for po in stale}), ignore_patterns=[".venv", "var"], verbosity=0
-        )
-    return [str(po) for po in stale]
+
+
+def _message_key(entry) -> tuple:
+    return (entry.msgctxt, entry.msgid, entry.msgid_plural)
+
+
+def _message_text(entry) -> tuple:
+    if entry.msgid_plural:
+        return tuple(text for _, text in sorted(entry.msgstr_plural.items()))
+    return (entry.msgstr,)

@@ -133,8 +133,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 # === Languages (issue 15; owned by the i18n issue, edit only this block) =========================
 # English and Simplified Chinese: the person's choice (top bar; stored on the user), else the
-# browser's Accept-Language, else English (console/i18n.py). Catalogues in locale/, compiled by
-# `manage.py compilemessages` (.ci/run and the test session do it; the .mo is not committed).
+# browser's Accept-Language, else English (console/i18n.py). Catalogues in locale/: the .po and
+# the .mo compiled from it are both committed (`manage.py compile_catalogue`; a test checks they agree).
 LANGUAGE_CODE = "en"
 # Each language named in itself, as the switch shows it.
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]

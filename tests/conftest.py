@@ -49,15 +49,6 @@ def pytest_terminal_summary(terminalreporter, config):
         )
 
 
-@pytest.fixture(scope="session", autouse=True)
-def translations_compiled():
-    """The Chinese catalogue is compiled here, not committed (.ci/run compiles it too): a fresh
-    clone's `uv run pytest` compiles locale/*.po when its .mo is missing or older than the .po."""
-    from console.i18n import messages_compile_if_stale
-
-    messages_compile_if_stale()
-
-
 @pytest.fixture(autouse=True)
 def language_left_as_found():
     """A request through the test client activates its language in this thread and leaves it

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import translation
 
+from console.i18n import catalogue_compile, catalogue_differences
+
 BASE_DIR = Path(settings.BASE_DIR)
 CATALOGUE = BASE_DIR / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 # Where translatable strings live (what `makemessages --ignore=.venv --ignore=tests` reads).
@@ -46,6 +48,26 @@ def test_every_translation_keeps_the_placeholders_of_its_message(catalogue):
     assert differs == []
 
 
+def test_the_committed_compiled_catalogue_is_its_source_compiled():
+    """The .mo is committed so that nothing has to be built on the README's path (a fresh clone's
+    `manage.py demo`, the API, production); it must say what the .po says."""
+    assert catalogue_differences(CATALOGUE) == []
+
+
+def test_a_compiled_catalogue_that_lags_its_source_is_reported(tmp_path):
+    po = tmp_path / "django.po"
+    shutil.copy(CATALOGUE, po)
+    catalogue_compile(po)
+    edited = polib.pofile(str(po))
+    edited.find("Submit a Ticket").msgstr = "提交新工单"
+    edited.save()
+
+    assert catalogue_differences(po) == [
+        "(None, 'Submit a Ticket', ''): the .po says ('提交新工单',), the .mo ('提交工单',)"
+    ]
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="makemessages needs GNU gettext's xgettext")
 def test_the_catalogue_holds_every_string_the_code_marks(catalogue, settings, tmp_path, monkeypatch):
     """makemessages over a copy of the code, into a temporary folder (it writes where it runs): a
     string marked in the code or a template but missing from the committed catalogue would show in
