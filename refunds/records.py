@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from console.accounts.models import Account
+from console.accounts.permissions import MemberAction, member_require
 from console.accounts.selectors import member_for
 from refunds.models import Refund, RefundChannel
 
@@ -26,6 +27,8 @@ def refund_records_for(account: Account, *, channel: str = "") -> QuerySet[Refun
 @require_GET
 def refund_records(request):
     member = member_for(request.user)
+    # Refund records are money records: the same finance read as the balances (see CAM_ACTIONS).
+    member_require(member, MemberAction.SEE_MONEY)
     channel = request.GET.get("channel", "")
     page = Paginator(refund_records_for(member.account, channel=channel), RECORDS_PER_PAGE).get_page(
         request.GET.get("page")

@@ -102,7 +102,7 @@ def pdf_check(data: bytes) -> None:
 
 def image_check(data: bytes) -> str:
     """The image's MIME type if Pillow opens and verifies it, it is not a decompression bomb,
-    and (PNG, WebP) nothing follows its last chunk; NotAccepted otherwise."""
+    and nothing follows its end (`IMAGE_ENDS`); NotAccepted otherwise."""
     try:
         with warnings.catch_warnings():
             # Pillow warns above its own pixel limit and raises above twice that; both are refusals.
@@ -124,27 +124,114 @@ def image_check(data: bytes) -> str:
         )
     if image_format not in IMAGE_TYPE_BY_FORMAT:
         raise NotAccepted(NOT_ACCEPTED)
-    if image_format == "PNG" and png_trailing_bytes(data):
-        raise NotAccepted(f"{DAMAGED_IMAGE} " + _("Something follows the end of the PNG."))
-    if image_format == "WEBP" and webp_trailing_bytes(data):
-        raise NotAccepted(f"{DAMAGED_IMAGE} " + _("Something follows the end of the WebP image."))
+    image_end, after_end = IMAGE_ENDS[image_format]
+    end = image_end(data)
+    if end is None:
+        raise NotAccepted(DAMAGED_IMAGE)
+    if end < len(data):
+        raise NotAccepted(f"{DAMAGED_IMAGE} {after_end}")
     return IMAGE_TYPE_BY_FORMAT[image_format]
 
 
-def png_trailing_bytes(data: bytes) -> int:
-    """How many bytes follow the PNG's IEND chunk (all of them past the signature if there is none)."""
+# Each accepted image type's end, found by walking its structure (never by searching for the end
+# marker, which may occur inside the data): the offset just past its last byte, or None when the
+# structure runs out before it ends. Anything after that end is refused, whatever it is.
+
+
+def png_end(data: bytes) -> int | None:
+    """Just past the IEND chunk."""
     position = len(PNG_SIGNATURE)
     while position + 8 <= len(data):
         (length,) = struct.unpack(">I", data[position:position + 4])
         chunk_type = data[position + 4:position + 8]
         position += 12 + length  # length, type, data, CRC
         if chunk_type == b"IEND":
-            return max(len(data) - position, 0)
-    return len(data) - len(PNG_SIGNATURE)
+            return position if position <= len(data) else None
+    return None
 
 
-def webp_trailing_bytes(data: bytes) -> int:
-    """How many bytes follow the WebP's RIFF container, whose header states its own length."""
+def webp_end(data: bytes) -> int | None:
+    """Just past the RIFF container, whose header states its own length."""
     (riff_size,) = struct.unpack("<I", data[4:8])
     # RIFF sizes exclude the 8-byte header; an odd size is padded to even.
-    return max(len(data) - (8 + riff_size + (riff_size & 1)), 0)
+    end = 8 + riff_size + (riff_size & 1)
+    return end if end <= len(data) else None
+
+
+def gif_end(data: bytes) -> int | None:
+    """Just past the trailer byte (0x3B) that follows the last block (GIF89a specification, 27).
+
+    Header (6 bytes) and logical screen descriptor (7), an optional global colour table, then
+    blocks: extensions (0x21, a label, sub-blocks) and images (0x2C, a 9-byte descriptor, an
+    optional local colour table, the LZW code size, sub-blocks), each run of sub-blocks closed
+    by an empty one."""
+
+    def colour_table_size(flags: int) -> int:
+        return 3 * (2 << (flags & 0x07)) if flags & 0x80 else 0
+
+    def after_sub_blocks(position: int) -> int | None:
+        while position < len(data):
+            size = data[position]
+            position += 1 + size
+            if size == 0:
+                return position
+        return None
+
+    if len(data) < 13:
+        return None
+    position: int | None = 13 + colour_table_size(data[10])
+    while position is not None and position < len(data):
+        block = data[position]
+        if block == 0x3B:
+            return position + 1
+        if block == 0x21:  # extension: label, then sub-blocks
+            position = after_sub_blocks(position + 2)
+        elif block == 0x2C and position + 10 <= len(data):  # image: descriptor, table, code size, sub-blocks
+            position = after_sub_blocks(position + 10 + colour_table_size(data[position + 9]) + 1)
+        else:
+            return None
+    return None
+
+
+JPEG_STANDALONE_MARKERS = {0x01, *range(0xD0, 0xD8)}  # TEM, RST0-7: no length follows
+
+
+def jpeg_end(data: bytes) -> int | None:
+    """Just past the EOI marker (FFD9) that closes the image (ITU T.81, B.2).
+
+    Segments are walked by their lengths (an APP1 Exif thumbnail has SOI and EOI of its own,
+    skipped with its segment); after each SOS the entropy-coded data runs to the next marker that
+    is neither a stuffed 0xFF00 nor a restart marker."""
+    position = 2  # after SOI
+    while position + 1 < len(data):
+        if data[position] != 0xFF:
+            return None
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte before a marker
+            position += 1
+            continue
+        if marker == 0xD9:
+            return position + 2
+        if marker in JPEG_STANDALONE_MARKERS:
+            position += 2
+            continue
+        if position + 4 > len(data):
+            return None
+        (length,) = struct.unpack(">H", data[position + 2:position + 4])
+        position += 2 + length
+        if marker == 0xDA:  # start of scan: skip the entropy-coded data
+            position = data.find(b"\xff", position)
+            while 0 <= position < len(data) - 1 and (data[position + 1] == 0x00 or 0xD0 <= data[position + 1] <= 0xD7):
+                position = data.find(b"\xff", position + 2)
+            if position < 0:
+                return None
+    return None
+
+
+# The end of each accepted image format, and what the refusal says when something follows it.
+IMAGE_ENDS = {
+    "PNG": (png_end, gettext_lazy("Something follows the end of the PNG.")),
+    "JPEG": (jpeg_end, gettext_lazy("Something follows the end of the JPEG image.")),
+    "GIF": (gif_end, gettext_lazy("Something follows the end of the GIF image.")),
+    "WEBP": (webp_end, gettext_lazy("Something follows the end of the WebP image.")),
+}

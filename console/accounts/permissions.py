@@ -33,15 +33,21 @@ class MemberAction(StrEnum):
     REFUND = "refund"
     BUY = "buy"
     CHANGE_AUTO_RENEW = "change_auto_renew"
+    SEE_MONEY = "see_money"
 
 
 # The CAM action each console action needs. Buying and auto-renewal spend the account's money,
 # so they are finance actions (named after Tencent's billing APIs: PayDeals pays an order; auto-
 # renewal is this console's own ModifyAutoRenewFlag), granted by QCloudFinanceFullAccess.
+# Seeing money (the balances, the ledger and its export, the refund records) is the finance read
+# the API asks for its DescribeAccountBalance: a refund record is a movement of those balances (the
+# ledger lists it too), so one action governs every page that shows them, and a person the API
+# refuses balances is refused them in the console as well.
 CAM_ACTIONS: dict[MemberAction, str] = {
     MemberAction.REFUND: "finance:RefundInstance",
     MemberAction.BUY: "finance:PayDeals",
     MemberAction.CHANGE_AUTO_RENEW: "finance:ModifyAutoRenewFlag",
+    MemberAction.SEE_MONEY: "finance:DescribeAccountBalance",
 }
 
 REFUSALS = {
@@ -49,6 +55,9 @@ REFUSALS = {
     MemberAction.BUY: gettext_lazy("You do not have permission to buy packages. Ask the account owner."),
     MemberAction.CHANGE_AUTO_RENEW: gettext_lazy(
         "You do not have permission to change auto-renewal. Ask the account owner."
+    ),
+    MemberAction.SEE_MONEY: gettext_lazy(
+        "You do not have permission to see the account's balances, bills and refunds. Ask the account owner."
     ),
 }
 
@@ -71,6 +80,7 @@ class MemberPermissions:
     refund: bool
     buy: bool
     change_auto_renew: bool
+    see_money: bool
     manage_access: bool = False
 
 

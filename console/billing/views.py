@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 
+from console.accounts.permissions import MemberAction, member_require
 from console.accounts.selectors import member_for
 from console.billing import selectors
 from console.billing.forms import LedgerFilterForm
@@ -25,13 +26,21 @@ def _applied_query(filters: LedgerFilterForm) -> str:
     return urlencode({key: day.isoformat() for key, day in (("start", start), ("end", end)) if day})
 
 
+def _member_who_may_see_money(request):
+    """The signed-in member, or a 403 (PermissionRefused) for one the API would refuse
+    DescribeAccountBalance: every view of this page shows the account's money."""
+    member = member_for(request.user)
+    member_require(member, MemberAction.SEE_MONEY)
+    return member
+
+
 @login_required
 def balance_and_bills(request):
     return _page(request)
 
 
 def _page(request, *, status: int = 200):
-    member = member_for(request.user)
+    member = _member_who_may_see_money(request)
     filters = LedgerFilterForm(request.GET or None)
     start, end = filters.dates()
     entries = ledger_for(member.account, start=start, end=end)
@@ -54,7 +63,7 @@ class _Echo:
 
 @login_required
 def ledger_csv(request):
-    member = member_for(request.user)
+    member = _member_who_may_see_money(request)
     filters = LedgerFilterForm(request.GET or None)
     if filters.is_bound and not filters.is_valid():
         # A clear answer for a bad range, never a 500: the page, with each error beside its field.

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from console.accounts.models import MemberRole
+from console.accounts.models import PresetPolicy
 from refunds.models import Refund, RefundChannel
 from refunds.policy import Channel
 from refunds.services import RefundRefused, package_refund
@@ -98,12 +98,24 @@ def test_another_accounts_refunds_are_not_listed(client, owner):
     assert theirs.order_id not in page
 
 
-def test_a_sub_user_sees_the_accounts_refund_records(client, owner):
+def test_a_sub_user_with_a_finance_policy_sees_the_accounts_refund_records(client, owner):
     made = refund(owner, PackageFactory(owner=owner.account))
-    viewer = MemberFactory(account=owner.account, role=MemberRole.SUB_USER)
-    client.force_login(viewer.user)
+    finance = MemberFactory(account=owner.account, sub_user_with_refund=True)
+    client.force_login(finance.user)
 
     assert made.order_id in client.get(reverse("refund_records")).content.decode()
+
+
+def test_a_live_read_only_sub_user_is_refused_the_refund_records_with_a_403(client, owner):
+    made = refund(owner, PackageFactory(owner=owner.account))
+    viewer = MemberFactory(account=owner.account, sub_user=True, policies=[PresetPolicy.LIVE_READ_ONLY_ACCESS])
+    client.force_login(viewer.user)
+
+    response = client.get(reverse("refund_records"))
+
+    assert response.status_code == 403
+    assert made.order_id not in response.content.decode()
+    assert "You do not have permission to see the account&#x27;s balances, bills and refunds." in response.content.decode()
 
 
 def test_refund_records_cost_the_same_queries_for_one_refund_or_fifteen(client, owner, settings):

@@ -58,3 +58,11 @@ def png_declaring(width: int, height: int) -> bytes:
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+
+
+def image_bytes(image_format: str, **options) -> bytes:
+    """A small image written by Pillow in `image_format` (PNG, JPEG, GIF, WEBP); `options` go to
+    its writer (progressive=True, exif=..., save_all=True with append_images=...)."""
+    buffer = BytesIO()
+    Image.new("RGB", (16, 16), "red").save(buffer, format=image_format, **options)
+    return buffer.getvalue()

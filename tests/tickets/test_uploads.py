@@ -8,9 +8,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
 from tests.factories import TicketFactory
-from tests.tickets.samples import pdf_bytes, pillow_pdf_bytes, png_bytes, png_declaring
+from tests.tickets.samples import image_bytes, pdf_bytes, pillow_pdf_bytes, png_bytes, png_declaring
 from tickets import uploads
 from tickets.models import Attachment, Ticket
 
@@ -52,6 +53,52 @@ def test_a_png_with_html_appended_is_refused():
         uploads.content_type_of(png_bytes() + b"<html><script>alert(document.cookie)</script></html>")
 
 
+# Each accepted image type as its writer makes it, and its name in the refusal (issue 20 item 10).
+IMAGES = {
+    "png": (lambda: image_bytes("PNG"), "image/png", "PNG"),
+    "jpeg": (lambda: image_bytes("JPEG"), "image/jpeg", "JPEG image"),
+    "progressive jpeg with exif": (
+        lambda: image_bytes("JPEG", progressive=True, exif=exif_with_thumbnail()), "image/jpeg", "JPEG image",
+    ),
+    "gif": (lambda: image_bytes("GIF"), "image/gif", "GIF image"),
+    "animated gif": (
+        lambda: image_bytes("GIF", save_all=True, append_images=[Image.new("RGB", (16, 16), "blue")]), "image/gif", "GIF image",
+    ),
+    "webp": (lambda: image_bytes("WEBP"), "image/webp", "WebP image"),
+}
+
+
+def exif_with_thumbnail() -> bytes:
+    """Exif whose data holds a JPEG of its own (SOI to EOI), as a camera's thumbnail does."""
+    exif = Image.Exif()
+    exif[0x927C] = image_bytes("JPEG")  # MakerNote, raw bytes
+    return exif.tobytes()
+
+
+@pytest.mark.parametrize("kind", list(IMAGES))
+def test_a_well_formed_image_is_accepted_under_its_type(kind):
+    make, content_type, _ = IMAGES[kind]
+
+    assert uploads.content_type_of(make()) == content_type
+
+
+@pytest.mark.parametrize("trailer", [b"<html><script>alert(1)</script></html>", b"\x00"], ids=["html", "one byte"])
+@pytest.mark.parametrize("kind", list(IMAGES))
+def test_an_image_with_anything_after_its_end_is_refused(kind, trailer):
+    make, _, name = IMAGES[kind]
+
+    with pytest.raises(uploads.NotAccepted, match=f"Something follows the end of the {name}"):
+        uploads.content_type_of(make() + trailer)
+
+
+@pytest.mark.parametrize("kind", ["gif", "jpeg"])
+def test_an_image_cut_before_its_end_is_refused_as_damaged(kind):
+    make, _, _ = IMAGES[kind]
+
+    with pytest.raises(uploads.NotAccepted, match="The image is damaged or not really an image."):
+        uploads.content_type_of(make()[:-1])
+
+
 def test_an_image_header_declaring_100000_by_100000_pixels_is_refused_not_decoded():
     with pytest.raises(uploads.NotAccepted, match="pixels can be attached"):
         uploads.content_type_of(png_declaring(100_000, 100_000))
@@ -90,6 +137,16 @@ def test_the_form_refuses_a_png_with_html_appended_named_invoice_html(client, ow
 
     assert "Something follows the end of the PNG" in form_errors(response)
     assert not Ticket.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_form_refuses_a_gif_with_html_appended(client, owner):
+    polyglot = SimpleUploadedFile("cat.gif", image_bytes("GIF") + b"<html><script>alert(1)</script></html>", "image/gif")
+
+    response = client.post(SUBMIT, {**form_data(), "attachments": [polyglot]})
+
+    assert "Something follows the end of the GIF image." in form_errors(response)
+    assert not Ticket.objects.exists() and not Attachment.objects.exists()
 
 
 @pytest.mark.django_db
