@@ -7,7 +7,7 @@ from django.urls import reverse
 from console.accounts.models import PresetPolicy
 from console.accounts.permissions import MemberAction, api_action_allowed, member_may
 from console.api.actions import ACTIONS
-from tests.factories import FundedAccountFactory, MemberFactory, PolicyFactory
+from tests.factories import FundedAccountFactory, MemberFactory, PackageFactory, PolicyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +69,14 @@ def test_the_package_pages_balances_refreshed_alone_stay_hidden_from_a_live_read
     html = summary.content.decode()
     assert 'id="account-summary"' in html and 'data-testid="billing-mode"' in html
     assert "40.00" not in html
+
+
+def test_a_packages_own_page_shows_what_was_paid_only_to_who_may_see_money(client, account):
+    package = PackageFactory(owner=account)
+    client.force_login(live_read_only(account).user)
+    viewer_page = client.get(reverse("package_detail", args=[package.code])).content.decode()
+    client.force_login(MemberFactory(account=account).user)
+    owner_page = client.get(reverse("package_detail", args=[package.code])).content.decode()
+
+    assert 'data-testid="package-paid"' not in viewer_page and f"USD {package.paid_total}" not in viewer_page
+    assert f'data-testid="package-paid">USD {package.paid_total}' in owner_page
