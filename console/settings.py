@@ -173,6 +173,23 @@ EMAIL_BACKEND = env.str(
     else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CSS Console <noreply@css-console.example>")
+# The SMTP server receipts and reminders go to (through the outbox): the separate EMAIL_* variables,
+# or one EMAIL_URL as django-environ reads it (smtp+tls://user:password@host:587 for STARTTLS,
+# smtp+ssl://...:465, consolemail://); what the URL names wins over the separate variables.
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+# Seconds; well under the outbox's five-minute claim, so a hung server fails the attempt (retried
+# later) before another sender may take the message, instead of holding a worker indefinitely.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+if env.str("EMAIL_URL", default=""):
+    globals().update(
+        (name, value) for name, value in env.email_url("EMAIL_URL").items()
+        if name.startswith("EMAIL_") and value not in (None, "")
+    )
 
 # Self-service refunds one account may make over a rolling 365 days before further requests go
 # to a ticket as suspected refund abuse. See the README for why 3.
