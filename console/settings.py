@@ -173,6 +173,23 @@ EMAIL_BACKEND = env.str(
     else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CSS Console <noreply@css-console.example>")
+# The SMTP server receipts and reminders go to (through the outbox): the separate EMAIL_* variables,
+# or one EMAIL_URL as django-environ reads it (smtp+tls://user:password@host:587 for STARTTLS,
+# smtp+ssl://...:465, consolemail://); what the URL names wins over the separate variables.
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+# Seconds; well under the outbox's five-minute claim, so a hung server fails the attempt (retried
+# later) before another sender may take the message, instead of holding a worker indefinitely.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+if env.str("EMAIL_URL", default=""):
+    globals().update(
+        (name, value) for name, value in env.email_url("EMAIL_URL").items()
+        if name.startswith("EMAIL_") and value not in (None, "")
+    )
 
 # Self-service refunds one account may make over a rolling 365 days before further requests go
 # to a ticket as suspected refund abuse. See the README for why 3.
@@ -195,15 +212,20 @@ RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 # a rate limit never decides money.
 RATELIMIT_FAIL_OPEN = True
 
-# --- Login throttling (django-axes) ----------------------------------------------------------
-# After AXES_FAILURE_LIMIT wrong passwords for one user name, or from one address, further logins
-# for it are refused (429, the lockout page) until AXES_COOLOFF_MINUTES have passed since the last
-# failure, or staff lift it: `manage.py axes_reset_username <name>`, `axes_reset_ip <address>`,
-# `axes_reset` (everything); the attempts are listed in the admin. Customers and staff alike:
-# /login/ and /admin/login/ both authenticate through the backends above.
+# --- Login throttling (django-axes; console.core.lockout) -------------------------------------
+# Wrong passwords are counted for one user name at one address (AXES_FAILURE_LIMIT), for one user
+# name from any address and for one address under any name (the two wider limits, set high so that
+# one person's typing never locks out colleagues behind the same address). A login over any of
+# them is refused (429, the lockout page, Retry-After) until AXES_COOLOFF_MINUTES have passed since
+# the failures that locked it, or staff lift it: `manage.py axes_reset_username <name>`,
+# `axes_reset_ip <address>`, `axes_reset` (everything); the attempts are listed in the admin.
+# Customers and staff alike: /login/ and /admin/login/ both authenticate through the backends above.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+LOGIN_FAILURE_LIMIT_PER_USERNAME = env.int("LOGIN_FAILURE_LIMIT_PER_USERNAME", default=20)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env.int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", default=50)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "console.core.lockout.LoginThrottleHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "console.core.lockout.lockout_response"
 # Behind a reverse proxy, REMOTE_ADDR is the proxy: TRUSTED_PROXY_COUNT=1 takes the client's

@@ -8,13 +8,13 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
-from django_ratelimit.decorators import ratelimit
 
 from console.accounts.preferences import session_user_language
 from console.accounts.selectors import member_for
 from console.core import clock
 from console.core.errors import IdempotencyKeyReused
 from console.core.http import PACKAGES_CHANGED, dialog_done
+from console.core.rate_limits import rate_limit_exceeded
 from console.packages.selectors import package_of_account
 from console.packages.status import PackageStatus
 from refunds import policy, selectors
@@ -108,7 +108,6 @@ def refund_dialog(request, package_id: int):
 
 @login_required
 @require_POST
-@ratelimit(key="user", rate=REFUND_RATE, method="POST", block=False)
 def refund_confirm(request, package_id: int):
     member = member_for(request.user)
     form = RefundConfirmForm(request.POST)
@@ -121,7 +120,7 @@ def refund_confirm(request, package_id: int):
         )
 
     valid = form.is_valid()
-    if request.limited:
+    if rate_limit_exceeded(request, group="refunds.refund_confirm", key="user", rate=REFUND_RATE, method="POST"):
         form.add_error(None, _("Too many refund requests. Wait a minute, then try again."))
         return dialog_again(429)
     if not valid:

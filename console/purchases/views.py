@@ -6,12 +6,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import is_ratelimited
 
 from console.accounts.selectors import member_for
 from console.core import clock
 from console.core.errors import IdempotencyKeyReused, PermissionRefused
 from console.core.http import dialog_done
+from console.core.rate_limits import rate_limit_exceeded
 from console.purchases.forms import BuyForm
 from console.purchases.selectors import discount_percent, purchase_quote, vouchers_usable
 from console.purchases.services import PurchaseRefused, package_purchase
@@ -61,7 +61,7 @@ def package_buy(request):
         form = BuyForm({**request.POST.dict(), "shown_spec": spec.pk, "shown_price": spec.list_price})
         form.is_valid()
         return _render_buy(request, member=member, form=form, spec=spec)
-    if is_ratelimited(request, group="purchases.package_buy", key="user", rate=PURCHASE_RATE, method="POST", increment=True):
+    if rate_limit_exceeded(request, group="purchases.package_buy", key="user", rate=PURCHASE_RATE, method="POST"):
         form.add_error(None, _("Too many purchases. Wait a minute, then try again."))
         return _render_buy(request, member=member, form=form, spec=spec, status=429)
     try:
