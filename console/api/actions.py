@@ -3,12 +3,16 @@ needs, which parameters it takes, and the function that answers it.
 
 Parameters are checked here against each action's list before the action runs: a parameter the
 action does not take is `UnknownParameter`, a required one absent (or null) `MissingParameter`, one
-of the wrong JSON type `InvalidParameter`; each action then checks values itself
+of the wrong JSON type `InvalidParameter` (form-encoded values, from GET or v1, are converted to the
+parameter's kind first: an integer in decimal, a boolean `true` or `false` in any case). Values no
+action can take are `InvalidParameterValue` here: an integer outside Tencent's 64-bit Integer, a
+string holding a NUL character (PostgreSQL stores none). Each action then checks its own values
 (`InvalidParameterValue`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +25,9 @@ from console.api.errors import ApiError, ErrorCode
 
 # The one version each product speaks.
 VERSIONS = {"live": "2018-08-01", "billing": "2018-07-09"}
+INTEGER_MIN, INTEGER_MAX = -(2**63), 2**63 - 1
+_FORM_INTEGER = re.compile(r"-?[0-9]{1,20}")
+_FORM_BOOLEANS = {"true": True, "false": False}
 
 
 @dataclass(frozen=True)
@@ -82,14 +89,20 @@ ACTIONS: dict[tuple[str, str], Action] = {
 }
 
 
-def action_lookup(*, service: str, action: str, version: str) -> Action:
-    """The action the signed service names; `InvalidAction` or `NoSuchVersion` otherwise."""
-    found = ACTIONS.get((service, action))
+def action_lookup(*, service: str | None, action: str, version: str) -> Action:
+    """The action the signed service names (TC3), or the one of that name in the version's
+    service (v1, whose signature names no service); `InvalidAction` or `NoSuchVersion` otherwise."""
+    if service is None:
+        named = [found for found in ACTIONS.values() if found.name == action]
+        service = next((found.service for found in named if found.version == version), None)
+        if service is None and named:
+            service = named[0].service
+    found = ACTIONS.get((service, action)) if service is not None else None
     if found is None:
         raise ApiError(
             ErrorCode.INVALID_ACTION,
             gettext("The action `%(action)s` does not exist for the service `%(service)s`.")
-            % {"action": action, "service": service},
+            % {"action": action, "service": service or "-"},
         )
     if version != found.version:
         raise ApiError(
@@ -100,7 +113,7 @@ def action_lookup(*, service: str, action: str, version: str) -> Action:
     return found
 
 
-def params_check(action: Action, params: dict[str, Any]) -> dict[str, Any]:
+def params_check(action: Action, params: dict[str, Any], *, form_encoded: bool = False) -> dict[str, Any]:
     """The request's parameters, checked against the action's list (null counts as absent)."""
     known = {param.name: param for param in action.params}
     for name in params:
@@ -119,16 +132,41 @@ def params_check(action: Action, params: dict[str, Any]) -> dict[str, Any]:
                     gettext("The request is missing a required parameter `%(parameter)s`.") % {"parameter": param.name},
                 )
             continue
+        if form_encoded:
+            value = _from_form(value, param.kind)
         if not _is_kind(value, param.kind):
             raise ApiError(
                 ErrorCode.INVALID_PARAMETER,
                 gettext("The parameter `%(name)s` must be %(kind)s.") % {"name": param.name, "kind": _KIND_NAMES[param.kind]},
             )
+        _check_storable(param.name, value)
         checked[param.name] = value
     return checked
 
 
 _KIND_NAMES = {int: gettext_lazy("an integer"), str: gettext_lazy("a string"), bool: gettext_lazy("a boolean")}
+
+
+def _from_form(value: str, kind: type) -> Any:
+    """A form-encoded value as `kind`; left a string (refused as the wrong kind) when it is not one."""
+    if kind is int and _FORM_INTEGER.fullmatch(value):
+        return int(value)
+    if kind is bool:
+        return _FORM_BOOLEANS.get(value.lower(), value)
+    return value
+
+
+def _check_storable(name: str, value: Any) -> None:
+    if isinstance(value, int) and not isinstance(value, bool) and not INTEGER_MIN <= value <= INTEGER_MAX:
+        raise ApiError(
+            ErrorCode.INVALID_PARAMETER_VALUE,
+            gettext("The parameter `%(name)s` is out of range: an Integer is 64 bits.") % {"name": name},
+        )
+    if isinstance(value, str) and "\x00" in value:
+        raise ApiError(
+            ErrorCode.INVALID_PARAMETER_VALUE,
+            gettext("The parameter `%(name)s` must not contain a NUL character.") % {"name": name},
+        )
 
 
 def _is_kind(value: Any, kind: type) -> bool:

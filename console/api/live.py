@@ -10,7 +10,9 @@ Choices where Tencent's documentation leaves the behaviour open:
 - `OrderBy` defaults to `BuyTimeDesc`; ties are broken by the package's creation order.
 - Without both `PageNum` and `PageSize` every package of the type is answered, with `PageNum` 1,
   `PageSize` the number answered and `TotalPage` 1 (0 when there is none). A `PageSize` outside
-  10 to 100 or a `PageNum` below 1 is refused whenever it is sent.
+  10 to 100 or a `PageNum` below 1 is refused whenever it is sent; so is a `PageNum` whose first
+  row lies beyond a signed 64-bit offset (`PAGE_NUM_MAX`), where both databases' OFFSET ends. A
+  page past the last is answered empty without asking the database for it.
 - `PackageBillMode`: for traffic packages the account's CSS billing mode (204 daily traffic, 203
   daily bandwidth, 201 monthly peak bandwidth); for transcoding and co-anchoring packages 205
   (daily duration), as they are deducted by the minute each day. `FluxPackageBillMode` repeats
@@ -74,6 +76,7 @@ DEFAULT_ORDER = "BuyTimeDesc"
 EXPIRY_ORDERS = frozenset({"ExpireTimeDesc", "ExpireTimeAsc"})
 CO_ANCHORING_TYPE = 2
 PAGE_SIZE_MIN, PAGE_SIZE_MAX = 10, 100
+PAGE_NUM_MAX = (2**63 - 1) // PAGE_SIZE_MAX  # (PageNum - 1) x PageSize stays a 64-bit offset
 
 TRAFFIC_BILL_MODES = {
     BillingMode.DAILY_TRAFFIC: 204,
@@ -108,8 +111,11 @@ def describe_live_package_info(caller: Caller, params: dict[str, Any]) -> dict[s
             ErrorCode.INVALID_PARAMETER_VALUE,
             gettext("The parameter `PageSize` must be between %(min)s and %(max)s.") % {"min": PAGE_SIZE_MIN, "max": PAGE_SIZE_MAX},
         )
-    if page_num is not None and page_num < 1:
-        raise ApiError(ErrorCode.INVALID_PARAMETER_VALUE, gettext("The parameter `PageNum` must be 1 or more."))
+    if page_num is not None and not 1 <= page_num <= PAGE_NUM_MAX:
+        raise ApiError(
+            ErrorCode.INVALID_PARAMETER_VALUE,
+            gettext("The parameter `PageNum` must be between 1 and %(max)s.") % {"max": PAGE_NUM_MAX},
+        )
 
     account = caller.account
     packages = packages_for_account(account).filter(kind__in=KINDS_BY_PACKAGE_TYPE[package_type])
@@ -117,7 +123,7 @@ def describe_live_package_info(caller: Caller, params: dict[str, Any]) -> dict[s
     total_num = packages.count()
     if page_num is not None and page_size is not None:
         start = (page_num - 1) * page_size
-        page = list(packages[start : start + page_size])
+        page = list(packages[start : start + page_size]) if start < total_num else []
         total_page = math.ceil(total_num / page_size)
     else:
         page = list(packages)

@@ -1,4 +1,5 @@
-"""TC3-HMAC-SHA256: verifying the signature of a Tencent Cloud API 3.0 request.
+"""Verifying the signature of a Tencent Cloud API 3.0 request: TC3-HMAC-SHA256, and the older
+signature v1 (HmacSHA1, HmacSHA256) the SDKs send with ``ClientProfile(signMethod=...)``.
 
 Pure functions over the request's method, headers (any mapping; names are matched
 case-insensitively) and raw body bytes; the caller supplies ``now`` and a way to find a secret key.
@@ -32,10 +33,23 @@ service):
 - ``X-TC-Content-SHA256: UNSIGNED-PAYLOAD`` (the SDK's ``unsignedPayload`` option) is refused with
   ``UnsupportedOperation``: the body moves money, so it must be signed.
 - A missing ``Authorization`` header is ``AuthFailure.InvalidAuthorization``.
+- A signature is not remembered: two identical calls in one second carry the same signature and
+  both are answered, as Tencent Cloud answers them. The 5-minute window bounds replays, and
+  ``ClientToken`` makes a repeated ``RefundInstance`` safe.
+- ``GET`` signs the raw query string as the canonical query string and the hash of an empty body.
+
+Signature v1 (``verify_v1_request``): the common parameters travel with the others in the query
+string (GET) or the form body (POST). The string to sign is the method, the ``Host`` header, the
+path and ``?``, then every parameter but ``Signature`` as ``name=value`` (the decoded value, ``_``
+in names read as ``.``), sorted by name and joined by ``&``; ``Signature`` is its Base64 HMAC with
+the SecretKey, by ``SignatureMethod`` (``HmacSHA1`` when absent). The SDK's
+``tencentcloud/common/abstract_client.py`` (``_format_sign_string``) is the reference. ``Nonce`` must
+be a positive integer; that it is not repeated is the caller's check (``console.api.views``).
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import re
@@ -51,7 +65,8 @@ ALGORITHM = "TC3-HMAC-SHA256"
 MAX_CLOCK_SKEW_SECONDS = 300
 REQUIRED_SIGNED_HEADERS = frozenset({"content-type", "host"})
 CANONICAL_URI = "/"
-CANONICAL_QUERY_STRING = ""  # POST only: the parameters travel in the body
+V1_METHODS = {"HmacSHA1": hashlib.sha1, "HmacSHA256": hashlib.sha256}
+V1_DEFAULT_METHOD = "HmacSHA1"
 
 _AUTHORIZATION = re.compile(
     r"TC3-HMAC-SHA256\s+"
@@ -61,6 +76,7 @@ _AUTHORIZATION = re.compile(
     r"Signature=(?P<signature>[0-9a-fA-F]{64})"
 )
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
+_NONCE = re.compile(r"[1-9][0-9]{0,19}")
 
 
 @dataclass(frozen=True)
@@ -111,7 +127,11 @@ def parse_authorization(value: str | None) -> Authorization:
 
 def check_timestamp(headers: Mapping[str, str], *, now: int) -> int:
     """X-TC-Timestamp as an integer, refused when more than 300 s away from ``now``."""
-    raw = _lower_keys(headers).get("x-tc-timestamp")
+    return timestamp_within_window(_lower_keys(headers).get("x-tc-timestamp"), now=now)
+
+
+def timestamp_within_window(raw: str | None, *, now: int) -> int:
+    """A ``Timestamp`` value as an integer, refused when more than 300 s away from ``now``."""
     if raw is None or not raw.strip():
         raise ApiError(
             ErrorCode.MISSING_PARAMETER,
@@ -135,10 +155,10 @@ def check_timestamp(headers: Mapping[str, str], *, now: int) -> int:
 
 
 def canonical_request(
-    *, method: str, headers: Mapping[str, str], signed_headers: tuple[str, ...], body: bytes
+    *, method: str, headers: Mapping[str, str], signed_headers: tuple[str, ...], body: bytes, query: str = ""
 ) -> str:
-    """Method, URI ``/``, empty query, ``name:value\\n`` per signed header, the signed header
-    list and the hex SHA-256 of the body, joined by newlines."""
+    """Method, URI ``/``, the raw query string (GET; empty for POST), ``name:value\\n`` per signed
+    header, the signed header list and the hex SHA-256 of the body, joined by newlines."""
     lowered = _lower_keys(headers)
     lines = []
     for name in signed_headers:
@@ -149,7 +169,7 @@ def canonical_request(
         [
             method.upper(),
             CANONICAL_URI,
-            CANONICAL_QUERY_STRING,
+            query,
             "".join(lines),
             ";".join(signed_headers),
             hashlib.sha256(body).hexdigest(),
@@ -182,6 +202,7 @@ def check_signature(
     method: str,
     headers: Mapping[str, str],
     body: bytes,
+    query: str = "",
 ) -> None:
     """Recompute the signature and compare in constant time; ``AuthFailure.SignatureFailure``
     when it differs or the credential date is not the timestamp's UTC date."""
@@ -204,7 +225,7 @@ def check_signature(
             timestamp=timestamp,
             credential_scope=auth.credential_scope,
             canonical_request=canonical_request(
-                method=method, headers=headers, signed_headers=auth.signed_headers, body=body
+                method=method, headers=headers, signed_headers=auth.signed_headers, body=body, query=query
             ),
         ),
     )
@@ -220,6 +241,7 @@ def verify_request(
     secret_lookup: Callable[[str], str | None],
     now: int,
     service: str | None = None,
+    query: str = "",
 ) -> Authorization:
     """Authenticate a request; return its credential (``secret_id`` says who called) or raise.
 
@@ -235,7 +257,7 @@ def verify_request(
     if secret_key is None:
         raise ApiError(ErrorCode.AUTH_FAILURE_SECRET_ID_NOT_FOUND)
     check_signature(
-        auth, timestamp=timestamp, secret_key=secret_key, method=method, headers=headers, body=body
+        auth, timestamp=timestamp, secret_key=secret_key, method=method, headers=headers, body=body, query=query
     )
     return auth
 
@@ -250,6 +272,7 @@ def authorization_header(
     body: bytes,
     signed_headers: tuple[str, ...] = ("content-type", "host"),
     method: str = "POST",
+    query: str = "",
 ) -> str:
     """The ``Authorization`` value a client sends: for tests and tools that sign without the SDK."""
     day = utc_date(timestamp)
@@ -258,7 +281,7 @@ def authorization_header(
         timestamp=timestamp,
         credential_scope=scope,
         canonical_request=canonical_request(
-            method=method, headers=headers, signed_headers=signed_headers, body=body
+            method=method, headers=headers, signed_headers=signed_headers, body=body, query=query
         ),
     )
     signature = compute_signature(secret_key, date=day, service=service, string_to_sign=to_sign)
@@ -266,6 +289,61 @@ def authorization_header(
         f"{ALGORITHM} Credential={secret_id}/{scope}, "
         f"SignedHeaders={';'.join(signed_headers)}, Signature={signature}"
     )
+
+
+@dataclass(frozen=True)
+class V1Credential:
+    """Who signed a v1 request, and its Nonce (to be refused when repeated)."""
+
+    secret_id: str
+    nonce: str
+
+
+def v1_string_to_sign(*, method: str, host: str, path: str, fields: Mapping[str, str]) -> str:
+    """``METHOD HOST PATH ?`` and the sorted ``name=value`` pairs of every field but Signature."""
+    pairs = sorted((name.replace("_", "."), value) for name, value in fields.items() if name != "Signature")
+    return f"{method.upper()}{host}{path}?" + "&".join(f"{name}={value}" for name, value in pairs)
+
+
+def v1_signature(secret_key: str, *, signature_method: str, string_to_sign: str) -> str:
+    digest = hmac.new(secret_key.encode("utf-8"), string_to_sign.encode("utf-8"), V1_METHODS[signature_method])
+    return base64.b64encode(digest.digest()).decode("ascii")
+
+
+def verify_v1_request(
+    *,
+    method: str,
+    host: str,
+    path: str,
+    fields: Mapping[str, str],
+    secret_lookup: Callable[[str], str | None],
+    now: int,
+) -> V1Credential:
+    """Authenticate a v1 request from its fields (query string or form, decoded); return who
+    signed it or raise. Order: the common parameters, the timestamp window, SecretId, signature."""
+    secret_id = _v1_required(fields, "SecretId")
+    signature_method = fields.get("SignatureMethod") or V1_DEFAULT_METHOD
+    if signature_method not in V1_METHODS:
+        raise ApiError(
+            ErrorCode.INVALID_PARAMETER_VALUE,
+            gettext("The parameter `SignatureMethod` must be one of %(methods)s.") % {"methods": ", ".join(V1_METHODS)},
+        )
+    nonce = _v1_required(fields, "Nonce")
+    if not _NONCE.fullmatch(nonce):
+        raise ApiError(ErrorCode.INVALID_PARAMETER, gettext("The parameter `Nonce` must be a positive integer."))
+    signature = _v1_required(fields, "Signature")
+    timestamp_within_window(_v1_required(fields, "Timestamp"), now=now)
+    secret_key = secret_lookup(secret_id)
+    if secret_key is None:
+        raise ApiError(ErrorCode.AUTH_FAILURE_SECRET_ID_NOT_FOUND)
+    expected = v1_signature(
+        secret_key,
+        signature_method=signature_method,
+        string_to_sign=v1_string_to_sign(method=method, host=host, path=path, fields=fields),
+    )
+    if not hmac.compare_digest(expected.encode("ascii"), signature.encode("utf-8")):
+        raise ApiError(ErrorCode.AUTH_FAILURE_SIGNATURE_FAILURE)
+    return V1Credential(secret_id=secret_id, nonce=nonce)
 
 
 def utc_date(timestamp: int) -> str:
@@ -278,6 +356,16 @@ def _hmac(key: bytes, message: str) -> bytes:
 
 def _lower_keys(headers: Mapping[str, str]) -> dict[str, str]:
     return {name.lower(): value for name, value in headers.items()}
+
+
+def _v1_required(fields: Mapping[str, str], name: str) -> str:
+    value = fields.get(name)
+    if not value:
+        raise ApiError(
+            ErrorCode.MISSING_PARAMETER,
+            gettext("The request is missing a required parameter `%(parameter)s`.") % {"parameter": name},
+        )
+    return value
 
 
 def _invalid_authorization(detail: str) -> ApiError:

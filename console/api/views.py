@@ -1,30 +1,32 @@
-"""The API's one endpoint: `POST /` with `X-TC-Action`, answered in Tencent's envelopes.
+"""The API's one endpoint, `/`, answered in Tencent's envelopes.
 
 `console_or_api` wraps the console's own view of `/`, so a browser's `GET /` still goes to the
 console while the official SDKs, pointed at the console with
-`HttpProfile(protocol="http", endpoint="HOST:PORT")`, reach `api`.
+`HttpProfile(protocol="http", endpoint="HOST:PORT")`, reach `api`: TC3-HMAC-SHA256 over POST (JSON)
+or GET (query string), and signature v1 (HmacSHA1, HmacSHA256) over POST (form) or GET.
 
 A request goes through, in this order (the first failure answers, and nothing is changed):
 
 1. the body is read (over `DATA_UPLOAD_MAX_MEMORY_SIZE`, 1 MB by default, or over 10 MB:
    `RequestSizeLimitExceeded`, without reading it);
-2. the protocol: method, Content-Type, X-TC-Action/Version/Language, a JSON object body
+2. the protocol: method, Content-Type, action, version, language, the parameters
    (`console.api.envelope.parse_api_request`);
-3. the signature (`console.api.signature.verify_request`): Authorization's format, the
-   timestamp within 5 minutes of the server's real time (not the demo clock: the SDK signs with
-   real time), the SecretId of an enabled key (`AuthFailure.SecretIdNotFound` for an unknown,
-   disabled or deleted one), the TC3-HMAC-SHA256 signature;
-4. replay: a signature is accepted once. It is remembered in the default cache for as long as
-   its timestamp could still pass (10 minutes); a second request with it is
-   `AuthFailure.SignatureExpire` ("already used"). The official SDK signs each call anew, so
-   only two identical calls within the same second share a signature; sign again to retry;
-5. the action: the signed service (live, billing) and X-TC-Action name it (`InvalidAction`),
-   X-TC-Version must be its version (`NoSuchVersion`);
-6. the rate limit per SecretId and action, `settings.API_RATE_LIMIT` (django-ratelimit, counted
-   in the default cache): `RequestLimitExceeded`;
-7. CAM: `console.accounts.permissions.api_action_allowed` (`UnauthorizedOperation`);
-8. the parameters (`UnknownParameter`, `MissingParameter`, `InvalidParameter`), then the
-   action, which checks values (`InvalidParameterValue`) and answers.
+3. the signature (`console.api.signature`): TC3's Authorization header, or v1's common
+   parameters; the timestamp within 5 minutes of the server's real time (not the demo clock: the
+   SDK signs with real time); the SecretId of an enabled key (`AuthFailure.SecretIdNotFound` for an
+   unknown, disabled or deleted one); the signature itself. A TC3 signature may be presented again
+   within its window, as Tencent Cloud allows: a polling loop or threads sign identical requests in
+   one second. A v1 `Nonce` is taken once per SecretId within the window
+   (`AuthFailure.SignatureExpire` when repeated), remembered in the default cache: if the cache
+   fails, the nonce goes unchecked (logged), as the window still bounds it;
+4. the action: the signed service (TC3) and the action name it, or the action and version (v1)
+   (`InvalidAction`); the version must be its service's (`NoSuchVersion`);
+5. the rate limit per SecretId and action, `settings.API_RATE_LIMIT`
+   (`console.core.rate_limits`, failing open): `RequestLimitExceeded`;
+6. CAM: `console.accounts.permissions.api_action_allowed` (`UnauthorizedOperation`);
+7. the parameters (`UnknownParameter`, `MissingParameter`, `InvalidParameter`, out of range
+   `InvalidParameterValue`), then the action, which checks values (`InvalidParameterValue`) and
+   answers.
 
 Every answer is HTTP 200 with `Content-Type: application/json` exactly (the SDK reads errors
 only then). A service refusal that an action did not translate is mapped by its kind; anything
@@ -36,6 +38,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from urllib.parse import parse_qs
 
 from django.conf import settings
 from django.core.cache import cache
@@ -44,7 +47,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django_ratelimit.core import is_ratelimited
 
 from console.accounts.api_keys import ActiveKey, active_key, api_key_mark_used
 from console.accounts.permissions import api_action_allowed
@@ -53,12 +55,13 @@ from console.api.actions import action_lookup, params_check
 from console.api.caller import Caller
 from console.api.errors import ApiError, ErrorCode
 from console.core.errors import Conflict, InvalidRequest, NotFound, PermissionRefused, RateLimited, ServiceError
+from console.core.rate_limits import rate_limit_exceeded
 
 logger = logging.getLogger("console.api")
 
-# A timestamp passes for 300 s either side of the server's time, so a signature can be presented
+# A timestamp passes for 300 s either side of the server's time, so a v1 Nonce can be presented
 # for 600 s; it is remembered a little longer.
-REPLAY_WINDOW_SECONDS = 2 * signature.MAX_CLOCK_SKEW_SECONDS + 60
+NONCE_WINDOW_SECONDS = 2 * signature.MAX_CLOCK_SKEW_SECONDS + 60
 
 
 def signature_now() -> int:
@@ -67,20 +70,36 @@ def signature_now() -> int:
 
 
 def console_or_api(console_view: Callable) -> Callable:
-    """`console_view` for everything but an API request (`POST /` with X-TC-Action or a JSON
-    body), which goes to `api`. Only the API is exempt from CSRF: it is authenticated by its
-    signature, never by a cookie."""
+    """`console_view` for everything but an API request (`GET` or `POST /` naming an action, or
+    a JSON POST), which goes to `api`. Only the API is exempt from CSRF: it is authenticated by
+    its signature, never by a cookie."""
     protected = csrf_protect(console_view)
 
     @csrf_exempt
     def view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if envelope.is_api_request(
-            request.method, request.headers.get("Content-Type"), request.headers, path=request.path_info
+            request.method,
+            request.headers.get("Content-Type"),
+            request.headers,
+            path=request.path_info,
+            query=request.META.get("QUERY_STRING", ""),
+            body=_body_or_none(request),
         ):
             return api(request)
         return protected(request, *args, **kwargs)
 
     return view
+
+
+def _body_or_none(request: HttpRequest) -> bytes | None:
+    """The body of a form POST (a v1 request names its action there), None for any other request
+    or one over the size limit (which the API refuses in its own terms)."""
+    if request.method != "POST" or envelope.FORM_CONTENT_TYPE not in (request.headers.get("Content-Type") or ""):
+        return None
+    try:
+        return request.body
+    except RequestDataTooBig:
+        return None
 
 
 # X-TC-Language, as the console's languages: the API answers in it (messages only; codes never change).
@@ -96,8 +115,18 @@ def api_language(header: str | None) -> str:
 
 @csrf_exempt
 def api(request: HttpRequest) -> HttpResponse:
-    with translation.override(api_language(request.headers.get("X-TC-Language"))):
+    with translation.override(api_language(_language_asked(request))):
         return _api(request)
+
+
+def _language_asked(request: HttpRequest) -> str | None:
+    """X-TC-Language (TC3), or the `Language` field of a v1 request's query string or form."""
+    if "X-TC-Language" in request.headers:
+        return request.headers["X-TC-Language"]
+    fields = parse_qs(request.META.get("QUERY_STRING", ""))
+    if not fields.get("Language"):
+        fields = parse_qs((_body_or_none(request) or b"").decode("ascii", errors="replace"))
+    return (fields.get("Language") or [None])[0]
 
 
 def _api(request: HttpRequest) -> HttpResponse:
@@ -125,7 +154,8 @@ def _answer(request: HttpRequest, request_id: str) -> dict:
             _("The request body exceeds the size limit of %(bytes)s bytes.") % {"bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
         ) from None
     headers = request.headers
-    parsed = envelope.parse_api_request(method=request.method, headers=headers, body=raw_body)
+    query = request.META.get("QUERY_STRING", "")
+    parsed = envelope.parse_api_request(method=request.method, headers=headers, body=raw_body, query=query)
 
     found: dict[str, ActiveKey] = {}
 
@@ -136,13 +166,22 @@ def _answer(request: HttpRequest, request_id: str) -> dict:
         found["key"] = key
         return key.secret_key
 
-    auth = signature.verify_request(
-        method=request.method, headers=headers, body=raw_body, secret_lookup=secret_lookup, now=signature_now()
-    )
+    if parsed.v1_fields is None:
+        auth = signature.verify_request(
+            method=request.method, headers=headers, body=raw_body, query=query,
+            secret_lookup=secret_lookup, now=signature_now(),
+        )
+        secret_id, service = auth.secret_id, auth.service
+    else:
+        credential = signature.verify_v1_request(
+            method=request.method, host=headers.get("Host", ""), path=request.path_info,
+            fields=parsed.v1_fields, secret_lookup=secret_lookup, now=signature_now(),
+        )
+        _refuse_repeated_nonce(credential)
+        secret_id, service = credential.secret_id, None
     key = found["key"]
-    _refuse_replay(auth)
-    action = action_lookup(service=auth.service, action=parsed.action, version=parsed.version)
-    _refuse_over_limit(request, auth.secret_id, action.name)
+    action = action_lookup(service=service, action=parsed.action, version=parsed.version)
+    _refuse_over_limit(request, secret_id, action.name)
     api_key_mark_used(key.key)
     if not api_action_allowed(key.member, action.cam_action):
         raise ApiError(
@@ -150,26 +189,31 @@ def _answer(request: HttpRequest, request_id: str) -> dict:
             _("You are not authorized to perform `%(action)s`: ask the account owner to attach a policy that allows it.")
             % {"action": action.cam_action},
         )
-    params = params_check(action, parsed.params)
+    params = params_check(action, parsed.params, form_encoded=parsed.form_encoded)
     caller = Caller(member=key.member, key=key.key, request_id=request_id, language=parsed.language)
     return action.handler(caller, params)
 
 
-def _refuse_replay(auth: signature.Authorization) -> None:
-    if not cache.add(f"api:tc3:{auth.secret_id}:{auth.signature}", 1, timeout=REPLAY_WINDOW_SECONDS):
+def _refuse_repeated_nonce(credential: signature.V1Credential) -> None:
+    try:
+        first_time = cache.add(f"api:v1-nonce:{credential.secret_id}:{credential.nonce}", 1, timeout=NONCE_WINDOW_SECONDS)
+    except Exception:
+        logger.warning("v1 Nonce not checked: the cache failed; the timestamp window still bounds it.", exc_info=True)
+        return
+    if not first_time:
         raise ApiError(
             ErrorCode.AUTH_FAILURE_SIGNATURE_EXPIRE,
-            _("This signature has already been used: every request is signed anew. Sign the request again to retry."),
+            _("This Nonce was already used within the last %(minutes)s minutes: sign the request again with a new Nonce.")
+            % {"minutes": NONCE_WINDOW_SECONDS // 60},
         )
 
 
 def _refuse_over_limit(request: HttpRequest, secret_id: str, action: str) -> None:
-    if is_ratelimited(
+    if rate_limit_exceeded(
         request,
         group=f"api:{action}",
         key=lambda group, request: secret_id,
         rate=settings.API_RATE_LIMIT,
-        increment=True,
     ):
         raise ApiError(
             ErrorCode.REQUEST_LIMIT_EXCEEDED,

@@ -3,9 +3,8 @@ live server, as a customer's script points them at the console:
 `HttpProfile(protocol="http", endpoint="HOST:PORT")`.
 
 `SdkClock` replaces the SDK's clock (only the SDK's: the server keeps real time) so that each call
-is signed with its own second, one second after the last. Without it, two identical calls in
-the same second carry the same signature and the second is refused as a replay, which is what
-the server must do, but not what most tests are about.
+is signed with its own second, one second after the last, or, `frozen`, every call in one second,
+as a fast polling loop signs them.
 """
 
 from __future__ import annotations
@@ -54,36 +53,44 @@ def endpoint_of(live_server) -> str:
     return urlsplit(live_server.url).netloc
 
 
-def _profile(live_server) -> ClientProfile:
+def _profile(live_server, *, method: str = "POST", sign: str = "TC3-HMAC-SHA256", language: str = "en-US") -> ClientProfile:
     # The SDK retries nothing unless given a retryer, so each call here is one request.
     # English messages (X-TC-Language: en-US): these tests read them; the SDK's default is zh-CN,
     # answered in Chinese (tests/i18n/test_api_language.py).
-    return ClientProfile(language="en-US", httpProfile=HttpProfile(protocol="http", endpoint=endpoint_of(live_server)))
-
-
-def live(live_server, key: Key) -> live_client.LiveClient:
-    return live_client.LiveClient(credential.Credential(key.secret_id, key.secret_key), "", _profile(live_server))
-
-
-def billing(live_server, key: Key) -> billing_client.BillingClient:
-    return billing_client.BillingClient(
-        credential.Credential(key.secret_id, key.secret_key), "", _profile(live_server)
+    return ClientProfile(
+        signMethod=sign,
+        language=language,
+        httpProfile=HttpProfile(protocol="http", endpoint=endpoint_of(live_server), reqMethod=method),
     )
 
 
-def list_packages(live_server, key: Key, **fields) -> live_models.DescribeLivePackageInfoResponse:
+def live(live_server, key: Key, **profile) -> live_client.LiveClient:
+    """`profile`: `method` (POST, GET), `sign` (TC3-HMAC-SHA256, HmacSHA1, HmacSHA256), `language`."""
+    return live_client.LiveClient(
+        credential.Credential(key.secret_id, key.secret_key), "", _profile(live_server, **profile)
+    )
+
+
+def billing(live_server, key: Key, **profile) -> billing_client.BillingClient:
+    return billing_client.BillingClient(
+        credential.Credential(key.secret_id, key.secret_key), "", _profile(live_server, **profile)
+    )
+
+
+def list_packages(live_server, key: Key, *, via: dict | None = None, **fields) -> live_models.DescribeLivePackageInfoResponse:
+    """`via`: the client's profile options (see `live`)."""
     request = live_models.DescribeLivePackageInfoRequest()
     request.PackageType = 0
     for name, value in fields.items():
         setattr(request, name, value)
-    return live(live_server, key).DescribeLivePackageInfo(request)
+    return live(live_server, key, **(via or {})).DescribeLivePackageInfo(request)
 
 
-def balances(live_server, key: Key) -> billing_models.DescribeAccountBalanceResponse:
-    return billing(live_server, key).DescribeAccountBalance(billing_models.DescribeAccountBalanceRequest())
+def balances(live_server, key: Key, *, via: dict | None = None) -> billing_models.DescribeAccountBalanceResponse:
+    return billing(live_server, key, **(via or {})).DescribeAccountBalance(billing_models.DescribeAccountBalanceRequest())
 
 
-def refund(live_server, key: Key, instance_id: str, *, client_token: str = "token-1", **fields):
+def refund(live_server, key: Key, instance_id: str, *, client_token: str = "token-1", via: dict | None = None, **fields):
     request = billing_models.RefundInstanceRequest()
     request.ClientToken = client_token
     request.ProductCode = "p_live"
@@ -92,7 +99,7 @@ def refund(live_server, key: Key, instance_id: str, *, client_token: str = "toke
     request.InstanceId = instance_id
     for name, value in fields.items():
         setattr(request, name, value)
-    return billing(live_server, key).RefundInstance(request)
+    return billing(live_server, key, **(via or {})).RefundInstance(request)
 
 
 def sdk_error(call, *args, **kwargs) -> TencentCloudSDKException:

@@ -156,8 +156,35 @@ def test_a_region_is_kept_when_sent(sdk_request):
     assert parse(sdk_request, headers=headers).region == "ap-guangzhou"
 
 
-def test_a_get_is_an_unsupported_operation(sdk_request):
-    assert refusal(sdk_request, method="GET").code == ErrorCode.UNSUPPORTED_OPERATION
+def test_a_put_is_an_unsupported_operation(sdk_request):
+    assert refusal(sdk_request, method="PUT").code == ErrorCode.UNSUPPORTED_OPERATION
+
+
+def test_a_signed_get_takes_its_parameters_from_the_query_string(sdk_request):
+    request = envelope.parse_api_request(
+        method="GET", headers=sdk_request.headers, body=b"", query="PackageType=0&PageNum=2&OrderBy=BuyTimeAsc"
+    )
+
+    assert request.params == {"PackageType": "0", "PageNum": "2", "OrderBy": "BuyTimeAsc"}
+    assert request.form_encoded and request.v1_fields is None
+
+
+def test_a_query_string_naming_a_parameter_twice_is_an_invalid_parameter(sdk_request):
+    with pytest.raises(ApiError) as caught:
+        envelope.parse_api_request(method="GET", headers=sdk_request.headers, body=b"", query="PageNum=1&PageNum=2")
+
+    assert caught.value.code == ErrorCode.INVALID_PARAMETER
+
+
+def test_a_v1_form_keeps_its_common_parameters_apart_from_the_actions():
+    body = b"Action=DescribeAccountBalance&Version=2018-07-09&Nonce=7&Timestamp=1&SecretId=AKID&Signature=x&TempCredit=True"
+
+    request = envelope.parse_api_request(
+        method="POST", headers={"Content-Type": "application/x-www-form-urlencoded"}, body=body
+    )
+
+    assert (request.action, request.version, request.params) == ("DescribeAccountBalance", "2018-07-09", {"TempCredit": "True"})
+    assert request.v1_fields["Nonce"] == "7"
 
 
 def test_json_with_a_utf8_charset_is_accepted(sdk_request):
@@ -228,8 +255,22 @@ def test_a_console_form_post_is_not_an_api_request():
     assert not envelope.is_api_request("POST", "application/x-www-form-urlencoded", {"X-CSRFToken": "t"})
 
 
-def test_a_get_is_not_an_api_request(sdk_request):
-    assert not envelope.is_api_request("GET", JSON, sdk_request.headers)
+def test_a_browsers_get_of_the_root_is_not_an_api_request():
+    assert not envelope.is_api_request("GET", None, {"Accept": "text/html"})
+
+
+def test_a_get_with_an_action_header_is_an_api_request(sdk_request):
+    assert envelope.is_api_request("GET", "application/x-www-form-urlencoded", sdk_request.headers)
+
+
+def test_a_get_naming_an_action_in_its_query_string_is_an_api_request():
+    assert envelope.is_api_request("GET", None, {}, query="Action=DescribeAccountBalance&Nonce=1")
+
+
+def test_a_form_post_naming_an_action_is_an_api_request():
+    assert envelope.is_api_request(
+        "POST", "application/x-www-form-urlencoded", {}, body=b"Nonce=1&Action=DescribeAccountBalance"
+    )
 
 
 def test_a_post_elsewhere_than_the_root_is_not_an_api_request(sdk_request):
