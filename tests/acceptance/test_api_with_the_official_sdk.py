@@ -109,9 +109,9 @@ def test_a_refund_retried_in_the_same_second_with_its_client_token_answers_the_s
     assert package.Status == 5  # refunded, once
 
 
-def test_get_requests_are_answered(demo, owner_key):
-    packages = live(demo, owner_key, method="GET").DescribeLivePackageInfo(traffic_packages(PageNum=1, PageSize=10))
-    balance = billing(demo, owner_key, method="GET").DescribeAccountBalance(billing_models.DescribeAccountBalanceRequest())
+def test_get_requests_are_answered(demo, second_owner_key):
+    packages = live(demo, second_owner_key, method="GET").DescribeLivePackageInfo(traffic_packages(PageNum=1, PageSize=10))
+    balance = billing(demo, second_owner_key, method="GET").DescribeAccountBalance(billing_models.DescribeAccountBalanceRequest())
 
     assert packages.PageSize == 10 and packages.TotalNum > 0
     assert balance.Balance == balance.RealBalance
@@ -119,9 +119,9 @@ def test_get_requests_are_answered(demo, owner_key):
 
 @pytest.mark.parametrize("method", ["POST", "GET"])
 @pytest.mark.parametrize("sign", ["HmacSHA1", "HmacSHA256"])
-def test_the_older_signature_is_answered(demo, owner_key, sign, method):
-    packages = live(demo, owner_key, sign=sign, method=method).DescribeLivePackageInfo(traffic_packages())
-    balance = billing(demo, owner_key, sign=sign, method=method).DescribeAccountBalance(
+def test_the_older_signature_is_answered(demo, second_owner_key, sign, method):
+    packages = live(demo, second_owner_key, sign=sign, method=method).DescribeLivePackageInfo(traffic_packages())
+    balance = billing(demo, second_owner_key, sign=sign, method=method).DescribeAccountBalance(
         billing_models.DescribeAccountBalanceRequest()
     )
 
@@ -130,21 +130,21 @@ def test_the_older_signature_is_answered(demo, owner_key, sign, method):
 
 
 @pytest.mark.parametrize("page_number", [10**30, 2**62])
-def test_a_page_number_out_of_range_is_an_invalid_parameter_value(demo, owner_key, page_number):
-    error = refused(live(demo, owner_key).DescribeLivePackageInfo, traffic_packages(PageNum=page_number, PageSize=10))
+def test_a_page_number_out_of_range_is_an_invalid_parameter_value(demo, second_owner_key, page_number):
+    error = refused(live(demo, second_owner_key).DescribeLivePackageInfo, traffic_packages(PageNum=page_number, PageSize=10))
 
     assert error.code == "InvalidParameterValue"
 
 
-def test_a_nul_character_in_an_instance_id_is_refused_as_a_parameter_error(demo, owner_key):
-    error = refused(billing(demo, owner_key).RefundInstance, refund_request("lvpkg-\u0000dm000003", "acceptance-nul"))
+def test_a_nul_character_in_an_instance_id_is_refused_as_a_parameter_error(demo, second_owner_key):
+    error = refused(billing(demo, second_owner_key).RefundInstance, refund_request("lvpkg-\u0000dm000003", "acceptance-nul"))
 
     assert error.code.startswith("InvalidParameter") or error.code == "ResourceNotFound"
 
 
-def test_the_sdks_default_language_is_answered_in_chinese(demo, owner_key):
+def test_the_sdks_default_language_is_answered_in_chinese(demo, second_owner_key):
     error = refused(
-        live(demo, owner_key, language="zh-CN").DescribeLivePackageInfo, traffic_packages(PageNum=1, PageSize=5)
+        live(demo, second_owner_key, language="zh-CN").DescribeLivePackageInfo, traffic_packages(PageNum=1, PageSize=5)
     )
 
     assert error.code == "InvalidParameterValue"
