@@ -71,4 +71,7 @@ class Command(BaseCommand):
             self.stderr.write(self.style.ERROR(BANNER.format(addrport=addrport)))
         shown = addrport if ":" in addrport else f"127.0.0.1:{addrport}"
         self.stdout.write(self.style.SUCCESS(f"Open http://{shown.replace('0.0.0.0', '127.0.0.1')}/ and log in."))
+        # The logins and key pairs are shown now, not when a buffer fills: the output may be a pipe
+        # or a file (`demo | tee demo.log`) while the server runs for hours.
+        self.stdout.flush()
         call_command("runserver", addrport, use_reloader=False)
