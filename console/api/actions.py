@@ -21,7 +21,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from console.api import billing, live
 from console.api.caller import Caller
-from console.api.errors import ApiError, ErrorCode
+from console.api.errors import ApiError, ErrorCode, missing_parameter
 
 # The one version each product speaks.
 VERSIONS = {"live": "2018-08-01", "billing": "2018-07-09"}
@@ -127,10 +127,7 @@ def params_check(action: Action, params: dict[str, Any], *, form_encoded: bool =
         value = params.get(param.name)
         if value is None:
             if param.required:
-                raise ApiError(
-                    ErrorCode.MISSING_PARAMETER,
-                    gettext("The request is missing a required parameter `%(parameter)s`.") % {"parameter": param.name},
-                )
+                raise missing_parameter(param.name)
             continue
         if form_encoded:
             value = _from_form(value, param.kind)

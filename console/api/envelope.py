@@ -48,7 +48,7 @@ from urllib.parse import parse_qsl
 
 from django.utils.translation import gettext
 
-from console.api.errors import ApiError, ErrorCode
+from console.api.errors import ApiError, ErrorCode, missing_parameter
 
 HTTP_STATUS = 200  # Tencent answers errors with 200 too; the code is in the body
 RESPONSE_CONTENT_TYPE = "application/json"
@@ -140,8 +140,8 @@ def parse_api_request(*, method: str, headers: Mapping[str, str], body: bytes, q
     else:
         params, form_encoded = form_fields(query.encode("utf-8")), True
     return ApiRequest(
-        action=_required(lowered, "x-tc-action", "Action"),
-        version=_required(lowered, "x-tc-version", "Version"),
+        action=required_field(lowered, "x-tc-action", "Action"),
+        version=required_field(lowered, "x-tc-version", "Version"),
         language=_language(lowered.get("x-tc-language")),
         params=params,
         region=lowered.get("x-tc-region") or None,
@@ -179,8 +179,8 @@ def parse_body(body: bytes) -> dict[str, Any]:
 def _v1_request(encoded: bytes) -> ApiRequest:
     fields = form_fields(encoded)
     return ApiRequest(
-        action=_required(fields, "Action", "Action"),
-        version=_required(fields, "Version", "Version"),
+        action=required_field(fields, "Action"),
+        version=required_field(fields, "Version"),
         language=_language(fields.get("Language")),
         params={name: value for name, value in fields.items() if name not in V1_COMMON},
         region=fields.get("Region") or None,
@@ -221,13 +221,11 @@ def _media_type(content_type: str | None) -> str:
     return (content_type or "").split(";", 1)[0].strip().lower()
 
 
-def _required(lowered: Mapping[str, str], header: str, parameter: str) -> str:
-    value = lowered.get(header)
+def required_field(fields: Mapping[str, str], name: str, parameter: str | None = None) -> str:
+    """`fields[name]`, or `MissingParameter` naming `parameter` (default: `name`) when absent or empty."""
+    value = fields.get(name)
     if not value:
-        raise ApiError(
-            ErrorCode.MISSING_PARAMETER,
-            gettext("The request is missing a required parameter `%(parameter)s`.") % {"parameter": parameter},
-        )
+        raise missing_parameter(parameter or name)
     return value
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -83,6 +84,14 @@ class ApiError(Exception):
         self.code: str = str(code)
         self.message: str = str(message if message is not None else default_message(self.code))
         super().__init__(f"[{self.code}] {self.message}")
+
+
+def missing_parameter(name: str) -> ApiError:
+    """`MissingParameter`, in Tencent's wording, for a parameter of the action or a common one."""
+    return ApiError(
+        ErrorCode.MISSING_PARAMETER,
+        gettext("The request is missing a required parameter `%(parameter)s`.") % {"parameter": name},
+    )
 
 
 def default_message(code: str) -> str:

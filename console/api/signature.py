@@ -59,7 +59,8 @@ from datetime import UTC, date, datetime
 
 from django.utils.translation import gettext
 
-from console.api.errors import ApiError, ErrorCode
+from console.api.envelope import required_field
+from console.api.errors import ApiError, ErrorCode, missing_parameter
 
 ALGORITHM = "TC3-HMAC-SHA256"
 MAX_CLOCK_SKEW_SECONDS = 300
@@ -133,10 +134,7 @@ def check_timestamp(headers: Mapping[str, str], *, now: int) -> int:
 def timestamp_within_window(raw: str | None, *, now: int) -> int:
     """A ``Timestamp`` value as an integer, refused when more than 300 s away from ``now``."""
     if raw is None or not raw.strip():
-        raise ApiError(
-            ErrorCode.MISSING_PARAMETER,
-            gettext("The request is missing a required parameter `%(parameter)s`.") % {"parameter": "Timestamp"},
-        )
+        raise missing_parameter("Timestamp")
     if not _TIMESTAMP.fullmatch(raw.strip()):
         raise ApiError(
             ErrorCode.INVALID_PARAMETER,
@@ -321,18 +319,18 @@ def verify_v1_request(
 ) -> V1Credential:
     """Authenticate a v1 request from its fields (query string or form, decoded); return who
     signed it or raise. Order: the common parameters, the timestamp window, SecretId, signature."""
-    secret_id = _v1_required(fields, "SecretId")
+    secret_id = required_field(fields, "SecretId")
     signature_method = fields.get("SignatureMethod") or V1_DEFAULT_METHOD
     if signature_method not in V1_METHODS:
         raise ApiError(
             ErrorCode.INVALID_PARAMETER_VALUE,
             gettext("The parameter `SignatureMethod` must be one of %(methods)s.") % {"methods": ", ".join(V1_METHODS)},
         )
-    nonce = _v1_required(fields, "Nonce")
+    nonce = required_field(fields, "Nonce")
     if not _NONCE.fullmatch(nonce):
         raise ApiError(ErrorCode.INVALID_PARAMETER, gettext("The parameter `Nonce` must be a positive integer."))
-    signature = _v1_required(fields, "Signature")
-    timestamp_within_window(_v1_required(fields, "Timestamp"), now=now)
+    signature = required_field(fields, "Signature")
+    timestamp_within_window(required_field(fields, "Timestamp"), now=now)
     secret_key = secret_lookup(secret_id)
     if secret_key is None:
         raise ApiError(ErrorCode.AUTH_FAILURE_SECRET_ID_NOT_FOUND)
@@ -356,16 +354,6 @@ def _hmac(key: bytes, message: str) -> bytes:
 
 def _lower_keys(headers: Mapping[str, str]) -> dict[str, str]:
     return {name.lower(): value for name, value in headers.items()}
-
-
-def _v1_required(fields: Mapping[str, str], name: str) -> str:
-    value = fields.get(name)
-    if not value:
-        raise ApiError(
-            ErrorCode.MISSING_PARAMETER,
-            gettext("The request is missing a required parameter `%(parameter)s`.") % {"parameter": name},
-        )
-    return value
 
 
 def _invalid_authorization(detail: str) -> ApiError:

@@ -15,7 +15,7 @@ from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.live.v20180801 import live_client
 from tencentcloud.live.v20180801 import models as live_models
 
-from tests.api.live_sdk import sdk_clock_install
+from tests.api.live_sdk import refund_request, sdk_clock_install
 
 TC3 = "TC3-HMAC-SHA256"
 
@@ -48,16 +48,6 @@ def traffic_packages(**fields) -> live_models.DescribeLivePackageInfoRequest:
     request.PackageType = 0
     for name, value in fields.items():
         setattr(request, name, value)
-    return request
-
-
-def refund_request(instance_id: str, client_token: str) -> billing_models.RefundInstanceRequest:
-    request = billing_models.RefundInstanceRequest()
-    request.ClientToken = client_token
-    request.ProductCode = "p_live"
-    request.SubProductCode = "sp_live_package"
-    request.RegionCode = "ap-guangzhou"
-    request.InstanceId = instance_id
     return request
 
 

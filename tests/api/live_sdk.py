@@ -90,7 +90,8 @@ def balances(live_server, key: Key, *, via: dict | None = None) -> billing_model
     return billing(live_server, key, **(via or {})).DescribeAccountBalance(billing_models.DescribeAccountBalanceRequest())
 
 
-def refund(live_server, key: Key, instance_id: str, *, client_token: str = "token-1", via: dict | None = None, **fields):
+def refund_request(instance_id: str, client_token: str, **fields) -> billing_models.RefundInstanceRequest:
+    """RefundInstance of a CSS package, as a script sends it; `fields` override the defaults."""
     request = billing_models.RefundInstanceRequest()
     request.ClientToken = client_token
     request.ProductCode = "p_live"
@@ -99,6 +100,11 @@ def refund(live_server, key: Key, instance_id: str, *, client_token: str = "toke
     request.InstanceId = instance_id
     for name, value in fields.items():
         setattr(request, name, value)
+    return request
+
+
+def refund(live_server, key: Key, instance_id: str, *, client_token: str = "token-1", via: dict | None = None, **fields):
+    request = refund_request(instance_id, client_token, **fields)
     return billing(live_server, key, **(via or {})).RefundInstance(request)
 
 
