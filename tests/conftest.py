@@ -20,6 +20,17 @@ def _on_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """The SQLite test database lives in this run's own temporary folder, so two runs in one
+    checkout (an editor's and a terminal's) never share, and corrupt, one file. A file, not
+    memory, so the live server of browser tests and threads share it. PostgreSQL keeps Django's
+    test_ name on the server."""
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
+
+
 # A run that tests nothing must not pass. pytest exits 5 when nothing was collected, but a run
 # whose every test was skipped (no Chromium, no PostgreSQL, a -m that leaves only skipped ones)
 # exits 0 and reads as green. So when no test passed, a run that would have exited 0 exits 5

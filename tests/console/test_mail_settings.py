@@ -1,9 +1,7 @@
 """Production mail reaches the SMTP server the environment names: the settings module reads
 EMAIL_URL or the separate EMAIL_* variables, and the outbox sends through them."""
 
-import runpy
 import socket
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -11,21 +9,12 @@ from aiosmtpd.smtp import AuthResult
 
 from console.notifications.models import OutboxMessage
 from console.notifications.services import mail_queue
-
-ROOT = Path(__file__).resolve().parents[2]
-MAIL_VARIABLES = (
-    "EMAIL_URL", "EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD",
-    "EMAIL_USE_TLS", "EMAIL_USE_SSL", "EMAIL_TIMEOUT",
-)
+from tests.console.settings_env import PRODUCTION_ENV, settings_evaluated
 
 
 def settings_module(monkeypatch, **environment: str) -> dict:
     """console/settings.py evaluated afresh in a production environment plus `environment`."""
-    for name in MAIL_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    for name, value in {"DJANGO_ENV": "production", "SECRET_KEY": "test-only-" + "x" * 50, **environment}.items():
-        monkeypatch.setenv(name, value)
-    return runpy.run_path(str(ROOT / "console" / "settings.py"))
+    return settings_evaluated(monkeypatch, **{**PRODUCTION_ENV, **environment})
 
 
 class Inbox:
