@@ -190,7 +190,7 @@ if env.str("EMAIL_URL", default=""):
     )
 
 # Self-service refunds one account may make over a rolling 365 days before further requests go
-# to a ticket as suspected refund abuse. See the README for why 3.
+# to a ticket as suspected refund abuse. See docs/refund-policy.md for why 3.
 REFUND_SELF_SERVICE_ALLOWANCE = env.int("REFUND_SELF_SERVICE_ALLOWANCE", default=3)
 
 # Rate-limit counters live in the cache, which every worker must share or each one counts on
@@ -299,7 +299,7 @@ REQUEST_MAX_BYTES_BY_VIEW["home"] = 10 * 1024 * 1024
 
 # === Background work: Celery (owned by the background-work issue; edit only this block) ========
 # All background work (billing shards, mail, reminders) runs as Celery tasks. Production points
-# CELERY_BROKER_URL at Redis (redis://127.0.0.1:6379/0); see the README's "Background work" for
+# CELERY_BROKER_URL at Redis (redis://127.0.0.1:6379/0); see docs/background-work.md for
 # why Redis and for the worker and beat commands. Without a broker the tasks run in-process, at
 # the moment they are enqueued (task_always_eager), so the README's two commands need nothing.
 from datetime import timedelta  # noqa: E402

@@ -37,7 +37,7 @@ class Command(BaseCommand):
         self.stdout.write("Logins (password = user name):")
         for username, who in PERSONAS.items():
             self.stdout.write(f"  {username:<10} {who}")
-        self.stdout.write("API keys (Tencent Cloud API 3.0 on the same address; see the README's API section):")
+        self.stdout.write("API keys (Tencent Cloud API 3.0 on the same address; see docs/api.md):")
         for username, (secret_id, secret_key, policy) in demo_api_keys().items():
             self.stdout.write(f"  {username}{f' ({policy})' if policy else ' (owner)'}")
             self.stdout.write(f"    SecretId={secret_id}")

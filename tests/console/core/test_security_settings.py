@@ -1,4 +1,4 @@
-"""Production ignores DEBUG=1; the README's production environment passes the deployment
+"""Production ignores DEBUG=1; the documented production environment passes the deployment
 checklist; every page carries an enforced Content-Security-Policy."""
 
 import os
@@ -13,7 +13,7 @@ from django.urls import reverse
 from tests.console.settings_env import PRODUCTION_ENV, ROOT, settings_evaluated
 from tests.factories import MemberFactory
 
-README = Path(__file__).resolve().parents[3] / "README.md"
+PRODUCTION_DOC = Path(__file__).resolve().parents[3] / "docs" / "production.md"
 
 
 def test_debug_1_is_ignored_in_production(monkeypatch):
@@ -25,8 +25,8 @@ def test_debug_1_still_turns_debug_on_in_development(monkeypatch):
 
 
 def readme_production_environment() -> dict[str, str]:
-    """The variables of the README's "A production environment, all of it" block."""
-    text = README.read_text()
+    """The variables of the "A production environment, all of it" block of docs/production.md."""
+    text = PRODUCTION_DOC.read_text()
     block = re.search(r"A production environment, all of it:\n\n```sh\n(.*?)```", text, re.S).group(1)
     env = {}
     for line in block.splitlines():
@@ -35,9 +35,9 @@ def readme_production_environment() -> dict[str, str]:
     return env
 
 
-def test_the_readme_production_environment_passes_the_deployment_checklist_even_with_debug_1(tmp_path):
+def test_the_documented_production_environment_passes_the_deployment_checklist_even_with_debug_1(tmp_path):
     env = readme_production_environment()
-    # The README leaves the secret to the reader and names a database server we do not have.
+    # The page leaves the secret to the reader and names a database server we do not have.
     env.update(SECRET_KEY=PRODUCTION_ENV["SECRET_KEY"], DATABASE_URL=f"sqlite:///{tmp_path / 'deploy-check.sqlite3'}", DEBUG="1")
     # A process of its own: the checks read the settings Django started with. The variables the test
     # run itself sets are left out.
