@@ -6,6 +6,17 @@ from django.utils import translation
 from console.core import clock
 
 
+def pytest_configure(config):
+    """Benchmarks measure: a run that selects them (`-m benchmark`) stays in this one process,
+    with no pytest-xdist workers competing for the cores (before xdist's own configure, which
+    reads these options)."""
+    expression = config.option.markexpr or ""
+    if "benchmark" in expression and "not benchmark" not in expression:
+        config.option.numprocesses = 0
+        config.option.dist = "no"
+        config.option.tx = []
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
