@@ -31,7 +31,7 @@ from console.packages.models import Deduction
 FULL_SIZE = 100_000
 ACCOUNTS = int(os.environ.get("BENCH_ACCOUNTS", FULL_SIZE))
 PACKAGES_PER_ACCOUNT = 10
-# The aims at full size (issue 12): the run under 40 s, the process under 1 GiB at its peak.
+# The aims at full size: the run under 40 s, the process under 1 GiB at its peak.
 AIM_SECONDS = 40
 AIM_PEAK_MIB = 1024
 BATCH = int(os.environ.get("BENCH_BATCH", DEFAULT_BATCH_SIZE))

@@ -93,7 +93,7 @@ def test_ticket_only_packages_are_in_the_demo(seeded):
     assert {"co_anchoring", "licence"} <= kinds
 
 
-# --- issue 11 item 14: the seed's ledger is a believable history ------------------------------------
+# --- the seed's ledger is a believable history ------------------------------------
 
 
 def test_each_seeded_purchase_is_in_the_ledger_at_the_time_of_the_purchase(seeded):
