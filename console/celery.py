@@ -17,5 +17,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
 
 app = Celery("console")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-# Each area keeps its tasks in its own tasks.py.
-app.autodiscover_tasks(["console.billing", "console.notifications"])
+# Every installed app's tasks.py, found from INSTALLED_APPS; the console app's areas each keep
+# theirs in console/<area>/tasks.py, which console/tasks.py imports.
+app.autodiscover_tasks()

@@ -1,4 +1,4 @@
-"""Which language the console speaks (issue 15): English or Simplified Chinese.
+"""Which language the console speaks: English or Simplified Chinese.
 
 In this order: the person's own choice (the top bar's switch; stored on the user by
 `console.accounts.preferences` and put in the session at login and at each switch), else the

@@ -55,7 +55,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # i18n (issue 15): Django's LocaleMiddleware, the person's stored choice first; see console/i18n.py.
+    # i18n: Django's LocaleMiddleware, the person's stored choice first; see console/i18n.py.
     "console.i18n.ConsoleLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -129,7 +129,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "packages"
 LOGOUT_REDIRECT_URL = "login"
 
-# === Languages (issue 15; owned by the i18n issue, edit only this block) =========================
+# === Languages ================================================================================
 # English and Simplified Chinese: the person's choice (top bar; stored on the user), else the
 # browser's Accept-Language, else English (console/i18n.py). Catalogues in locale/: the .po and
 # the .mo compiled from it are both committed (`manage.py compile_catalogue`; a test checks they agree).
@@ -297,7 +297,7 @@ API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="20/s")
 # those over DATA_UPLOAD_MAX_MEMORY_SIZE itself (RequestSizeLimitExceeded) without reading them.
 REQUEST_MAX_BYTES_BY_VIEW["home"] = 10 * 1024 * 1024
 
-# === Background work: Celery (owned by the background-work issue; edit only this block) ========
+# === Background work: Celery ======================================================================
 # All background work (billing shards, mail, reminders) runs as Celery tasks. Production points
 # CELERY_BROKER_URL at Redis (redis://127.0.0.1:6379/0); see docs/background-work.md for
 # why Redis and for the worker and beat commands. Without a broker the tasks run in-process, at

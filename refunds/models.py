@@ -36,11 +36,6 @@ def new_order_id() -> str:
     return clock.now().astimezone(clock.billing_zone()).strftime("%Y%m%d") + f"{secrets.randbelow(10**12):012d}"
 
 
-class RefundStatus(models.TextChoices):
-    # A refund row is written when the money has moved, in the same transaction.
-    COMPLETED = "completed", _("Refunded")
-
-
 class Refund(models.Model):
     """A completed refund. One per package, one per request key: a retry finds the first."""
 
@@ -79,7 +74,3 @@ class Refund(models.Model):
     @property
     def total(self):
         return self.cash + self.commission + self.free
-
-    @property
-    def status(self) -> RefundStatus:
-        return RefundStatus.COMPLETED

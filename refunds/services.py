@@ -13,6 +13,7 @@ from console.core import clock
 from console.core.audit import AuditAction, audit_record
 from console.core.errors import Conflict, IdempotencyKeyReused, InvalidRequest
 from console.ledger.models import Bucket, LedgerKind
+from console.ledger.memos import Memo
 from console.ledger.services import ledger_post
 from console.notifications.services import mail_queue
 from console.packages.locks import package_accounts_lock, packages_lock
@@ -157,7 +158,7 @@ def _refund_locked(
         if amount:
             ledger_post(
                 account=package.payer, bucket=bucket, amount=amount, kind=LedgerKind.REFUND,
-                package=package, reference=f"refund:{refund.pk}", memo=f"Refund of {package.code}",
+                package=package, reference=f"refund:{refund.pk}", memo=Memo.refund(code=package.code),
             )
     package.refunded_at = now
     package.refunded_cash, package.refunded_commission, package.refunded_free = (

@@ -183,7 +183,7 @@ class DeductionFactory(factory.django.DjangoModelFactory):
             obj.package.refresh_from_db()
 
 
-# --- billing (issue 4) -------------------------------------------------------------------------
+# --- billing -------------------------------------------------------------------------
 
 
 def _fund(account: Account, funds: dict[str, Decimal]) -> None:
@@ -234,7 +234,7 @@ class VoucherFactory(factory.django.DjangoModelFactory):
     valid_until = factory.LazyFunction(lambda: clock.now() + timedelta(days=30))
 
 
-# --- tickets (issue 5) -------------------------------------------------------------------------
+# --- tickets -------------------------------------------------------------------------
 
 
 class TicketFactory(factory.django.DjangoModelFactory):

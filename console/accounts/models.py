@@ -177,5 +177,5 @@ class ApiKey(models.Model):
         return self.secret_id
 
 
-# A person's own preferences (their language, issue 15) live in their own module.
+# A person's own preferences (their language) live in their own module.
 from console.accounts.preferences import UserPreference  # noqa: E402,F401

@@ -357,12 +357,8 @@ def _standings() -> dict[str, AccountStanding]:
 
 
 def account_standing(account) -> AccountStanding:
-    """What `account`'s state means: for the banner on every page and for `may_buy` below."""
+    """What `account`'s state means: for the banner on every page and for `account_require_may_buy` below."""
     return _standings()[account.status]
-
-
-def account_may_buy(account) -> bool:
-    return not account_standing(account).buy_refusal
 
 
 def account_require_may_buy(account) -> None:

@@ -1,4 +1,4 @@
-"""A person's own preferences: for now, the language the console speaks to them (issue 15).
+"""A person's own preferences: for now, the language the console speaks to them.
 
 The language comes from the person's choice (the switch in the top bar, stored here so it follows
 them to any browser), else the browser's Accept-Language, else English. The choice is put in the

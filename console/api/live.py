@@ -40,7 +40,6 @@ from console.core import clock
 from console.packages.models import Package, PackageKind, RenewalFailure
 from console.packages.selectors import packages_for_account
 from console.packages.status import PackageStatus, package_status
-from console.purchases.models import Purchase
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -131,7 +130,7 @@ def describe_live_package_info(caller: Caller, params: dict[str, Any]) -> dict[s
         total_page = 1 if total_num else 0
 
     now = clock.now()
-    renewal = _renewal_results(account, page)
+    renewal = _renewal_results(page)
     traffic_mode = TRAFFIC_BILL_MODES.get(account.billing_mode, NO_BILL_MODE)
     return {
         "LivePackageInfoList": [
@@ -183,19 +182,12 @@ def beijing_time(moment) -> str:
     return moment.astimezone(BEIJING).strftime(TIME_FORMAT)
 
 
-def _renewal_results(account, packages: list[Package]) -> dict[int, int]:
+def _renewal_results(packages: list[Package]) -> dict[int, int]:
     """RenewalResult per package: two queries for the page, whatever its size."""
     ids = [package.pk for package in packages]
     failed = set(RenewalFailure.objects.filter(package_id__in=ids).values_list("package_id", flat=True))
-    renewed: set[int] = set()
-    # The daily billing buys a renewal with the key "renew:<renewing package id>:<day>:<attempt>"
-    # (console.billing.renewal).
-    for key in Purchase.objects.filter(package__owner=account, idempotency_key__startswith="renew:").values_list(
-        "idempotency_key", flat=True
-    ):
-        renewing = key.split(":")[1]
-        if renewing.isdigit():
-            renewed.add(int(renewing))
+    # Packages the daily billing renewed: a package it bought links back to them (renewed_from).
+    renewed = set(Package.objects.filter(renewed_from_id__in=ids).values_list("renewed_from_id", flat=True))
     results = {}
     for package in packages:
         if package.pk in renewed:

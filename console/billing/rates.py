@@ -27,10 +27,6 @@ def _traffic(item: str, label: str, ratio: str) -> tuple[str, Rate]:
     return item, Rate("traffic", label, Decimal(ratio))
 
 
-def _transcode(kind: str, item: str, label: str, ratio: str) -> tuple[str, Rate]:
-    return item, Rate(kind, label, Decimal(ratio))
-
-
 REGIONS = {
     "ap1": _("Asia Pacific 1"),
     "ap2": _("Asia Pacific 2"),

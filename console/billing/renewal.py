@@ -36,6 +36,9 @@ def renew_locked(
         RenewalFailure.objects.create(package_id=renewing_id, usage_date=usage_date, at=now, reason=refused.message[:200])
         return None
     Package.objects.filter(pk=renewing_id).update(auto_renew=False)
+    # The new package remembers which one it renewed (the API's RenewalResult reads it).
+    Package.objects.filter(pk=renewed.pk).update(renewed_from_id=renewing_id)
+    renewed.renewed_from_id = renewing_id
     # Recorded on the old package, whose page then says where its auto-renewal went.
     audit_record(
         actor=None, action=AuditAction.PACKAGE_AUTO_RENEW_SET, obj=Package(pk=renewing_id), account=account,

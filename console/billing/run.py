@@ -33,6 +33,7 @@ from console.core import clock
 from console.core.audit import AuditAction, audit_record
 from console.core.bulk import any_of, bulk_insert, bulk_set
 from console.core.money import money
+from console.ledger.memos import Memo
 from console.ledger.models import Bucket, LedgerKind
 from console.ledger.services import Posting, ledger_post_many
 from console.packages.locks import account_ids_lock, account_lock, accounts_lock, package_ids_lock
@@ -372,7 +373,7 @@ class _Batch:
         bulk_insert(Deduction, DEDUCTION_FIELDS, self.deductions)
         bulk_set(Package, "used", {pk: package.used for pk, package in self.changed.items()})
         bulk_insert(DailyBill, BILL_FIELDS, [bill.row for _, bill in self.bills])
-        reference, memo = f"bill:{self.day.isoformat()}", f"Pay-as-you-go usage on {self.day:%Y-%m-%d}"
+        reference, memo = f"bill:{self.day.isoformat()}", Memo.pay_as_you_go(day=self.day)
         ledger_post_many(bucket=Bucket.CASH, postings=[
             Posting(account=account, amount=-bill.paid, kind=LedgerKind.PAY_AS_YOU_GO, reference=reference, memo=memo)
             for account, bill in self.bills

@@ -29,22 +29,14 @@ from celery.result import AsyncResult
 from django.conf import settings
 from django.db import DatabaseError
 from django.db.models import Exists, OuterRef
-from django.dispatch import Signal
 
 from console.accounts.models import Account, BillingMode
+from console.billing.hooks import ShardToBill, shard_watch
 from console.billing.models import DailyBill, UsageRecord
 from console.billing.run import DEFAULT_BATCH_SIZE, BillingSummary, bill_accounts
 from console.core import clock
 
 logger = logging.getLogger(__name__)
-
-# Sent around the billing of a shard, with `day`, the shard's `account_ids` (those with usage on
-# the day) and a `context` dict the listeners may keep their state in from one to the other:
-# `shard_billing` just before, `shard_billed` after every batch of the shard is committed. The
-# areas above billing (the low-remaining reminders) listen; billing knows nothing of them.
-shard_billing = Signal()
-shard_billed = Signal()
-
 
 @shared_task(
     bind=True,
@@ -68,11 +60,12 @@ def bill_shard(self, day: str, first_account_id: int, last_account_id: int, batc
         .values_list("account_id", flat=True)
         .distinct()
     )
-    context: dict = {}
-    shard_billing.send(sender=bill_shard, day=billing_day, account_ids=ids, context=context)
+    # The areas above billing (the low-remaining reminders) watch each shard (console.billing.hooks).
+    after_shard = shard_watch(ShardToBill(day=billing_day, account_ids=tuple(ids)))
     for start in range(0, len(ids), batch_size):
         summary.add(bill_accounts(ids[start:start + batch_size], day=billing_day))
-    shard_billed.send(sender=bill_shard, day=billing_day, account_ids=ids, context=context)
+    for after in after_shard:
+        after()
     return summary_to_json(summary)
 
 

@@ -14,6 +14,7 @@ from console.billing import selectors
 from console.billing.forms import LedgerFilterForm
 from console.billing.progress import billing_progress
 from console.core import clock
+from console.ledger.memos import entry_memo_english
 from console.ledger.selectors import ledger_for
 
 LEDGER_PER_PAGE = 50
@@ -78,7 +79,7 @@ def ledger_csv(request):
         for entry in entries.iterator(chunk_size=2000):
             yield writer.writerow([
                 entry.created_at.astimezone(clock.billing_zone()).isoformat(), entry.bucket, entry.kind,
-                entry.amount, entry.balance_after, entry.package.code if entry.package else "", entry.reference, entry.memo,
+                entry.amount, entry.balance_after, entry.package.code if entry.package else "", entry.reference, entry_memo_english(entry),
             ])
 
     span = "-".join(day.strftime("%Y%m%d") if day else "all" for day in (start, end)) if (start or end) else "all"

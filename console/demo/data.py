@@ -18,7 +18,8 @@ from django.db import transaction
 
 from console.accounts.models import Account, AccountStatus, BillingMode, Member, MemberRole
 from console.core import clock
-from console.ledger.models import Bucket, LedgerKind
+from console.ledger.memos import Memo
+from console.ledger.models import Bucket, LedgerKind, MemoKind
 from console.ledger.services import ledger_post
 from console.notifications.services import expiry_reminders_create
 from console.packages.models import Deduction, Package, PackageSource, PackageSpec
@@ -114,8 +115,8 @@ def demo_seed() -> None:
         deductions=[(200, "LVB Chinese mainland", "310.000", "1"), (40, "LVB Chinese mainland", "180.500", "1")])
     # Yesterday at noon a campaign's free credits and a referral commission arrived: the 10 TB
     # bought after them is paid from all three, free credits first, then commission, then cash.
-    buy.top_up(aurora, Bucket.FREE, "80.00", local(1, 12, 0), memo="Campaign free credits")
-    buy.top_up(aurora, Bucket.COMMISSION, "50.00", local(1, 12, 0), memo="Referral commission")
+    buy.top_up(aurora, Bucket.FREE, "80.00", local(1, 12, 0), memo=Memo.of(MemoKind.CAMPAIGN_FREE_CREDITS))
+    buy.top_up(aurora, Bucket.COMMISSION, "50.00", local(1, 12, 0), memo=Memo.of(MemoKind.REFERRAL_COMMISSION))
     # Nebula (suspended for violations) and Harbor (overdue: refunds still allowed).
     buy("lvpkg-dm000021", nebula, "traffic", "1 TB", local(1, 10, 0))
     buy("lvpkg-dm000022", nebula, "transcode_standard", "100 hours", local(2, 19, 30))
@@ -143,7 +144,7 @@ def _account(uin, name, opened: datetime, *, cash="0", commission="0", free="0",
     for bucket, amount in ((Bucket.CASH, cash), (Bucket.COMMISSION, commission), (Bucket.FREE, free)):
         if Decimal(amount):
             ledger_post(account=account, bucket=bucket, amount=Decimal(amount), kind=LedgerKind.TOP_UP,
-                        memo="Opening balance", at=opened)
+                        memo=Memo.of(MemoKind.OPENING_BALANCE), at=opened)
     return account
 
 
@@ -196,7 +197,7 @@ class _TopUp:
     bucket: str
     amount: str
     purchased_at: datetime  # when it happened; named so purchases and top-ups sort together
-    memo: str
+    memo: Memo
 
 
 class _Buyer:
@@ -210,7 +211,7 @@ class _Buyer:
         self.events.append(_Purchase(code, owner, kind, spec_name, purchased_at, payment, payer or owner,
                                      giveaway, list(deductions)))
 
-    def top_up(self, account: Account, bucket: str, amount: str, at: datetime, *, memo: str) -> None:
+    def top_up(self, account: Account, bucket: str, amount: str, at: datetime, *, memo: Memo) -> None:
         self.events.append(_TopUp(account, bucket, amount, at, memo))
 
     def settle(self, now: datetime) -> dict[str, Package]:
@@ -250,7 +251,7 @@ class _Buyer:
                                (Bucket.CASH, paid.paid_cash)):
             if amount:
                 ledger_post(account=payer, bucket=bucket, amount=-amount, kind=LedgerKind.PURCHASE,
-                            package=package, reference=f"purchase:{event.code}", memo=f"Bought {spec}",
+                            package=package, reference=f"purchase:{event.code}", memo=Memo.purchase(code=package.code, spec=spec),
                             at=event.purchased_at)
         return package
 

@@ -1,54 +1,82 @@
-"""Ledger memos in the reader's language (issue 15).
+"""Ledger memos as facts: a kind and its parameters, written as a sentence when shown.
 
-A memo is stored once, in English, when the entry is written ("Refund of lvpkg-...", "Purchase of
-lvpkg-... (CSS traffic package 1 TB)", "Pay-as-you-go usage on 2026-11-26", "Opening balance").
-The pages show it through `memo_text`, which recognises the console's own memos and writes them
-in the active language; any other memo (a note someone typed) is shown as it was written.
+An entry the console writes stores what happened (`memo_kind`, e.g. a purchase, and
+`memo_params`, e.g. the package ID and spec), never the sentence itself, so the Balance and bills
+page writes it in the reader's language and nothing has to be read back out of English. An
+entry whose kind is blank carries a note in `memo`, shown exactly as it was written.
 """
 
-import re
-from functools import lru_cache
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
 
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
 
-from console.packages.models import PackageKind
+from console.ledger.models import MemoKind
+from console.packages.models import PackageKind, PackageSpec
 
-# Memos the console writes whole (the demo's top-ups included), translated as they are.
-FIXED_MEMOS = (_("Opening balance"), _("Campaign free credits"), _("Referral commission"))
+# The sentence of each kind; %(spec)s is the package kind and spec name in the reader's language.
+SENTENCES: dict[str, str] = {
+    MemoKind.REFUND: _("Refund of %(code)s"),
+    MemoKind.PURCHASE: _("Purchase of %(code)s (%(spec)s)"),
+    MemoKind.PAY_AS_YOU_GO: _("Pay-as-you-go usage on %(day)s"),
+    MemoKind.OPENING_BALANCE: _("Opening balance"),
+    MemoKind.CAMPAIGN_FREE_CREDITS: _("Campaign free credits"),
+    MemoKind.REFERRAL_COMMISSION: _("Referral commission"),
+}
 
-_REFUND = re.compile(r"^Refund of (\S+)$")
-_PURCHASE = re.compile(r"^Purchase of (\S+) \((.+)\)$")
-_BOUGHT = re.compile(r"^Bought (.+)$")
-_PAY_AS_YOU_GO = re.compile(r"^Pay-as-you-go usage on (\d{4}-\d{2}-\d{2})$")
+
+@dataclass(frozen=True, slots=True)
+class Memo:
+    """What a ledger entry records about itself: `ledger_post(memo=Memo.refund(code=...))`."""
+
+    kind: str = MemoKind.NOTE
+    params: Mapping[str, str] = field(default_factory=dict)
+    note: str = ""
+
+    @classmethod
+    def refund(cls, *, code: str) -> "Memo":
+        return cls(MemoKind.REFUND, {"code": code})
+
+    @classmethod
+    def purchase(cls, *, code: str, spec: PackageSpec) -> "Memo":
+        # The spec's kind and catalogue name, each translated when shown (as `str(spec)` reads).
+        return cls(MemoKind.PURCHASE, {"code": code, "package_kind": spec.kind, "spec": spec.name})
+
+    @classmethod
+    def pay_as_you_go(cls, *, day: date) -> "Memo":
+        return cls(MemoKind.PAY_AS_YOU_GO, {"day": day.isoformat()})
+
+    @classmethod
+    def of(cls, kind: MemoKind) -> "Memo":
+        """A kind without parameters (an opening balance, campaign free credits, ...)."""
+        return cls(kind)
+
+    @classmethod
+    def written(cls, note: str) -> "Memo":
+        """A note someone wrote, kept and shown as it is."""
+        return cls(MemoKind.NOTE, {}, note)
 
 
-@lru_cache(maxsize=1)
-def _kinds_in_english() -> tuple[tuple[str, str], ...]:
-    """(English label, kind) for every package kind, longest label first."""
+def memo_text(*, kind: str, params: Mapping[str, str], note: str = "") -> str:
+    """The memo in the active language: the kind's sentence with its parameters, or the note."""
+    sentence = SENTENCES.get(kind)
+    if sentence is None:
+        return note
+    values = dict(params)
+    if "package_kind" in values:
+        values["spec"] = f"{PackageKind(values.pop('package_kind')).label} {gettext(values['spec'])}"
+    return gettext(sentence) % values
+
+
+def entry_memo_text(entry) -> str:
+    """A ledger entry's memo in the active language."""
+    return memo_text(kind=entry.memo_kind, params=entry.memo_params, note=entry.memo)
+
+
+def entry_memo_english(entry) -> str:
+    """A ledger entry's memo in English, whatever the reader's language (the CSV export)."""
     with translation.override("en"):
-        labels = [(str(kind.label), kind.value) for kind in PackageKind]
-    return tuple(sorted(labels, key=lambda pair: len(pair[0]), reverse=True))
-
-
-def _spec_text(spec: str) -> str:
-    """"CSS traffic package 1 TB" (as `str(PackageSpec)` wrote it in English) in the active language."""
-    for english, kind in _kinds_in_english():
-        if spec.startswith(english + " "):
-            return f"{PackageKind(kind).label} {gettext(spec[len(english) + 1:])}"
-    return spec
-
-
-def memo_text(memo: str) -> str:
-    if not memo:
-        return memo
-    if match := _REFUND.match(memo):
-        return gettext("Refund of %(code)s") % {"code": match.group(1)}
-    if match := _PURCHASE.match(memo):
-        return gettext("Purchase of %(code)s (%(spec)s)") % {"code": match.group(1), "spec": _spec_text(match.group(2))}
-    if match := _BOUGHT.match(memo):
-        return gettext("Bought %(spec)s") % {"spec": _spec_text(match.group(1))}
-    if match := _PAY_AS_YOU_GO.match(memo):
-        return gettext("Pay-as-you-go usage on %(day)s") % {"day": match.group(1)}
-    return gettext(memo)
+        return entry_memo_text(entry)

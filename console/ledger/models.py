@@ -27,6 +27,18 @@ class LedgerKind(models.TextChoices):
     ADJUSTMENT = "adjustment", _("Adjustment")
 
 
+class MemoKind(models.TextChoices):
+    """What a ledger entry's memo says, with its parameters in `memo_params` (console.ledger.memos
+    writes the sentence in the reader's language). Blank: the memo is a note, shown as written."""
+
+    NOTE = "", _("Note")
+    REFUND = "refund", _("Refund of a package")
+    PURCHASE = "purchase", _("Purchase of a package")
+    PAY_AS_YOU_GO = "pay_as_you_go", _("Pay-as-you-go usage of a day")
+    OPENING_BALANCE = "opening_balance", _("Opening balance")
+    CAMPAIGN_FREE_CREDITS = "campaign_free_credits", _("Campaign free credits")
+    REFERRAL_COMMISSION = "referral_commission", _("Referral commission")
+
 
 class LedgerEntry(AppendOnlyModel):
     """One change to one balance bucket of one account. Balances are the sum of these."""
@@ -38,7 +50,12 @@ class LedgerEntry(AppendOnlyModel):
     kind = models.CharField(max_length=20, choices=LedgerKind, verbose_name=_("kind"))
     package = models.ForeignKey(Package, on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_entries", verbose_name=_("package"))
     reference = models.CharField(max_length=80, blank=True, help_text=_("What caused it, e.g. refund:12."), verbose_name=_("reference"))
-    memo = models.CharField(max_length=200, blank=True, verbose_name=_("memo"))
+    memo_kind = models.CharField(max_length=32, choices=MemoKind, blank=True, default=MemoKind.NOTE, verbose_name=_("memo kind"))
+    memo_params = models.JSONField(default=dict, blank=True, verbose_name=_("memo parameters"))
+    memo = models.CharField(
+        max_length=200, blank=True, help_text=_("A note as written, for entries whose memo kind is Note."),
+        verbose_name=_("memo"),
+    )
     created_at = models.DateTimeField(verbose_name=_("created at"))
 
     class Meta:

@@ -17,6 +17,7 @@ from console.core import clock
 from console.core.bulk import bulk_insert, bulk_set
 from console.core.errors import Conflict
 from console.core.money import is_cents
+from console.ledger.memos import Memo
 from console.ledger.models import BALANCE_FIELD, Bucket, LedgerEntry
 from console.packages.models import Package
 
@@ -46,7 +47,7 @@ def ledger_post(
     kind: str,
     package: Package | None = None,
     reference: str = "",
-    memo: str = "",
+    memo: Memo = Memo(),
     at: datetime | None = None,
 ) -> LedgerEntry:
     """Credit (amount > 0) or debit (amount < 0) one bucket of a locked account.
@@ -70,7 +71,9 @@ def ledger_post(
         kind=kind,
         package=package,
         reference=reference,
-        memo=memo,
+        memo_kind=memo.kind,
+        memo_params=dict(memo.params),
+        memo=memo.note,
         # `at` only for the demo seed, which records purchases made days ago; everything else is now.
         created_at=at or clock.now(),
     )
@@ -84,11 +87,14 @@ class Posting:
     amount: Decimal
     kind: str
     reference: str = ""
-    memo: str = ""
+    memo: Memo = Memo()
     package_id: int | None = None
 
 
-ENTRY_FIELDS = ("account_id", "bucket", "amount", "balance_after", "kind", "package_id", "reference", "memo", "created_at")
+ENTRY_FIELDS = (
+    "account_id", "bucket", "amount", "balance_after", "kind", "package_id", "reference",
+    "memo_kind", "memo_params", "memo", "created_at",
+)
 
 
 def ledger_post_many(*, bucket: Bucket, postings: Sequence[Posting]) -> int:
@@ -118,7 +124,7 @@ def ledger_post_many(*, bucket: Bucket, postings: Sequence[Posting]) -> int:
         balances[account_id] = balance
         rows.append((
             account_id, bucket.value, posting.amount, balance, posting.kind, posting.package_id,
-            posting.reference, posting.memo, now,
+            posting.reference, posting.memo.kind, dict(posting.memo.params), posting.memo.note, now,
         ))
     bulk_insert(LedgerEntry, ENTRY_FIELDS, rows)
     bulk_set(Account, field, balances)

@@ -1,4 +1,4 @@
-"""The package page's stored status and indexes (issue 12).
+"""The package page's stored status and indexes.
 
 `family` (the console tab) and `state` (the time-independent part of the status) are generated
 columns: the database keeps them equal to the package's own columns, whoever writes them. The two

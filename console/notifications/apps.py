@@ -8,6 +8,9 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Billing sits below this area and cannot call it: it announces each billed shard and
-        # the low-remaining reminders listen.
-        from console.notifications import receivers  # noqa: F401
+        # Billing sits below this area and cannot call it: the low-remaining reminders register
+        # to be called around each shard the daily billing bills.
+        from console.billing.hooks import shard_watcher_register
+        from console.notifications.watchers import low_remaining_watch
+
+        shard_watcher_register(low_remaining_watch)

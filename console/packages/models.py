@@ -149,6 +149,12 @@ class Package(models.Model):
     purchased_at = models.DateTimeField(verbose_name=_("purchased at"))
     expires_at = models.DateTimeField(verbose_name=_("expires at"))
     auto_renew = models.BooleanField(default=False, verbose_name=_("auto renew"))
+    # Set on a package the daily billing bought by auto-renewal (console.billing.renewal): the
+    # package that ran out and was renewed. Its `renewals` are what it was renewed by.
+    renewed_from = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="renewals",
+        verbose_name=_("renewed from"),
+    )
 
     list_price = models.DecimalField(**MONEY, verbose_name=_("list price"))
     discount = models.DecimalField(**MONEY, default=0, verbose_name=_("discount"))

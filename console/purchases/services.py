@@ -14,6 +14,7 @@ from console.core import clock
 from console.core.audit import AuditAction, audit_record
 from console.core.errors import Conflict, IdempotencyKeyReused, InvalidRequest
 from console.ledger.models import Bucket, LedgerKind
+from console.ledger.memos import Memo
 from console.ledger.services import ledger_post
 from console.packages.locks import account_lock
 from console.packages.models import Package, PackageSource, PackageSpec
@@ -154,7 +155,7 @@ def buy_locked(
         if amount:
             ledger_post(
                 account=account, bucket=bucket, amount=-amount, kind=LedgerKind.PURCHASE, package=package,
-                reference=f"purchase:{purchase.pk}", memo=f"Purchase of {package.code} ({spec})",
+                reference=f"purchase:{purchase.pk}", memo=Memo.purchase(code=package.code, spec=spec),
             )
     if voucher is not None:
         voucher.used_at, voucher.package = now, package

@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from console.core import clock
-from console.ledger.memos import memo_text
+from console.ledger.memos import entry_memo_text
 from console.packages.catalogue import GB_PER_TB, MINUTES_PER_HOUR
 from console.packages.catalogue import usage_label as _usage_label
 from console.packages.models import UNIT_BY_KIND
@@ -88,9 +88,9 @@ def reminder_text(notification, account) -> tuple[str, str]:
 
 
 @register.filter
-def ledger_memo(memo: str) -> str:
+def ledger_memo(entry) -> str:
     """A ledger entry's memo in the reader's language (console.ledger.memos)."""
-    return memo_text(memo)
+    return entry_memo_text(entry)
 
 
 @register.filter

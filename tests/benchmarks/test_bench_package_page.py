@@ -4,7 +4,7 @@ measured in the same run, and what a refund confirm costs beside the default vie
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/css_console uv run pytest -m benchmark -s \
     tests/benchmarks/test_bench_package_page.py
 
-Aims (issue 12), each printed beside its ratio:
+Aims, each printed beside its ratio:
 - every view (10 or 100 rows; any tab, status filter, sort or search): p95 <= 3 x the bare
   layout's p50;
 - a refund confirm (the htmx POST, answered 204 + HX-Trigger) costs no more than one default view:

@@ -58,7 +58,7 @@ TIME_LIMIT = 60  # seconds, for the whole refund run
 # 3 and 8 sync workers and gthread (2 workers x 4 threads): none did better beyond the noise, and
 # the 5 workers with PostgreSQL keep both cores busy (the CPU line below shows it).
 GUNICORN_WORKERS = ["--worker-class", "sync", "--workers", str(2 * os.cpu_count() + 1)]
-AIM_RATIO = 0.10  # refunds per second against pgbench's TPS in the same run (issue 12)
+AIM_RATIO = 0.10  # refunds per second against pgbench's TPS in the same run
 
 
 def _add_packages(account, count: int) -> None:

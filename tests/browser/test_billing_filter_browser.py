@@ -1,5 +1,5 @@
 """Balance and bills in the browser: the date filter redraws the export link with the table, so the
-CSV downloaded after filtering holds only the filtered rows (issue 20 item 9)."""
+CSV downloaded after filtering holds only the filtered rows."""
 
 import csv
 from datetime import datetime, time, timedelta

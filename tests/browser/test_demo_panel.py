@@ -82,7 +82,7 @@ def test_a_panel_action_comes_back_to_the_tab_shown_now(demo_owner, login, page)
     expect(page).to_have_url(re.compile(r"tab=transcoding"))
 
 
-# --- issue 11 item 14 --------------------------------------------------------------------------------
+# --- the presenter panel's package chooser -------------------------------------------------------
 
 
 def test_the_ticket_form_keeps_its_own_package_although_the_panel_has_a_package_chooser(demo_owner, login, page, live_server):

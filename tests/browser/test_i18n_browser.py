@@ -1,4 +1,4 @@
-"""The console in Chinese in a real browser (issue 15): the switch in the top bar, then the package
+"""The console in Chinese in a real browser: the switch in the top bar, then the package
 page, the refund dialog, the ticket form and the review desk, each saved as a screenshot
 (`i18n-*.png`, in the screenshots folder; see tests/browser/conftest.py) after asserting what it
 must show."""

@@ -1,4 +1,4 @@
-"""The shared layout on a phone and a laptop (issue 11 items 2, 4, 9, 11 and 12): a menu that folds
+"""The shared layout on a phone and a laptop: a menu that folds
 away, a top bar on one line, pages no wider than the screen, the account's state on every page,
 readable colours, and error pages with a way back."""
 
@@ -129,7 +129,7 @@ def test_a_ledger_tap_target_and_the_export_are_inside_the_screen(owner, login, 
     assert box["height"] >= 32
 
 
-# --- item 4: the account's state on every page --------------------------------------------------------
+# --- the account's state on every page --------------------------------------------------------
 
 
 @pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
@@ -164,7 +164,7 @@ def test_an_account_suspended_for_overdue_payment_is_told_to_pay_and_may_still_b
     screenshot("suspended-overdue-1280")
 
 
-# --- item 11: text contrast ------------------------------------------------------------------------------
+# --- text contrast ------------------------------------------------------------------------------
 
 CONTRAST = """
 (selectors) => {
@@ -206,7 +206,7 @@ def test_countdowns_badges_and_hints_have_a_contrast_of_at_least_4_5_to_1(login,
     assert low == []
 
 
-# --- item 12: error pages ------------------------------------------------------------------------------------
+# --- error pages ------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])

@@ -1,6 +1,6 @@
-"""The Package/Plugin Management page at a laptop's and a phone's size (issue 11, items 1, 2, 3
-and 8): Refund and the dialog's confirm on screen and tappable, the reasons a refund is
-unavailable, one request per double click, countdowns that tick, rows that stay current."""
+"""The Package/Plugin Management page at a laptop's and a phone's size: Refund and the dialog's
+confirm on screen and tappable, the reasons a refund is unavailable, one request per double
+click, countdowns that tick, rows that stay current."""
 
 import uuid
 from datetime import timedelta
@@ -133,7 +133,7 @@ def test_on_a_phone_packages_are_cards_and_the_buy_dialog_fits(login, page, live
     screenshot("buy-dialog-390x844")
 
 
-# --- item 3: why a refund is unavailable ----------------------------------------------------------
+# --- why a refund is unavailable ----------------------------------------------------------
 
 def test_an_unavailable_refund_says_why_on_the_row_and_its_button_opens_every_reason(login, page, screenshot):
     owner = MemberFactory(user=UserFactory(username="owner-why"))
@@ -172,7 +172,7 @@ def test_when_the_allowance_is_used_up_the_explanation_links_to_submit_a_ticket(
     expect(page).to_have_url(f"{live_server.url}{reverse('tickets:submit')}?product=css&issue_type=other&package={package.code}")
 
 
-# --- item 8: feedback ------------------------------------------------------------------------------
+# --- feedback ------------------------------------------------------------------------------
 
 def test_a_double_click_on_confirm_sends_one_request_and_shows_one_toast(login, page):
     owner = MemberFactory(user=UserFactory(username="owner-double"), account__name="Aurora Live")

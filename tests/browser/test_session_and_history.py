@@ -1,4 +1,4 @@
-"""Session expiry under htmx (issue 11 item 6) and Back/Forward after a refund (item 7)."""
+"""Session expiry under htmx and Back/Forward after a refund."""
 
 import re
 
@@ -38,7 +38,7 @@ def expire_session(page):
     page.context.clear_cookies(name="sessionid")
 
 
-# --- item 6 -----------------------------------------------------------------------------------------------
+# --- session expiry under htmx ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
@@ -79,7 +79,7 @@ def test_a_dialog_opened_after_the_session_expired_does_not_show_the_login_form_
     assert page_errors == []
 
 
-# --- item 7 ------------------------------------------------------------------------------------------------
+# --- Back and Forward after a refund -----------------------------------------------------------------
 
 
 @pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])

@@ -83,7 +83,7 @@ def test_the_menu_path_search_css_select_other_problem_opens_the_form_in_place(l
     expect(page).to_have_url(re.compile(r"product=css&issue_type=other"))
 
 
-# --- issue 11 item 9: how a ticket ended, kept current, on a phone and a laptop ----------------------
+# --- how a ticket ended, kept current, on a phone and a laptop ----------------------
 
 
 @pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}], ids=["phone", "laptop"])

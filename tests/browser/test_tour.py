@@ -18,7 +18,7 @@ from tests.browser.htmx import htmx_settled
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    # A laptop: every column of the package table, Refund included, fits at 1280 px (issue 11 item 1).
+    # A laptop: every column of the package table, Refund included, fits at 1280 px.
     pytest.mark.browser_context_args(viewport={"width": 1280, "height": 800}),
 ]
 

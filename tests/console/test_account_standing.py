@@ -1,4 +1,4 @@
-"""Issue 11 item 4: every page says when the account is suspended and what that means; an account
+"""Every page says when the account is suspended and what that means; an account
 suspended for violating the rules cannot buy, whatever the page shows."""
 
 import uuid

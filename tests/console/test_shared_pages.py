@@ -1,4 +1,4 @@
-"""The layout and the rules every page shares (issue 11 items 2, 6, 7 and 12): the login page's two
+"""The layout and the rules every page shares: the login page's two
 doors, session expiry under htmx, pages the browser must not cache, and the error pages."""
 
 import pytest
@@ -12,7 +12,7 @@ from tests.factories import MemberFactory, StaffFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-# --- item 12: staff at /login/ go to the admin -------------------------------------------------------
+# --- staff at /login/ go to the admin -------------------------------------------------------
 
 
 def test_staff_who_log_in_at_the_console_login_go_to_the_admin(client):
@@ -45,7 +45,7 @@ def test_staff_already_signed_in_who_open_the_login_page_go_to_the_admin(client)
     assert client.get(reverse("login")).url == reverse("admin:index")
 
 
-# --- item 6: session expiry under htmx ------------------------------------------------------------------
+# --- session expiry under htmx ------------------------------------------------------------------
 
 
 def test_an_htmx_request_without_a_session_is_sent_to_the_login_page_not_given_it(client):
@@ -80,7 +80,7 @@ def test_the_login_page_says_the_session_expired(client):
     assert 'name="next" value="/css/billing/"' in html
 
 
-# --- item 7: pages with money are never cached ------------------------------------------------------
+# --- pages with money are never cached ------------------------------------------------------
 
 
 @pytest.mark.parametrize("page", ["packages", "billing", "tickets:mine"])
@@ -101,7 +101,7 @@ def test_the_layout_loads_its_scripts_in_the_head_not_the_body_htmx_restores(cli
     assert "console/console.js" in head and "console/console.js" not in body
 
 
-# --- item 2: the layout on a phone ---------------------------------------------------------------------
+# --- the layout on a phone ---------------------------------------------------------------------
 
 
 def test_the_layout_has_a_menu_button_that_controls_the_side_menu(client):
@@ -120,7 +120,7 @@ def test_no_page_of_the_layout_has_inline_scripts_styles_or_handlers(client):
         assert "<script>" not in html and " style=" not in html and " onclick=" not in html and " onchange=" not in html
 
 
-# --- item 12: error pages in the console's layout, with a way back -----------------------------------
+# --- error pages in the console's layout, with a way back -----------------------------------
 
 
 @override_settings(DEBUG=False)

@@ -341,7 +341,7 @@ def test_a_sub_user_granted_refunds_may_refund(client):
     assert Refund.objects.get().requested_by == member.user
 
 
-# --- why not, and keeping the page current (issue 11, items 3 and 8) ------------------------------
+# --- why not, and keeping the page current ------------------------------
 
 @pytest.mark.django_db
 def test_the_dialog_of_an_unavailable_refund_lists_every_reason_and_offers_no_confirm(client, owner):

@@ -504,7 +504,7 @@ def test_approving_pays_back_the_account_that_paid_not_the_owner(client, approve
     assert (payer.cash_balance, member.account.cash_balance) == (package.paid_cash, Decimal("0.00"))
 
 
-# -- issue 11 item 13: the desk shows what the customer sees, and only what can still happen -------
+# -- the desk shows what the customer sees, and only what can still happen -------
 
 
 @pytest.mark.django_db
@@ -578,7 +578,7 @@ def test_the_read_only_close_link_is_replaced_by_a_way_back_to_the_queue(client,
     assert 'data-testid="desk-back"' in html and "Back to the ticket queue" in html
 
 
-# -- issue 10 item 4: who raised the ticket, and whether they may refund -----------------------------
+# -- who raised the ticket, and whether they may refund -----------------------------
 
 
 @pytest.mark.django_db

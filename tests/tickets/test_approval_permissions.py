@@ -1,4 +1,4 @@
-"""Who may get money back through a ticket, and who may approve it (issue 10, items 4 and 5)."""
+"""Who may get money back through a ticket, and who may approve it."""
 
 import pytest
 

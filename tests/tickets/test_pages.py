@@ -1,4 +1,4 @@
-"""What the customer sees on a ticket (issue 11 item 9): how it ended, a page that stays current
+"""What the customer sees on a ticket: how it ended, a page that stays current
 after a reply, no reply box once the ticket cannot be reopened, times with their zone, and long
 words that wrap."""
 

@@ -53,7 +53,7 @@ def test_a_png_with_html_appended_is_refused():
         uploads.content_type_of(png_bytes() + b"<html><script>alert(document.cookie)</script></html>")
 
 
-# Each accepted image type as its writer makes it, and its name in the refusal (issue 20 item 10).
+# Each accepted image type as its writer makes it, and its name in the refusal.
 IMAGES = {
     "png": (lambda: image_bytes("PNG"), "image/png", "PNG"),
     "jpeg": (lambda: image_bytes("JPEG"), "image/jpeg", "JPEG image"),

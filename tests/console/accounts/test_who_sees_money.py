@@ -1,5 +1,5 @@
 """The console asks the same CAM action as the API before it shows money: the menu, the package
-page's balances, and the permission itself (issue 20 item 8)."""
+page's balances, and the permission itself."""
 
 import pytest
 from django.urls import reverse

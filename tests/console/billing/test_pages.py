@@ -122,7 +122,7 @@ def test_the_ledger_exports_as_csv_with_the_running_balance(client, member):
     assert sorted((r[1], r[3], r[4]) for r in rows[1:]) == [("cash", "40.00", "40.00"), ("free", "5.00", "5.00")]
 
 
-# --- issue 11 item 5: the export follows the filter; bad ranges say which field ----------------
+# --- the export follows the filter; bad ranges say which field ----------------
 
 
 def csv_rows(response) -> list[list[str]]:
@@ -208,7 +208,7 @@ def test_the_balance_page_is_never_cached_by_the_browser(client, member):
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
 
 
-# --- issue 11 item 11: auto-renewal moving between packages says so ------------------------------
+# --- auto-renewal moving between packages says so ------------------------------
 
 
 def test_the_package_page_says_another_package_of_the_type_holds_auto_renewal(client, member):

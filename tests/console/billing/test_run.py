@@ -16,7 +16,7 @@ from console.billing.run import (
 from console.billing.usage import usage_simulate
 from console.accounts.models import BillingMode
 from console.billing.models import DailyBill, UsageRecord
-from console.ledger.models import LedgerEntry, LedgerKind
+from console.ledger.models import LedgerEntry, LedgerKind, MemoKind
 from console.packages.models import Deduction, Package, RenewalFailure
 from refunds.policy import Reason
 from refunds.services import RefundRefused, package_refund
@@ -141,6 +141,16 @@ def test_usage_no_package_covers_is_charged_pay_as_you_go_from_cash():
     account.refresh_from_db()
     entry = LedgerEntry.objects.get(account=account, kind=LedgerKind.PAY_AS_YOU_GO)
     assert (entry.amount, account.cash_balance) == (Decimal("-5.29"), Decimal("4.71"))
+
+
+def test_a_pay_as_you_go_charge_records_its_billed_day_as_its_memo():
+    account = FundedAccountFactory(funds={"cash": "10.00"})
+    UsageRecordFactory(account=account, day=DAY, quantity=Decimal("100"))
+
+    billing_run(day=DAY)
+
+    entry = LedgerEntry.objects.get(account=account, kind=LedgerKind.PAY_AS_YOU_GO)
+    assert (entry.memo_kind, entry.memo_params, entry.memo) == (MemoKind.PAY_AS_YOU_GO, {"day": DAY.isoformat()}, "")
 
 
 def test_a_short_cash_balance_leaves_the_rest_owed_on_the_bill_not_a_negative_balance():
@@ -312,6 +322,17 @@ def test_an_auto_renewing_package_that_runs_out_is_bought_again_before_the_day_i
     old.refresh_from_db()
     assert (old.used, renewed.used, renewed.auto_renew, old.auto_renew) == (Decimal("100"), Decimal("50"), True, False)
     assert (summary.renewals, DailyBill.objects.get(account=account).pay_as_you_go) == (1, Decimal("0"))
+
+
+def test_a_package_bought_by_auto_renewal_links_to_the_package_it_renewed():
+    account = FundedAccountFactory(funds={"cash": "20.00"})
+    old = traffic_package(account, auto_renew=True)
+    UsageRecordFactory(account=account, day=DAY, quantity=Decimal("150"))
+
+    billing_run(day=DAY)
+
+    renewed = Package.objects.exclude(pk=old.pk).get(owner=account)
+    assert renewed.renewed_from == old
 
 
 def test_a_renewal_without_enough_balance_is_recorded_and_the_usage_charged_pay_as_you_go():

@@ -1,5 +1,5 @@
 """Balance and bills shows money only to who the API would show it to: the owner and sub-users
-allowed finance:DescribeAccountBalance (issue 20 item 8)."""
+allowed finance:DescribeAccountBalance."""
 
 import pytest
 from django.urls import reverse

@@ -10,7 +10,7 @@ from django.db.models import F
 from console.accounts.models import Account, Member
 from console.accounts.permissions import MemberAction, member_may
 from console.core import clock
-from console.ledger.models import LedgerEntry
+from console.ledger.models import LedgerEntry, MemoKind
 from console.notifications.models import NotificationDelivery, ReminderKind
 from console.packages.models import Package
 from refunds import selectors
@@ -93,7 +93,7 @@ def test_ticket_only_packages_are_in_the_demo(seeded):
     assert {"co_anchoring", "licence"} <= kinds
 
 
-# --- issue 11 item 14: the seed's ledger is a believable history ------------------------------------
+# --- the seed's ledger is a believable history ------------------------------------
 
 
 def test_each_seeded_purchase_is_in_the_ledger_at_the_time_of_the_purchase(seeded):
@@ -105,7 +105,7 @@ def test_each_seeded_purchase_is_in_the_ledger_at_the_time_of_the_purchase(seede
 def test_opening_balances_are_dated_before_the_first_purchase(seeded):
     first_purchase = Package.objects.order_by("purchased_at").first().purchased_at
 
-    opening = LedgerEntry.objects.filter(memo="Opening balance")
+    opening = LedgerEntry.objects.filter(memo_kind=MemoKind.OPENING_BALANCE)
     assert opening.exists() and all(entry.created_at < first_purchase for entry in opening)
 
 

@@ -459,7 +459,7 @@ def test_the_reset_button_keeps_the_persona_signed_in(demo_mode, personas, clien
     assert client.session[SESSION_KEY] == str(Account.objects.get(uin=DEMO_UIN).members.get(user__username="demo").user.pk)
 
 
-# --- issue 11 item 14 -------------------------------------------------------------------------------
+# --- the package chooser: packages whose refund deadline is ahead ------------------------------
 
 
 def test_the_chooser_offers_only_packages_whose_refund_deadline_is_ahead(demo_mode, owner):

@@ -43,7 +43,7 @@ def refund_post(client, package):
     )
 
 
-# --- issue 10 item 3: a committed refund is never turned into an error by its receipt ------------
+# --- a committed refund is never turned into an error by its receipt ------------
 
 
 @pytest.mark.django_db(transaction=True)
