@@ -356,6 +356,12 @@ if DEMO_MODE:
     }
 # Accounts per billing shard (one task each); run_billing --shard-size overrides it.
 BILLING_SHARD_SIZE = env.int("BILLING_SHARD_SIZE", default=1000)
+# The longest a billing batch may hold its "billing in progress" marks (seconds). A batch clears
+# them when it commits; one killed before that (SIGKILL, out of memory) leaves them, and a mark
+# older than this is stale: refunds no longer wait for it, check_ledger reports it and
+# clear_billing_marks removes it. A batch of 1,000 accounts takes about a second; 15 minutes is
+# the Redis visibility timeout, which every task already has to finish within.
+BILLING_BATCH_MAX_SECONDS = env.int("BILLING_BATCH_MAX_SECONDS", default=900)
 # Reminders as Tencent Cloud's CSS console sends them: days before a package expires, and the
 # share of a package left below which the day's settlement sends a low-remaining reminder.
 REMINDER_EXPIRY_DAYS = (30, 15, 7, 1)

@@ -9,6 +9,7 @@ from console.accounts.models import Account
 from console.core import clock
 from console.core.money import MONEY
 from console.packages.models import Package
+from refunds.policy import Channel
 
 
 class RefundReason(models.TextChoices):
@@ -17,17 +18,9 @@ class RefundReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class RefundChannel(models.TextChoices):
-    """Where the refund was asked for. Console and API refunds are both self-service under the
-    policy (they count against the same allowance); ticket refunds were approved by staff."""
-
-    SELF_SERVICE = "self_service", _("Console")
-    API = "api", "API"
-    TICKET = "ticket", _("Ticket")
-
-
-# The channels whose refunds count against the self-service allowance.
-SELF_SERVICE_CHANNELS = (RefundChannel.SELF_SERVICE, RefundChannel.API)
+# Where a refund was asked for: the policy's one channel enum (refunds.policy.Channel), labelled.
+CHANNEL_LABELS = {Channel.SELF_SERVICE: _("Console"), Channel.API: "API", Channel.TICKET: _("Ticket")}
+CHANNEL_CHOICES = [(str(channel), CHANNEL_LABELS[channel]) for channel in Channel]
 
 
 def new_order_id() -> str:
@@ -37,15 +30,16 @@ def new_order_id() -> str:
 
 
 class Refund(models.Model):
-    """A completed refund. One per package, one per request key: a retry finds the first."""
+    """A completed refund. One per package, one per account and request key: a retry finds the first."""
 
     # The refund order number, shown on Refund records and answered by the API's RefundInstance.
     order_id = models.CharField(_("order ID"), max_length=32, unique=True, default=new_order_id, editable=False)
     package = models.OneToOneField(Package, on_delete=models.PROTECT, related_name="refund", verbose_name=_("package"))
     owner = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("owner"))
     payer = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="refunds_received", verbose_name=_("payer"))
-    idempotency_key = models.CharField(max_length=64, unique=True, verbose_name=_("idempotency key"))
-    channel = models.CharField(max_length=16, choices=RefundChannel, verbose_name=_("channel"))
+    # Unique per account (below): an account's retry finds its first refund; two accounts' keys never meet.
+    idempotency_key = models.CharField(max_length=64, verbose_name=_("idempotency key"))
+    channel = models.CharField(max_length=16, choices=CHANNEL_CHOICES, verbose_name=_("channel"))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by"))
     reason = models.CharField(max_length=32, choices=RefundReason, blank=True, verbose_name=_("reason"))
     cash = models.DecimalField(**MONEY, verbose_name=_("cash"))
@@ -66,6 +60,7 @@ class Refund(models.Model):
                 condition=Q(cash__gte=0) & Q(commission__gte=0) & Q(free__gte=0),
                 name="refund_amounts_not_negative",
             ),
+            models.UniqueConstraint(fields=["owner", "idempotency_key"], name="refund_key_once_per_account"),
         ]
 
     def __str__(self):

@@ -23,8 +23,20 @@ SELF_SERVICE_KINDS = frozenset({"traffic", "transcode_standard", "transcode_tsc"
 
 
 class Channel(StrEnum):
-    SELF_SERVICE = "self_service"
+    """Where a refund is asked for, and (as `Verdict.channel`) where a package type is refunded.
+
+    The console and the API are both self-service: the customer refunds without staff, and both
+    count against the self-service allowance. A ticket is staff approving a customer's request.
+    `Verdict.channel` is SELF_SERVICE or TICKET; a Refund records the exact one it came through.
+    """
+
+    SELF_SERVICE = "self_service"  # the console
+    API = "api"
     TICKET = "ticket"
+
+
+# The channels whose refunds count against the self-service allowance.
+SELF_SERVICE_CHANNELS = frozenset({Channel.SELF_SERVICE, Channel.API})
 
 
 class Reason(StrEnum):
@@ -104,7 +116,8 @@ class PackageFacts:
 @dataclass(frozen=True)
 class AccountFacts:
     suspended_for_violation: bool
-    billing_in_progress: bool
+    # When a billing batch marked the account "billing in progress" (None: no mark).
+    billing_started_at: datetime | None
     # Self-service refunds this account made in the ALLOWANCE_PERIOD before now.
     recent_self_service_refunds: int
 
@@ -172,6 +185,14 @@ def allowance_remaining(allowance: int, recent_self_service_refunds: int) -> int
     return max(allowance - recent_self_service_refunds, 0)
 
 
+def billing_in_progress(billing_started_at: datetime | None, *, now: datetime, batch_max: timedelta) -> bool:
+    """Whether a billing mark still holds refunds back. A batch clears its marks when it commits;
+    one killed before it could (SIGKILL, out of memory) leaves them. A mark older than the longest
+    a batch may run (`batch_max`, BILLING_BATCH_MAX_SECONDS) is stale: no batch holds that
+    account, so it does not refuse a refund (`clear_billing_marks` removes it)."""
+    return billing_started_at is not None and now.astimezone(UTC) - billing_started_at.astimezone(UTC) <= batch_max
+
+
 def channel_for(kind: str) -> Channel:
     return Channel.SELF_SERVICE if kind in SELF_SERVICE_KINDS else Channel.TICKET
 
@@ -183,14 +204,16 @@ def evaluate(
     now: datetime,
     zone: ZoneInfo,
     allowance: int,
+    billing_batch_max: timedelta,
     via: Channel = Channel.SELF_SERVICE,
     person_may_refund: bool = True,
     overrule_abuse: bool = False,
 ) -> Verdict:
     """Decide whether `package` may be refunded now, and gather every reason it may not.
 
-    `via` is the way the request comes in: a customer in the console, or staff approving a
-    ticket. Only staff (via a ticket) may set `overrule_abuse`.
+    `via` is the way the request comes in: a customer in the console or through the API, or staff
+    approving a ticket. Only staff (via a ticket) may set `overrule_abuse`. A billing mark older
+    than `billing_batch_max` is stale and does not block (`billing_in_progress`).
     """
     if overrule_abuse and via != Channel.TICKET:
         raise ValueError("Only a ticket review may overrule a suspicion of refund abuse")
@@ -209,13 +232,14 @@ def evaluate(
         reasons.append(Reason.GIVEAWAY)
     if account.suspended_for_violation:
         reasons.append(Reason.ACCOUNT_SUSPENDED)
-    if account.billing_in_progress:
+    if billing_in_progress(account.billing_started_at, now=now, batch_max=billing_batch_max):
         reasons.append(Reason.BILLING_IN_PROGRESS)
-    if via == Channel.SELF_SERVICE and channel == Channel.TICKET:
+    self_service = via in SELF_SERVICE_CHANNELS
+    if self_service and channel == Channel.TICKET:
         reasons.append(Reason.TICKET_REQUIRED)
     if channel == Channel.SELF_SERVICE and remaining == 0:
         reasons.append(Reason.ALLOWANCE_USED_UP)
-    if via == Channel.SELF_SERVICE and not person_may_refund:
+    if self_service and not person_may_refund:
         reasons.append(Reason.NO_PERMISSION)
 
     if overrule_abuse:

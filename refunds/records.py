@@ -9,7 +9,9 @@ from django.views.decorators.http import require_GET
 from console.accounts.models import Account
 from console.accounts.permissions import MemberAction, member_require
 from console.accounts.selectors import member_for
-from refunds.models import Refund, RefundChannel
+from refunds.models import CHANNEL_CHOICES, Refund
+
+CHANNELS = dict(CHANNEL_CHOICES)
 
 RECORDS = "refunds/records.html"
 RECORDS_PER_PAGE = 20
@@ -18,7 +20,7 @@ RECORDS_PER_PAGE = 20
 def refund_records_for(account: Account, *, channel: str = "") -> QuerySet[Refund]:
     """The account's refunds, newest first, with what each row shows joined in."""
     refunds = Refund.objects.filter(owner=account).select_related("package__spec", "payer", "requested_by")
-    if channel in RefundChannel.values:
+    if channel in CHANNELS:
         refunds = refunds.filter(channel=channel)
     return refunds.order_by("-created_at", "-id")
 
@@ -35,7 +37,7 @@ def refund_records(request):
     )
     context = {
         "page": page,
-        "channels": RefundChannel.choices,
-        "channel": channel if channel in RefundChannel.values else "",
+        "channels": CHANNEL_CHOICES,
+        "channel": channel if channel in CHANNELS else "",
     }
     return render(request, RECORDS, context)

@@ -2,7 +2,7 @@
 (the package table whose rows carry the policy's verdict)."""
 
 from dataclasses import asdict, dataclass, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -16,14 +16,14 @@ from console.core import clock, reads
 from console.packages.models import Package, PackageFamily, PackageKind, PackageSource, PackageSpec
 from console.packages.status import PackageStatus, status_filter, status_of
 from refunds import policy
-from refunds.models import SELF_SERVICE_CHANNELS, Refund
+from refunds.models import Refund
 
 
 def _recent_self_service_refunds(account: Account, *, now: datetime) -> models.QuerySet:
     """The refunds that count against the account's self-service allowance now."""
     return Refund.objects.filter(
         owner=account,
-        channel__in=SELF_SERVICE_CHANNELS,
+        channel__in=policy.SELF_SERVICE_CHANNELS,
         created_at__gt=now - policy.ALLOWANCE_PERIOD,
     )
 
@@ -38,7 +38,7 @@ def account_facts(account: Account, *, now: datetime, recent_refunds: int | None
         recent_refunds = recent_self_service_refunds(account, now=now)
     return policy.AccountFacts(
         suspended_for_violation=account.status == AccountStatus.SUSPENDED_VIOLATION,
-        billing_in_progress=account.billing_in_progress,
+        billing_started_at=account.billing_started_at,
         recent_self_service_refunds=recent_refunds,
     )
 
@@ -76,6 +76,7 @@ def refund_verdict(
         now=now or clock.now(),
         zone=clock.billing_zone(),
         allowance=settings.REFUND_SELF_SERVICE_ALLOWANCE,
+        billing_batch_max=timedelta(seconds=settings.BILLING_BATCH_MAX_SECONDS),
         via=via,
         person_may_refund=member_may(member, MemberAction.REFUND) if member is not None else True,
         overrule_abuse=overrule_abuse,
@@ -312,6 +313,7 @@ def package_page(*, member: Member, query: PackageQuery, now: datetime) -> Packa
     facts = account_facts(account, now=now, recent_refunds=recent_refunds)
     zone = clock.billing_zone()
     allowance = settings.REFUND_SELF_SERVICE_ALLOWANCE
+    batch_max = timedelta(seconds=settings.BILLING_BATCH_MAX_SECONDS)
     may_refund = member_may(member, MemberAction.REFUND)
     billing_mode = account.billing_mode
     rows = [
@@ -326,7 +328,8 @@ def package_page(*, member: Member, query: PackageQuery, now: datetime) -> Packa
                 now=now,
             ),
             verdict=policy.evaluate(
-                _facts(values), facts, now=now, zone=zone, allowance=allowance, person_may_refund=may_refund
+                _facts(values), facts, now=now, zone=zone, allowance=allowance, billing_batch_max=batch_max,
+                person_may_refund=may_refund,
             ),
         )
         for values in page.object_list

@@ -9,7 +9,6 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
-from console.accounts.preferences import session_user_language
 from console.accounts.selectors import member_for
 from console.core import clock
 from console.core.errors import IdempotencyKeyReused
@@ -21,7 +20,7 @@ from refunds import policy, selectors
 from refunds.forms import PackageQueryForm, RefundConfirmForm
 from refunds.rows import rows_html, short_reason
 from refunds.selectors import PAGE_SIZE_CHOICES, Sort, Tab
-from refunds.services import RefundRefused, package_refund
+from refunds.services import RefundRefused, RefundRequest, package_refund
 
 # Far above what a person clicking through dialogs needs; low enough to stop a script hammering
 # the row locks.
@@ -126,16 +125,14 @@ def refund_confirm(request, package_id: int):
     if not valid:
         return dialog_again(422)
     try:
-        result = package_refund(
+        result = package_refund(RefundRequest(
             package_id=package_id,
             owner=member.account,
             actor=request.user,
             idempotency_key=str(form.cleaned_data["idempotency_key"]),
             reason=form.cleaned_data["reason"],
             member=member,
-            # The receipt in the language this person chose, as the session carries it: no query.
-            receipt_language=session_user_language(request.session),
-        )
+        ))
     except RefundRefused as refused:
         # Nothing changed; the dialog now says why (e.g. the window closed while it was open).
         return dialog_again(refused.http_status, refused.verdict)

@@ -28,10 +28,11 @@ from console.accounts.preferences import user_language
 from console.core import clock
 from console.core.audit import AuditAction, audit_record
 from console.core.errors import Conflict, IdempotencyKeyReused, InvalidRequest, NotFound, PermissionRefused
-from console.notifications.services import mail_queue
+from console.notifications.models import ReminderKind
+from console.notifications.services import account_notify, mail_queue
 from console.packages.models import Package
 from refunds.policy import Channel
-from refunds.services import RefundRefused, RefundResult, package_refund
+from refunds.services import RefundRefused, RefundRequest, RefundResult, package_refund_within
 from tickets import transitions
 from tickets.catalogue import PRODUCT_BY_CODE
 from tickets.models import Attachment, Ticket, TicketMessage
@@ -205,13 +206,19 @@ def ticket_reject(*, ticket_id: int, staff: AbstractBaseUser, reason: str) -> Ti
         _status_change(ticket, to=Status.RESOLVED, actor=staff, now=now, note=reason, resolution=Resolution.REJECTED)
         # The conversation and the mail speak to the customer, in the customer's language.
         with _customer_language(ticket):
-            body = _("We could not approve this request.") + f"\n\n{reason.strip()}"
-            subject = _("Ticket #%(pk)s resolved") % {"pk": ticket.pk}
+            subject, body = _rejection_text(ticket, reason)
         _add_message(ticket, author=staff, body=body, from_staff=True, now=now)
         audit_record(actor=staff, action=AuditAction.TICKET_REJECTED, obj=ticket, account=ticket.account, note=reason)
         with _customer_language(ticket):
             _notify_after_commit(ticket, subject=subject, body=body)
+        _outcome_notify(ticket, write=lambda: _rejection_text(ticket, reason))
     return ticket
+
+
+def _rejection_text(ticket: Ticket, reason: str) -> tuple[str, str]:
+    """The rejection's subject and body in the active language."""
+    body = _("We could not approve this request.") + f"\n\n{reason.strip()}"
+    return _("Ticket #%(pk)s resolved") % {"pk": ticket.pk}, body
 
 
 def ticket_refund_approve(*, ticket_id: int, staff: AbstractBaseUser, note: str = "") -> RefundResult:
@@ -219,7 +226,8 @@ def ticket_refund_approve(*, ticket_id: int, staff: AbstractBaseUser, note: str 
 
     The refund policy still decides: a refusal raises RefundRefused with every reason and
     changes nothing but the audit trail. A written `note` overrules only a suspicion of abuse.
-    The refund and the ticket's resolution commit together or not at all.
+    A top-level action: the refund and the ticket's resolution commit together, in a durable
+    transaction no caller can wrap, or not at all.
     """
     ticket = Ticket.objects.select_related("package__owner", "raised_by__member").get(pk=ticket_id)
     staff_require_approve(staff, account_id=ticket.account_id, raised_by_id=ticket.raised_by_id)
@@ -234,13 +242,13 @@ def ticket_refund_approve(*, ticket_id: int, staff: AbstractBaseUser, note: str 
         )
     _check(ticket, to=Status.RESOLVED, now=clock.now())
     refused: RefundRefused | None = None
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         try:
-            result = package_refund(
+            result = package_refund_within(RefundRequest(
                 package_id=ticket.package_id, owner=ticket.package.owner, actor=staff,
-                idempotency_key=f"ticket-{ticket.pk}-approve", via=Channel.TICKET,
+                idempotency_key=f"ticket-{ticket.pk}-approve", channel=Channel.TICKET,
                 overrule_abuse_note=note,
-            )
+            ))
         except RefundRefused as error:
             audit_record(
                 actor=staff, action=AuditAction.TICKET_REFUND_REFUSED, obj=ticket, account=ticket.account,
@@ -254,17 +262,7 @@ def ticket_refund_approve(*, ticket_id: int, staff: AbstractBaseUser, note: str 
             refund = result.refund
             # The conversation and the mail speak to the customer, in the customer's language.
             with _customer_language(ticket):
-                body = _(
-                    "We approved the refund of package %(code)s.\n"
-                    "Cash: USD %(cash)s\nCommission credits: USD %(commission)s\n"
-                    "Free credits: USD %(free)s\nTotal: USD %(total)s, returned to "
-                    "%(payer)s (UIN %(uin)s).\n"
-                    "Discounts and vouchers used for the purchase are not refunded."
-                ) % {
-                    "code": ticket.package.code, "cash": refund.cash, "commission": refund.commission,
-                    "free": refund.free, "total": refund.total, "payer": refund.payer.name, "uin": refund.payer.uin,
-                }
-                subject = _("Ticket #%(pk)s: refund approved") % {"pk": ticket.pk}
+                subject, body = _approval_text(ticket, refund)
             _status_change(ticket, to=Status.RESOLVED, actor=staff, now=now, note=note, resolution=Resolution.REFUNDED)
             _add_message(ticket, author=staff, body=body, from_staff=True, now=now)
             audit_record(
@@ -273,9 +271,34 @@ def ticket_refund_approve(*, ticket_id: int, staff: AbstractBaseUser, note: str 
             )
             with _customer_language(ticket):
                 _notify_after_commit(ticket, subject=subject, body=body)
+            _outcome_notify(ticket, write=lambda: _approval_text(ticket, refund))
     if refused is not None:
         raise refused
     return result
+
+
+def _approval_text(ticket: Ticket, refund) -> tuple[str, str]:
+    """The approval's subject and body in the active language."""
+    body = _(
+        "We approved the refund of package %(code)s.\n"
+        "Cash: USD %(cash)s\nCommission credits: USD %(commission)s\n"
+        "Free credits: USD %(free)s\nTotal: USD %(total)s, returned to "
+        "%(payer)s (UIN %(uin)s).\n"
+        "Discounts and vouchers used for the purchase are not refunded."
+    ) % {
+        "code": ticket.package.code, "cash": refund.cash, "commission": refund.commission,
+        "free": refund.free, "total": refund.total, "payer": refund.payer.name, "uin": refund.payer.uin,
+    }
+    return _("Ticket #%(pk)s: refund approved") % {"pk": ticket.pk}, body
+
+
+def _outcome_notify(ticket: Ticket, *, write) -> None:
+    """A ticket's outcome in the Message Center of the people the owner chose for ticket outcomes
+    (the owner by default), and by e-mail to those of them the ticket's contact address is not."""
+    account_notify(
+        account_id=ticket.account_id, kind=ReminderKind.TICKET, key=f"ticket-outcome:{ticket.pk}:{uuid.uuid4().hex}",
+        write=write, mail_skip=[ticket.contact_email],
+    )
 
 
 def requester_may_refund(ticket: Ticket) -> bool:

@@ -32,8 +32,7 @@ from console.billing.models import DailyBill
 from console.core.errors import IdempotencyKeyReused
 from console.packages.selectors import PackageNotFound, package_of_account
 from refunds import policy
-from refunds.models import RefundChannel
-from refunds.services import RefundRefused, package_refund
+from refunds.services import RefundRefused, RefundRequest, package_refund
 
 PRODUCT_CODE = "p_live"
 CLIENT_TOKEN_MAX = 64
@@ -113,17 +112,16 @@ def refund_instance(caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
     member = caller.member
     try:
         package = package_of_account(account=caller.account, code=instance_id)
-        result = package_refund(
+        result = package_refund(RefundRequest(
             package_id=package.pk,
             owner=caller.account,
             actor=member.user,
             idempotency_key=client_token_key(caller.account.pk, client_token),
             member=member,
-            via=policy.Channel.SELF_SERVICE,
-            channel=RefundChannel.API,
+            channel=policy.Channel.API,
             sub_product_code=recorded["SubProductCode"],
             region_code=recorded["RegionCode"],
-        )
+        ))
     except PackageNotFound:
         raise ApiError(
             ErrorCode.RESOURCE_NOT_FOUND,

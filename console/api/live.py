@@ -3,8 +3,8 @@
 Units (the reference's): traffic packages in bytes, with 1 GB = 1000^3 bytes (decimal, as the
 console's 1 TB = 1,000 GB); transcoding packages in minutes; co-anchoring packages in hours (the
 console keeps minutes: divided by 60). `Total` is rounded down and `Used` up to whole units, and
-`Left` = Total - Used, so a package never claims more left than it has. Times are Beijing time
-(UTC+8) as `YYYY-MM-DD HH:MM:SS`.
+`Left` = Total - Used, so a package never claims more left than it has. Times are in the billing
+time zone (`BILLING_TIME_ZONE`, Beijing time by default, as Tencent's) as `YYYY-MM-DD HH:MM:SS`.
 
 Choices where Tencent's documentation leaves the behaviour open:
 - `OrderBy` defaults to `BuyTimeDesc`; ties are broken by the package's creation order.
@@ -29,7 +29,6 @@ from __future__ import annotations
 import math
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext
 
@@ -41,7 +40,6 @@ from console.packages.models import Package, PackageKind, RenewalFailure
 from console.packages.selectors import packages_for_account
 from console.packages.status import PackageStatus, package_status
 
-BEIJING = ZoneInfo("Asia/Shanghai")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 BYTES_PER_GB = 1000**3
 MINUTES_PER_HOUR = 60
@@ -153,8 +151,8 @@ def _package_info(package: Package, *, billing_mode: str, now, renewal_result: i
         "Total": total,
         "Used": used,
         "Left": max(total - used, 0),
-        "BuyTime": beijing_time(package.purchased_at),
-        "ExpireTime": beijing_time(package.expires_at),
+        "BuyTime": billing_time(package.purchased_at),
+        "ExpireTime": billing_time(package.expires_at),
         "Type": TYPE_CODES[PackageKind(package.kind)],
         "Status": STATUS_CODES[package_status(package, billing_mode=billing_mode, now=now)],
         "WillRenew": 1 if package.auto_renew else 0,
@@ -178,8 +176,9 @@ def amounts_in_api_units(package: Package) -> tuple[int, int]:
     return int(total), int(used)
 
 
-def beijing_time(moment) -> str:
-    return moment.astimezone(BEIJING).strftime(TIME_FORMAT)
+def billing_time(moment) -> str:
+    """A time as the API writes it: in the billing time zone (BILLING_TIME_ZONE), without the zone."""
+    return moment.astimezone(clock.billing_zone()).strftime(TIME_FORMAT)
 
 
 def _renewal_results(packages: list[Package]) -> dict[int, int]:

@@ -29,6 +29,7 @@ from console.billing import rates
 from console.billing.allocation import Slot, allocate
 from console.billing.models import METERED_KINDS, DailyBill, UsageRecord
 from console.billing.renewal import MAX_RENEWALS_PER_TYPE_PER_DAY, renew_locked
+from console.billing.selectors import stale_billing_marks
 from console.core import clock
 from console.core.audit import AuditAction, audit_record
 from console.core.bulk import any_of, bulk_insert, bulk_set
@@ -235,7 +236,9 @@ def _usage_unbilled(ids: list[int], *, day: date) -> dict[int, list[tuple[str, s
 
 def _bill_locked(ids: list[int], *, day: date, usage: dict, summary: BillingSummary) -> None:
     day_end = day_bounds(day)[1]
-    with transaction.atomic():
+    # Durable: the batch's bills commit here, never inside a caller's transaction that could hide
+    # the commit (and keep the marks of accounts it claims to have billed).
+    with transaction.atomic(durable=True):
         accounts = list(accounts_lock(ids).values())
         # Another run may have billed some of these since they were picked; the lock settles it.
         done = set(DailyBill.objects.filter(any_of("account_id", ids), day=day).order_by().values_list("account_id", flat=True))
@@ -383,6 +386,27 @@ class _Batch:
         self.summary.deductions += len(self.deductions)
         self.summary.pay_as_you_go += sum((b.paid + b.owed for _, b in self.bills), ZERO)
         self.summary.owed += sum((b.owed for _, b in self.bills), ZERO)
+
+
+def stale_marks_clear(*, now: datetime) -> list[int]:
+    """Clear every billing mark older than the longest batch (`stale_billing_marks`): left by a
+    batch killed before its commit or its exception handler could clear it (SIGKILL, out of
+    memory) and never rerun. Decided again under the account locks, so a batch that marks an
+    account meanwhile keeps its fresh mark. Audited per account; returns the accounts cleared."""
+    with transaction.atomic(durable=True):
+        candidates = list(stale_billing_marks(now=now).values_list("pk", flat=True))
+        account_ids_lock(candidates)
+        stale = list(
+            stale_billing_marks(now=now).filter(any_of("pk", candidates)).values_list("pk", "billing_started_at")
+        )
+        Account.objects.filter(any_of("pk", [pk for pk, _ in stale])).update(billing_started_at=None)
+        for pk, started in stale:
+            audit_record(
+                actor=None, action=AuditAction.BILLING_MARK_CLEARED, obj=Account(pk=pk), account=Account(pk=pk),
+                before={"billing_started_at": started}, after={"billing_started_at": None},
+                note="Stale billing mark cleared (older than BILLING_BATCH_MAX_SECONDS).",
+            )
+    return [pk for pk, _ in stale]
 
 
 def billing_window_open(*, account: Account) -> None:

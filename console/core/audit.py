@@ -18,6 +18,7 @@ class AuditAction(StrEnum):
     API_KEY_ENABLED = "api_key.enabled"
     BILLING_WINDOW_OPENED = "billing.window_opened"
     BILLING_WINDOW_CLOSED = "billing.window_closed"
+    BILLING_MARK_CLEARED = "billing.mark_cleared"
     DEMO_BILLING_RUN = "demo.billing_run"
     DEMO_BILLING_WINDOW_OPEN = "demo.billing_window_open"
     DEMO_BILLING_WINDOW_CLOSE = "demo.billing_window_close"

@@ -68,6 +68,17 @@ class IdempotencyKeyReused(Conflict):
     default_message = _("This confirmation was already used for something else. Close the dialog and start again.")
 
 
+class IdempotencyKeyMismatch(IdempotencyKeyReused):
+    """The account used the request's key before for the same kind of request with other
+    parameters (a purchase of another spec, or at another price): not a replay, so not answered
+    with the first result."""
+
+    code = "idempotency_key_mismatch"
+    default_message = _(
+        "This confirmation was already used for a purchase of another package or price. Close the dialog and start again."
+    )
+
+
 class RateLimited(ServiceError):
     code = "rate_limited"
     default_message = _("Too many requests. Wait a minute, then try again.")

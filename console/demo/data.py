@@ -126,14 +126,15 @@ def demo_seed() -> None:
     buy("lvpkg-dm000042", pinewood, "traffic", "1 TB", local(1, 17, 0))
     packages = buy.settle(now)
 
-    # One earlier self-service refund, through the real service, so the allowance shows 2 of 3.
-    from refunds.services import package_refund
+    # One earlier self-service refund, through the real service, so the allowance shows 2 of 3
+    # (a step of the seeding's one transaction, so `package_refund_within`).
+    from refunds.services import RefundRequest, package_refund_within
 
     demo_member = Member.objects.get(user__username="demo")
-    package_refund(
+    package_refund_within(RefundRequest(
         package_id=packages["lvpkg-dm000013"].pk, owner=aurora, actor=demo_member.user,
         idempotency_key=f"seed-{uuid.uuid4()}", reason="wrong_spec", member=demo_member,
-    )
+    ))
     # Today's reminders, as the 09:00 schedule would send them: the bell has something to show.
     expiry_reminders_create(day=today)
 

@@ -34,14 +34,23 @@ class OutboxMessage(models.Model):
 
 
 class ReminderKind(models.TextChoices):
-    """The reminders the CSS console sends (Message Center > Message Subscription)."""
+    """What the Message Center carries (Message Center > Message Subscription): the reminders the
+    CSS console sends, refund receipts and ticket outcomes. The owner chooses who receives each."""
 
     EXPIRY = "expiry", _("Package expiry reminder")
     LOW_REMAINING = "low_remaining", _("Low package balance reminder")
+    REFUND = "refund", _("Refund receipt")
+    TICKET = "ticket", _("Ticket outcome")
+
+
+# At most one reminder of these per type, account and day; receipts and ticket outcomes are one
+# per event.
+DAILY_KINDS = (ReminderKind.EXPIRY, ReminderKind.LOW_REMAINING)
 
 
 class Notification(models.Model):
-    """A reminder to an account: at most one per type, account and day, whatever triggered it."""
+    """A message to an account: a reminder (at most one per type, account and day, whatever
+    triggered it), a refund receipt or a ticket's outcome."""
 
     account = models.ForeignKey("console.Account", on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=32, choices=ReminderKind)
@@ -52,11 +61,17 @@ class Notification(models.Model):
     body = models.TextField()
     # The packages that triggered it: code, name, remaining, total, unit, expires_at, days_left.
     packages = models.JSONField(default=list)
+    # Receipts and ticket outcomes, written in every console language when they happen:
+    # {language code: [subject, body]}. Reminders are written again from `packages` instead.
+    texts = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["account", "kind", "day"], name="notification_once_per_type_account_day"),
+            models.UniqueConstraint(
+                fields=["account", "kind", "day"], condition=Q(kind__in=DAILY_KINDS),
+                name="notification_once_per_type_account_day",
+            ),
         ]
 
     def __str__(self):

@@ -12,6 +12,7 @@ demo clock: a demo jump of a day must not make a sender's claim expire.
 
 import hashlib
 import logging
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -263,6 +264,50 @@ def low_remaining_reminders_create(
     else:
         triggers = selectors.low_remaining_packages(day=day, account_ids=account_ids)
     return reminders_create(kind=ReminderKind.LOW_REMAINING, day=day, triggers=triggers)
+
+
+# --- receipts and outcomes: one event, one message ------------------------------------------------
+
+
+def account_notify(
+    *,
+    account_id: int,
+    kind: ReminderKind,
+    key: str,
+    write: Callable[[], tuple[str, str]],
+    mail_skip: Iterable[str] = (),
+) -> Notification:
+    """Tell an account that something happened (a refund, a ticket's outcome): one message to the
+    people the owner chose for `kind` (`selectors.reminder_recipients`, as reminders; the owner by
+    default), in their Message Center and by e-mail, each in their own language.
+
+    `write()` returns (subject, body) in the active language; it is called for every console
+    language, so the Message Center shows the reader's. `key` names the event (`refund:42`): each
+    recipient's e-mail is `<key>:<user id>`. Runs in the caller's transaction; the mail is sent
+    after it commits. `mail_skip` are addresses already written to about this event.
+    """
+    now = clock.now()
+    texts = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            texts[language] = list(write())
+    subject, body = texts.get(settings.LANGUAGE_CODE) or next(iter(texts.values()))
+    notification = Notification.objects.create(
+        account_id=account_id, kind=kind, day=now.astimezone(clock.billing_zone()).date(), created_at=now,
+        subject=subject, body=body, texts=texts,
+    )
+    recipients = selectors.reminder_recipients(kind=kind, account_ids=[account_id]).get(account_id, [])
+    NotificationDelivery.objects.bulk_create(
+        [NotificationDelivery(notification=notification, user_id=r.user_id) for r in recipients if r.in_console]
+    )
+    skip = {address.lower() for address in mail_skip}
+    mailed = [r for r in recipients if r.by_email and r.email.lower() not in skip]
+    languages = users_languages({r.user_id for r in mailed})
+    for recipient in mailed:
+        mail_subject, mail_body = texts.get(languages.get(recipient.user_id, settings.LANGUAGE_CODE), (subject, body))
+        # The key names an event this transaction created: it cannot be queued yet.
+        mail_queue(key=f"{key}:{recipient.user_id}", to=recipient.email, subject=mail_subject, body=mail_body, new_key=True)
+    return notification
 
 
 # --- the message center -------------------------------------------------------------------------

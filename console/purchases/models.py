@@ -60,7 +60,8 @@ class Voucher(models.Model):
 class Purchase(models.Model):
     """A confirmed purchase request; its key makes a replayed confirmation return the first package."""
 
-    idempotency_key = models.CharField(max_length=64, unique=True, verbose_name=_("idempotency key"))
+    # Unique per account (below): an account's replay finds its first purchase.
+    idempotency_key = models.CharField(max_length=64, verbose_name=_("idempotency key"))
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="purchases", verbose_name=_("account"))
     package = models.OneToOneField(Package, on_delete=models.PROTECT, related_name="purchase", verbose_name=_("package"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("actor"))
@@ -69,6 +70,9 @@ class Purchase(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "idempotency_key"], name="purchase_key_once_per_account"),
+        ]
 
     def __str__(self):
         return f"Purchase {self.idempotency_key}"

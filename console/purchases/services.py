@@ -5,14 +5,14 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from console.accounts.models import Account, Member
 from console.accounts.permissions import MemberAction, account_require_may_buy, member_require
 from console.core import clock
 from console.core.audit import AuditAction, audit_record
-from console.core.errors import Conflict, IdempotencyKeyReused, InvalidRequest
+from console.core.errors import Conflict, IdempotencyKeyMismatch, InvalidRequest
 from console.ledger.models import Bucket, LedgerKind
 from console.ledger.memos import Memo
 from console.ledger.services import ledger_post
@@ -51,21 +51,26 @@ def package_purchase(
 
     Raises PermissionRefused when the member may not buy, AccountSuspended when the account is
     suspended for violating the rules, PurchaseRefused (nothing changes) for
-    a stale price, a voucher that is not usable, or too little balance; a replayed key returns
-    the first purchase's package.
+    a stale price, a voucher that is not usable, or too little balance. The key is the account's:
+    replayed with the same spec and price it returns the first purchase's package; with another
+    spec or price it raises IdempotencyKeyMismatch (409) and buys nothing.
+    A top-level action: its own durable transaction, which no caller can wrap.
     """
     if not idempotency_key:
         raise InvalidRequest(_("A purchase needs an idempotency key."))
     member_require(member, MemberAction.BUY)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = account_lock(account.pk)
         # AccountSuspended (code account_suspended_violation) when the account may not buy.
         account_require_may_buy(locked)
-        # Checked under the account lock, so a double-click waits for the first and finds it.
-        existing = Purchase.objects.select_related("package").filter(idempotency_key=idempotency_key).first()
+        # Checked under the account lock, so a double-click waits for the first and finds it; keys
+        # are unique per account, so no other account's request can take this one meanwhile.
+        existing = (
+            Purchase.objects.select_related("package").filter(account=locked, idempotency_key=idempotency_key).first()
+        )
         if existing is not None:
-            if existing.account_id != locked.pk:
-                raise IdempotencyKeyReused()
+            if (existing.package.spec_id, existing.package.list_price) != (spec_id, shown_price):
+                raise IdempotencyKeyMismatch()
             return PurchaseResult(package=existing.package, replayed=True)
 
         spec = PackageSpec.objects.filter(pk=spec_id, on_sale=True).first()
@@ -139,18 +144,12 @@ def buy_locked(
         paid_commission=quote.paid_commission,
         paid_free=quote.paid_free,
     )
-    try:
-        # A savepoint: another account's request may have inserted the same key after our look-up
-        # (each holds only its own account's lock); then the key is taken, as if we had found it.
-        with transaction.atomic():
-            purchase = Purchase.objects.create(
-                idempotency_key=idempotency_key, account=account, package=package, actor=actor,
-                auto_renewal=auto_renew, created_at=now,
-            )
-    except IntegrityError:
-        if Purchase.objects.filter(idempotency_key=idempotency_key).exclude(account=account).exists():
-            raise IdempotencyKeyReused() from None
-        raise
+    # Keys are unique per account and the caller holds the account's lock: no other request can
+    # have taken this one since the caller looked.
+    purchase = Purchase.objects.create(
+        idempotency_key=idempotency_key, account=account, package=package, actor=actor,
+        auto_renewal=auto_renew, created_at=now,
+    )
     for bucket, amount in ((Bucket.FREE, quote.paid_free), (Bucket.COMMISSION, quote.paid_commission), (Bucket.CASH, quote.paid_cash)):
         if amount:
             ledger_post(

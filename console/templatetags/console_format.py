@@ -75,13 +75,17 @@ def quantity_writer() -> Callable[[Decimal, str], str]:
 
 @register.simple_tag
 def reminder_text(notification, account) -> tuple[str, str]:
-    """A message-center reminder's (subject, body) in the reader's language, written again from what
-    triggered it; the stored copy is in the console's default language."""
+    """A message-center message's (subject, body) in the reader's language: a receipt or a ticket
+    outcome as it was written in that language, a reminder written again from what triggered it;
+    the stored copy is in the console's default language."""
     from django.conf import settings
     from django.utils.translation import get_language
 
     from console.notifications.services import reminder_text as write
 
+    if notification.texts:
+        subject, body = notification.texts.get(get_language(), (notification.subject, notification.body))
+        return subject, body
     if get_language() == settings.LANGUAGE_CODE or account is None:
         return notification.subject, notification.body
     return write(kind=notification.kind, day=notification.day, account=account, packages=notification.packages)

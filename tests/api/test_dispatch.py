@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import Client
@@ -287,3 +288,17 @@ def test_api_errors_carry_tencents_envelope_and_a_request_id(client, key):
     assert set(answer["Response"]) == {"Error", "RequestId"}
     assert set(answer["Response"]["Error"]) == {"Code", "Message"}
     assert isinstance(ApiError("InvalidAction").message, str)
+
+
+# --- times --------------------------------------------------------------------------------------
+
+
+def test_buy_and_expire_times_are_written_in_the_billing_time_zone(client, key, settings):
+    settings.BILLING_TIME_ZONE = "America/New_York"
+    bought = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+    PackageFactory(owner=key.member.account, purchased_at=bought, expires_at=bought + timedelta(days=365))
+
+    _, answer = signed_post(client, key, "DescribeLivePackageInfo", {"PackageType": 0})
+
+    (info,) = answer["Response"]["LivePackageInfoList"]
+    assert (info["BuyTime"], info["ExpireTime"]) == ("2026-07-01 08:00:00", "2027-07-01 08:00:00")

@@ -11,7 +11,8 @@ import pytest
 from console.accounts.models import ApiKey, PresetPolicy
 from console.core import clock
 from console.ledger.models import LedgerEntry, LedgerKind
-from refunds.models import Refund, RefundChannel
+from refunds.models import Refund
+from refunds.policy import Channel
 from tests.api import live_sdk
 from tests.api.live_sdk import Key, sdk_error
 from tests.factories import (
@@ -146,7 +147,7 @@ def test_a_refund_with_a_client_token_answers_its_order_id_and_moves_the_money(l
     refund = Refund.objects.get(package=package)
     assert answer.OrderIdList == [refund.order_id]
     assert (refund.channel, refund.sub_product_code, refund.region_code) == (
-        RefundChannel.API, "sp_live_package", "ap-guangzhou",
+        Channel.API, "sp_live_package", "ap-guangzhou",
     )
     owner.account.refresh_from_db()
     assert owner.account.cash_balance == Decimal("10.00") + package.paid_cash

@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from console.accounts.models import AccountStatus
-from refunds.services import package_refund
+from refunds.services import RefundRequest, package_refund
 from tests.browser.htmx import htmx_settled
 from tests.factories import (
     DeductionFactory,
@@ -36,7 +36,7 @@ def owner():
     DeductionFactory(package=package)
     TicketFactory(member=member, package=package, title="A long word: " + "x" * 100)
     refunded = PackageFactory(owner=member.account)
-    package_refund(package_id=refunded.pk, owner=member.account, actor=member.user, idempotency_key="layout-refund")
+    package_refund(RefundRequest(package_id=refunded.pk, owner=member.account, actor=member.user, idempotency_key="layout-refund"))
     return member
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from console.core import clock
-from refunds.services import package_refund
+from refunds.services import RefundRequest, package_refund
 from tests.browser.htmx import htmx_settled
 from tests.factories import DeductionFactory, MemberFactory, PackageFactory, UserFactory
 
@@ -249,7 +249,7 @@ def test_a_refused_confirm_explains_and_redraws_the_row(login, page):
     expect(dialog).to_be_visible(timeout=SLOW)
     htmx_settled(page)
     # meanwhile the package is refunded elsewhere (another session, a ticket approval)
-    package_refund(package_id=package.pk, owner=owner.account, actor=owner.user, idempotency_key=str(uuid.uuid4()))
+    package_refund(RefundRequest(package_id=package.pk, owner=owner.account, actor=owner.user, idempotency_key=str(uuid.uuid4())))
 
     dialog.get_by_label("I understand").check()
     dialog.get_by_test_id("refund-confirm").click()

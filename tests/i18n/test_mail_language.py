@@ -10,7 +10,7 @@ from console.accounts.preferences import user_language_set
 from console.core import clock
 from console.notifications.models import OutboxMessage, ReminderKind
 from console.notifications.services import reminders_create
-from refunds.services import package_refund
+from refunds.services import RefundRequest, package_refund
 from tests.factories import ApproverFactory, MemberFactory, PackageFactory, ReviewerFactory
 from tests.i18n.textnodes import english_words
 from tickets import services as tickets
@@ -55,10 +55,10 @@ def test_a_refund_receipt_is_written_in_the_language_the_customer_chose(customer
 
     # The refund is asked for from an English page: the receipt still follows the recipient.
     with translation.override("en"):
-        package_refund(
+        package_refund(RefundRequest(
             package_id=package.pk, owner=customer.account, actor=customer.user,
             idempotency_key=str(uuid.uuid4()), member=customer,
-        )
+        ))
 
     receipt = mail("refund-receipt:")
     assert receipt.subject == f"云直播资源包 {package.code} 退款"
@@ -70,10 +70,10 @@ def test_a_refund_receipt_is_english_for_someone_who_never_chose(english_custome
     package = PackageFactory(owner=english_customer.account)
 
     with translation.override("zh-hans"):
-        package_refund(
+        package_refund(RefundRequest(
             package_id=package.pk, owner=english_customer.account, actor=english_customer.user,
             idempotency_key=str(uuid.uuid4()), member=english_customer,
-        )
+        ))
 
     assert mail("refund-receipt:").subject == f"Refund of CSS package {package.code}"
 

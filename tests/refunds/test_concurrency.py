@@ -12,7 +12,7 @@ from django.db.models import Sum
 from console.accounts.models import Account
 from console.ledger.models import LedgerEntry, LedgerKind
 from refunds.models import Refund
-from refunds.services import RefundRefused, package_refund
+from refunds.services import RefundRefused, RefundRequest, package_refund
 from tests.factories import AccountFactory, MemberFactory, PackageFactory
 
 THREADS = 20
@@ -27,9 +27,9 @@ def race(package, member, keys: list[str]) -> Counter:
     def attempt(key: str) -> None:
         try:
             barrier.wait()
-            result = package_refund(
+            result = package_refund(RefundRequest(
                 package_id=package.pk, owner=member.account, actor=member.user, idempotency_key=key, member=member
-            )
+            ))
             outcomes.append("replayed" if result.replayed else "refunded")
         except RefundRefused as refused:
             outcomes.append(",".join(refused.verdict.reasons))

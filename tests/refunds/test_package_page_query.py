@@ -14,7 +14,7 @@ from console.core import clock
 from console.packages.models import Package
 from console.packages.status import PackageStatus, status_filter
 from refunds.selectors import ORDERING, ROW_FIELDS, PackageQuery, Sort, Tab, package_page, recent_self_service_refunds
-from refunds.services import package_refund
+from refunds.services import RefundRequest, package_refund
 from tests.factories import AccountFactory, MemberFactory, PackageFactory, spec
 
 NOW = datetime(2026, 3, 9, 23, 30, tzinfo=UTC)
@@ -98,7 +98,7 @@ def test_the_refunds_left_are_counted_as_the_allowance_counts_them(member, setti
     settings.REFUND_SELF_SERVICE_ALLOWANCE = 5
     for _ in range(2):
         package = PackageFactory(owner=member.account, purchased_at=NOW - timedelta(hours=1))
-        package_refund(package_id=package.pk, owner=member.account, actor=member.user, idempotency_key=str(uuid.uuid4()))
+        package_refund(RefundRequest(package_id=package.pk, owner=member.account, actor=member.user, idempotency_key=str(uuid.uuid4())))
 
     page = package_page(member=member, query=PackageQuery(), now=NOW)
 

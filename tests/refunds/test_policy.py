@@ -35,11 +35,13 @@ PACKAGE = PackageFacts(
     payer_uin=100023450001,
     payer_name="Aurora Group Holdings",
 )
-ACCOUNT = AccountFacts(suspended_for_violation=False, billing_in_progress=False, recent_self_service_refunds=0)
+ACCOUNT = AccountFacts(suspended_for_violation=False, billing_started_at=None, recent_self_service_refunds=0)
+NOW = BOUGHT + timedelta(hours=1)
+BATCH_MAX = timedelta(minutes=15)
 
 
-def decide(package=PACKAGE, account=ACCOUNT, *, now=BOUGHT + timedelta(hours=1), allowance=3, **kwargs):
-    return evaluate(package, account, now=now, zone=BEIJING, allowance=allowance, **kwargs)
+def decide(package=PACKAGE, account=ACCOUNT, *, now=NOW, allowance=3, **kwargs):
+    return evaluate(package, account, now=now, zone=BEIJING, allowance=allowance, billing_batch_max=BATCH_MAX, **kwargs)
 
 
 # The seed's worked example, to the microsecond.
@@ -127,7 +129,7 @@ SINGLE_RULES = [
     ({"package": replace(PACKAGE, giveaway=True)}, Reason.GIVEAWAY),
     ({"package": replace(PACKAGE, refunded=True)}, Reason.ALREADY_REFUNDED),
     ({"account": replace(ACCOUNT, suspended_for_violation=True)}, Reason.ACCOUNT_SUSPENDED),
-    ({"account": replace(ACCOUNT, billing_in_progress=True)}, Reason.BILLING_IN_PROGRESS),
+    ({"account": replace(ACCOUNT, billing_started_at=NOW - timedelta(minutes=1))}, Reason.BILLING_IN_PROGRESS),
     ({"account": replace(ACCOUNT, recent_self_service_refunds=3)}, Reason.ALLOWANCE_USED_UP),
     ({"now": datetime(2022, 12, 7, 0, 0, tzinfo=BEIJING)}, Reason.PAST_DEADLINE),
     ({"package": replace(PACKAGE, kind="co_anchoring")}, Reason.TICKET_REQUIRED),
@@ -144,6 +146,21 @@ def test_each_rule_alone_blocks_the_refund_with_its_own_reason(change, reason):
     assert reason.message in verdict.messages
 
 
+def test_a_billing_mark_as_old_as_the_longest_batch_still_blocks():
+    marked = replace(ACCOUNT, billing_started_at=NOW - BATCH_MAX)
+    assert decide(account=marked).reasons == (Reason.BILLING_IN_PROGRESS,)
+
+
+def test_a_billing_mark_older_than_the_longest_batch_is_stale_and_does_not_block():
+    marked = replace(ACCOUNT, billing_started_at=NOW - BATCH_MAX - timedelta(microseconds=1))
+    assert decide(account=marked).eligible
+
+
+def test_an_api_request_is_self_service_under_the_policy():
+    verdict = decide(package=replace(PACKAGE, kind="co_anchoring"), via=Channel.API, person_may_refund=False)
+    assert verdict.reasons == (Reason.TICKET_REQUIRED, Reason.NO_PERMISSION)
+
+
 def test_a_used_up_package_is_used_whether_or_not_anything_is_left():
     assert decide(package=replace(PACKAGE, has_deductions=True)).reasons == (Reason.USED,)
 
@@ -157,7 +174,9 @@ def test_a_suspension_for_overdue_payment_does_not_block_a_refund():
 def test_every_blocking_reason_is_reported_together_not_only_the_first():
     verdict = decide(
         package=replace(PACKAGE, has_deductions=True, giveaway=True, refunded=True),
-        account=AccountFacts(suspended_for_violation=True, billing_in_progress=True, recent_self_service_refunds=9),
+        account=AccountFacts(
+            suspended_for_violation=True, billing_started_at=datetime(2023, 1, 1, tzinfo=BEIJING), recent_self_service_refunds=9
+        ),
         now=datetime(2023, 1, 1, tzinfo=BEIJING),
         person_may_refund=False,
     )

@@ -11,19 +11,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from console.accounts.models import PresetPolicy
-from refunds.models import Refund, RefundChannel
+from refunds.models import Refund
 from refunds.policy import Channel
-from refunds.services import RefundRefused, package_refund
+from refunds.services import RefundRefused, RefundRequest, package_refund
 from tests.factories import AccountFactory, MemberFactory, PackageFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def refund(member, package, **options):
-    return package_refund(
+    return package_refund(RefundRequest(
         package_id=package.pk, owner=member.account, actor=member.user, idempotency_key=str(uuid.uuid4()),
         member=member, **options,
-    ).refund
+    )).refund
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def test_every_refund_gets_a_distinct_numeric_order_id_dated_by_the_billing_day(
 
 def test_an_api_refund_records_its_channel_and_request_codes(owner):
     made = refund(
-        owner, PackageFactory(owner=owner.account), channel=RefundChannel.API,
+        owner, PackageFactory(owner=owner.account), channel=Channel.API,
         sub_product_code="sp_live_package", region_code="ap-guangzhou",
     )
 
@@ -53,7 +53,7 @@ def test_an_api_refund_records_its_channel_and_request_codes(owner):
 
 def test_api_refunds_count_against_the_self_service_allowance(owner, settings):
     settings.REFUND_SELF_SERVICE_ALLOWANCE = 1
-    refund(owner, PackageFactory(owner=owner.account), channel=RefundChannel.API)
+    refund(owner, PackageFactory(owner=owner.account), channel=Channel.API)
 
     with pytest.raises(RefundRefused) as refused:
         refund(owner, PackageFactory(owner=owner.account))
@@ -78,9 +78,9 @@ def test_the_page_lists_package_amounts_destination_channel_time_and_status(clie
 
 
 def test_ticket_and_api_refunds_are_listed_with_their_channel(client, owner):
-    refund(owner, PackageFactory(owner=owner.account), channel=RefundChannel.API, region_code="ap-guangzhou",
+    refund(owner, PackageFactory(owner=owner.account), channel=Channel.API, region_code="ap-guangzhou",
            sub_product_code="sp_live_package")
-    refund(owner, PackageFactory(owner=owner.account, kind="co_anchoring"), via=Channel.TICKET)
+    refund(owner, PackageFactory(owner=owner.account, kind="co_anchoring"), channel=Channel.TICKET)
 
     response = client.get(reverse("refund_records"))
     api_only = client.get(reverse("refund_records"), {"channel": "api"})

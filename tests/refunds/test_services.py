@@ -11,10 +11,9 @@ from console.core import clock
 from console.core.errors import IdempotencyKeyReused
 from console.core.models import AuditEntry
 from console.ledger.models import LedgerEntry, LedgerKind
-from console.notifications.models import OutboxMessage
 from console.packages.models import Package
 from refunds.policy import Reason
-from refunds.services import RefundRefused, package_refund
+from refunds.services import RefundRefused, RefundRequest, package_refund
 from tests.factories import AccountFactory, DeductionFactory, MemberFactory, PackageFactory
 
 
@@ -24,13 +23,13 @@ def owner():
 
 
 def refund(package, member, *, key: str | None = None):
-    return package_refund(
+    return package_refund(RefundRequest(
         package_id=package.pk,
         owner=package.owner,
         actor=member.user,
         idempotency_key=key or str(uuid.uuid4()),
         member=member,
-    )
+    ))
 
 
 def refused_reasons(package, member) -> tuple[Reason, ...]:
@@ -262,33 +261,23 @@ def test_the_receipt_is_mailed_only_after_the_refund_commits(owner, django_captu
     assert "Total: USD 3.88" in mailoutbox[0].body
 
 
-@pytest.mark.django_db
-def test_the_receipt_is_written_in_the_language_the_caller_gives(owner):
-    package = PackageFactory(owner=owner.account)
-
-    package_refund(
-        package_id=package.pk, owner=owner.account, actor=owner.user, idempotency_key="key-1", member=owner,
-        receipt_language="zh-hans",
-    )
-
-    assert OutboxMessage.objects.get().subject == f"云直播资源包 {package.code} 退款"
-
-
 # --- what a refund costs --------------------------------------------------------------------
 
 # The savepoint (the test runs in a transaction), the accounts locked (the payer's id read in the
 # same statement), the package locked with its spec, the year's self-service refunds counted, the
-# refund inserted, the ledger posted (balance and entry), the package marked, the audit entry, the
-# receipt's language read, the receipt queued, the savepoint released.
-REFUND_QUERIES = 12
+# refund inserted, the ledger posted (balance and entry), the package marked, the audit entry; the
+# receipt: its message inserted, the owner's choice of recipients and the account's members read,
+# delivered to the message center, the recipients' languages read, the mail queued; the savepoint
+# released.
+REFUND_QUERIES = 16
 
 
 def refund_queries(package, member, **kwargs) -> int:
     with CaptureQueriesContext(connection) as queries:
-        package_refund(
+        package_refund(RefundRequest(
             package_id=package.pk, owner=member.account, actor=member.user, idempotency_key=str(uuid.uuid4()),
             member=member, **kwargs,
-        )
+        ))
     return len(queries)
 
 
@@ -309,8 +298,24 @@ def test_a_refund_to_another_payer_costs_no_more_queries(owner):
     assert refund_queries(package, owner) == REFUND_QUERIES
 
 
+# --- keys and transactions ------------------------------------------------------------------
+
+
 @pytest.mark.django_db
-def test_a_caller_that_gives_the_receipts_language_saves_its_query(owner):
+def test_two_accounts_refunding_with_one_key_each_get_their_own_refund(owner):
+    other = MemberFactory()
+    mine, theirs = PackageFactory(owner=owner.account), PackageFactory(owner=other.account)
+
+    refund(mine, owner, key="shared-key")
+    result = refund(theirs, other, key="shared-key")
+
+    assert not result.replayed
+    assert result.refund.package == theirs
+
+
+@pytest.mark.django_db
+def test_a_refund_cannot_be_wrapped_in_a_callers_transaction(owner):
     package = PackageFactory(owner=owner.account)
 
-    assert refund_queries(package, owner, receipt_language="en") == REFUND_QUERIES - 1
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        refund(package, owner)

@@ -1,6 +1,7 @@
 """Who may get money back through a ticket, and who may approve it."""
 
 import pytest
+from django.db import transaction
 
 from console.accounts.models import Member
 from console.core.errors import PermissionRefused
@@ -69,3 +70,10 @@ def test_an_approver_cannot_approve_a_ticket_they_raised_themselves():
         ticket_refund_approve(ticket_id=ticket.pk, staff=approver)
 
     assert refused.value.code == "own_ticket"
+
+
+def test_an_approval_cannot_be_wrapped_in_a_callers_transaction():
+    ticket, _ = refundable_ticket(raised_by=MemberFactory())
+
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        ticket_refund_approve(ticket_id=ticket.pk, staff=ApproverFactory())

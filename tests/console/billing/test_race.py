@@ -22,7 +22,7 @@ from console.packages.models import Deduction, Package
 from refunds import selectors as refund_selectors
 from refunds import services as refund_services
 from refunds.policy import Reason
-from refunds.services import RefundRefused, package_refund
+from refunds.services import RefundRefused, RefundRequest, package_refund
 from tests.factories import MemberFactory, PackageFactory, UsageRecordFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -53,7 +53,7 @@ def _customer_with_usage():
 def _refund(member, package, key, refused):
     def attempt():
         try:
-            package_refund(package_id=package.pk, owner=member.account, actor=member.user, idempotency_key=key, member=member)
+            package_refund(RefundRequest(package_id=package.pk, owner=member.account, actor=member.user, idempotency_key=key, member=member))
         except RefundRefused as exc:
             refused.append(exc.verdict)
 

@@ -4,6 +4,7 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from console.core import clock
 from console.billing import run
@@ -19,7 +20,7 @@ from console.billing.models import DailyBill, UsageRecord
 from console.ledger.models import LedgerEntry, LedgerKind, MemoKind
 from console.packages.models import Deduction, Package, RenewalFailure
 from refunds.policy import Reason
-from refunds.services import RefundRefused, package_refund
+from refunds.services import RefundRefused, RefundRequest, package_refund
 from tests.factories import (
     AccountFactory,
     FundedAccountFactory,
@@ -260,6 +261,17 @@ def test_the_billing_marker_is_cleared_once_the_account_is_billed():
     assert account.billing_started_at is None
 
 
+def test_a_billing_batch_cannot_be_wrapped_in_a_callers_transaction():
+    account = AccountFactory()
+    traffic_package(account)
+    UsageRecordFactory(account=account, day=DAY)
+
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        run.bill_accounts([account.pk], day=DAY)
+
+    assert not DailyBill.objects.exists()
+
+
 def test_an_open_billing_window_refuses_refunds_as_billing_in_progress():
     member = MemberFactory()
     package = PackageFactory(owner=member.account)
@@ -267,7 +279,7 @@ def test_an_open_billing_window_refuses_refunds_as_billing_in_progress():
     billing_window_open(account=member.account)
 
     with pytest.raises(RefundRefused) as refused:
-        package_refund(package_id=package.pk, owner=member.account, actor=member.user, idempotency_key="k1", member=member)
+        package_refund(RefundRequest(package_id=package.pk, owner=member.account, actor=member.user, idempotency_key="k1", member=member))
     assert Reason.BILLING_IN_PROGRESS in refused.value.verdict.reasons
 
 
@@ -278,7 +290,7 @@ def test_closing_the_billing_window_lets_refunds_through_again():
 
     billing_window_close(account=member.account)
 
-    result = package_refund(package_id=package.pk, owner=member.account, actor=member.user, idempotency_key="k1", member=member)
+    result = package_refund(RefundRequest(package_id=package.pk, owner=member.account, actor=member.user, idempotency_key="k1", member=member))
     assert result.refund.package_id == package.pk
 
 

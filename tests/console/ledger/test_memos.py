@@ -14,7 +14,7 @@ from console.ledger.memos import SENTENCES, Memo, memo_text
 from console.ledger.models import Bucket, LedgerEntry, LedgerKind, MemoKind
 from console.ledger.services import ledger_post
 from console.purchases.services import package_purchase
-from refunds.services import package_refund
+from refunds.services import RefundRequest, package_refund
 from tests.factories import FundedAccountFactory, MemberFactory, PackageFactory, spec
 
 
@@ -71,7 +71,9 @@ def test_a_refund_records_the_package_code_as_its_memo():
     package = PackageFactory(owner=owner.account)
 
     package_refund(
-        package_id=package.pk, owner=package.owner, actor=owner.user, idempotency_key=str(uuid.uuid4()), member=owner,
+        RefundRequest(
+            package_id=package.pk, owner=package.owner, actor=owner.user, idempotency_key=str(uuid.uuid4()), member=owner,
+        )
     )
 
     entry = LedgerEntry.objects.get(package=package, kind=LedgerKind.REFUND)

@@ -26,7 +26,7 @@ from console.ledger.services import ledger_post
 from console.packages.locks import account_lock
 from console.packages.models import Deduction, Package, PackageSpec
 from console.purchases.services import package_purchase
-from refunds.services import package_refund
+from refunds.services import RefundRequest, package_refund
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,10 +85,10 @@ def _buy(member, kind: str, name: str, bought: list[int]) -> None:
 
 
 def _refund(member, package_id: int) -> None:
-    package_refund(
+    package_refund(RefundRequest(
         package_id=package_id, owner=member.account, actor=member.user,
         idempotency_key=f"property-refund-{next(KEYS)}", member=member,
-    )
+    ))
 
 
 def _bill_today(member, items) -> None:

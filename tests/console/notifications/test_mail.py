@@ -66,7 +66,7 @@ def test_an_undelivered_receipt_is_logged_and_kept_unsent_with_its_attempt(clien
     with caplog.at_level(logging.WARNING, logger="console.notifications.services"):
         refund_post(client, package)
 
-    receipt = OutboxMessage.objects.get(key=f"refund-receipt:{Refund.objects.get(package=package).pk}")
+    receipt = OutboxMessage.objects.get(key=f"refund-receipt:{Refund.objects.get(package=package).pk}:{owner.user_id}")
     assert (receipt.sent_at, receipt.attempts) == (None, 1)
     assert "ConnectionRefusedError" in receipt.last_error
     assert any(receipt.key in record.getMessage() and "not sent" in record.getMessage() for record in caplog.records)
@@ -107,15 +107,15 @@ def test_a_receipt_is_mailed_once_when_the_server_is_up(client, owner, mailoutbo
 def test_the_receipt_is_queued_in_the_refund_transaction_and_sent_only_after_commit(
     owner, django_capture_on_commit_callbacks, mailoutbox
 ):
-    from refunds.services import package_refund
+    from refunds.services import RefundRequest, package_refund
 
     package = PackageFactory(owner=owner.account)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        refund = package_refund(
+        refund = package_refund(RefundRequest(
             package_id=package.pk, owner=owner.account, actor=owner.user, idempotency_key="k-1"
-        ).refund
+        )).refund
 
-    assert OutboxMessage.objects.filter(key=f"refund-receipt:{refund.pk}", sent_at=None).exists()
+    assert OutboxMessage.objects.filter(key=f"refund-receipt:{refund.pk}:{owner.user_id}", sent_at=None).exists()
     assert mailoutbox == []
     for callback in callbacks:
         callback()

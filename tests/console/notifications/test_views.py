@@ -196,6 +196,10 @@ def test_the_owner_saves_who_receives_which_reminder(client, owner):
         (sub_user.pk, "expiry"): (False, True),
         (owner.pk, "low_remaining"): (False, False),
         (sub_user.pk, "low_remaining"): (True, False),
+        (owner.pk, "refund"): (False, False),
+        (sub_user.pk, "refund"): (False, False),
+        (owner.pk, "ticket"): (False, False),
+        (sub_user.pk, "ticket"): (False, False),
     }
 
 

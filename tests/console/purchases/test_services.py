@@ -3,9 +3,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 
 from console.core import clock
-from console.core.errors import IdempotencyKeyReused, PermissionRefused
+from console.core.errors import IdempotencyKeyMismatch, PermissionRefused
 from console.core.models import AuditEntry
 from console.ledger.checks import ledger_drift
 from console.ledger.models import LedgerEntry, LedgerKind
@@ -174,11 +175,41 @@ def test_replaying_a_confirmation_returns_the_first_package_and_charges_once():
     assert member.account.cash_balance == Decimal("96.12")
 
 
-def test_a_key_of_another_accounts_purchase_is_refused():
-    buy(buyer(), spec("traffic", "100 GB"), idempotency_key="shared")
+def test_two_accounts_buying_with_one_key_each_get_their_own_package():
+    first, second = buyer(), buyer()
 
-    with pytest.raises(IdempotencyKeyReused):
-        buy(buyer(), spec("traffic", "100 GB"), idempotency_key="shared")
+    mine = buy(first, spec("traffic", "100 GB"), idempotency_key="shared")
+    theirs = buy(second, spec("traffic", "100 GB"), idempotency_key="shared")
+
+    assert not theirs.replayed
+    assert (mine.package.owner, theirs.package.owner) == (first.account, second.account)
+
+
+def test_a_replay_of_the_same_key_for_another_spec_is_refused_as_a_mismatch():
+    member = buyer()
+    buy(member, spec("traffic", "100 GB"), idempotency_key="k")
+
+    with pytest.raises(IdempotencyKeyMismatch) as refused:
+        buy(member, spec("traffic", "500 GB"), idempotency_key="k")
+
+    assert (refused.value.code, refused.value.http_status) == ("idempotency_key_mismatch", 409)
+    assert Package.objects.count() == 1
+
+
+def test_a_replay_of_the_same_key_at_another_price_is_refused_as_a_mismatch():
+    member = buyer()
+    hundred_gb = spec("traffic", "100 GB")
+    buy(member, hundred_gb, idempotency_key="k")
+
+    with pytest.raises(IdempotencyKeyMismatch):
+        buy(member, hundred_gb, idempotency_key="k", shown_price=hundred_gb.list_price + 1)
+
+
+def test_a_purchase_cannot_be_wrapped_in_a_callers_transaction():
+    member = buyer()
+
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        buy(member, spec("traffic", "100 GB"))
 
 
 def test_a_sub_user_without_the_refund_grant_may_not_buy():

@@ -76,6 +76,17 @@ def test_a_refused_purchase_redraws_the_form_with_the_error_beside_the_voucher(c
     assert not Package.objects.exists()
 
 
+def test_a_key_replayed_for_another_package_is_a_409_in_the_dialog_and_buys_nothing_more(client, member):
+    key = str(uuid.uuid4())
+    confirm(client, spec("traffic", "100 GB"), idempotency_key=key)
+
+    response = confirm(client, spec("traffic", "500 GB"), idempotency_key=key)
+
+    assert response.status_code == 409
+    assert "already used for a purchase of another package or price" in response.content.decode()
+    assert Package.objects.count() == 1
+
+
 def test_a_stale_price_is_shown_beside_the_package_field(client, member):
     hundred_gb = spec("traffic", "100 GB")
     PackageSpec.objects.filter(pk=hundred_gb.pk).update(list_price=Decimal("4.00"))
