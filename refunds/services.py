@@ -78,16 +78,7 @@ def package_refund(request: RefundRequest) -> RefundResult:
     the account's key refunded another package, and returns the first result again when called
     with a key that already refunded this package.
     """
-    try:
-        with transaction.atomic(durable=True):
-            outcome = _refund_step(request)
-    except IntegrityError:
-        # The refund's insert found the account's key taken by a request that committed first.
-        # Everything was rolled back.
-        outcome = _replayed(request)
-        if outcome is None:
-            raise
-    return _answer(outcome)
+    return _refund_in(transaction.atomic(durable=True), request)
 
 
 def package_refund_within(request: RefundRequest) -> RefundResult:
@@ -96,17 +87,20 @@ def package_refund_within(request: RefundRequest) -> RefundResult:
     keeps its audit row, a taken key rolls back only the refund."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("package_refund_within must run inside the caller's transaction; use package_refund")
+    return _refund_in(transaction.atomic(), request)
+
+
+def _refund_in(block: transaction.Atomic, request: RefundRequest) -> RefundResult:
+    """The refund step in `block`; a refusal is raised once the block has committed its audit row."""
     try:
-        with transaction.atomic():
+        with block:
             outcome = _refund_step(request)
     except IntegrityError:
+        # The refund's insert found the account's key taken by a request that committed first.
+        # The block was rolled back.
         outcome = _replayed(request)
         if outcome is None:
             raise
-    return _answer(outcome)
-
-
-def _answer(outcome: "RefundResult | RefundRefused | PackageNotFound") -> RefundResult:
     if isinstance(outcome, Exception):
         raise outcome
     return outcome
