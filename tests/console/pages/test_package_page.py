@@ -10,7 +10,7 @@ from console.accounts.models import AccountStatus, BillingMode
 from console.core import clock
 from console.packages.models import Package
 from console.templatetags.console_format import countdown, quantity, zoned
-from refunds import selectors
+from console.pages.packages import selectors
 from tests.factories import AccountFactory, DeductionFactory, MemberFactory, PackageFactory, spec
 
 URL = reverse("packages")
