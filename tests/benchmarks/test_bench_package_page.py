@@ -34,8 +34,8 @@ from django.urls import reverse
 from console.accounts.models import BillingMode
 from console.core import clock
 from console.packages.models import Package, PackageKind, PackageSpec
-from refunds import selectors as refund_selectors
-from refunds import views as refund_views
+from console.pages.packages import selectors as page_selectors
+from console.pages.packages import views as page_views
 from tests.factories import MemberFactory, PackageFactory, UserFactory
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.postgres, pytest.mark.urls("tests.benchmarks.bare_layout_urls")]
@@ -95,29 +95,27 @@ def _timed(monkeypatch, samples: dict[str, list[float]], target, name: str, labe
 
 def _where_the_time_goes(client, monkeypatch, url: str, params: dict, bare_p50: float) -> str:
     """The p50 of each part of a view, timed inside the request (after the measured rounds, so
-    the timers cost the aims nothing): the page's two statements, the rest of `package_page` (the
-    verdicts), the rows' HTML, the template with the layout, and everything else (middleware,
-    session, user and member, the query form). The view is requested in a loop of its own, so its
-    whole request comes out below its p50 in the interleaved rounds."""
+    the timers cost the aims nothing): the counts' statement, the rest of `package_page` (the rows'
+    statement and the verdicts), the rows (their cells and their Jinja2 partial), the Django
+    template with the layout, and everything else (middleware, session, user and member, the query form). The
+    view is requested in a loop of its own, so its whole request comes out below its p50 in the
+    interleaved rounds."""
     samples: dict[str, list[float]] = {}
     with monkeypatch.context() as patch:
-        _timed(patch, samples, refund_selectors, "_counts", "counts")
-        _timed(patch, samples, refund_selectors, "_rows", "rows")
-        _timed(patch, samples, refund_selectors, "package_page", "package_page")
-        _timed(patch, samples, refund_views, "rows_html", "rows HTML")
-        _timed(patch, samples, refund_views, "render", "template")
+        _timed(patch, samples, page_selectors, "_counts", "counts")
+        _timed(patch, samples, page_selectors, "package_page", "package_page")
+        _timed(patch, samples, page_views, "draw_rows", "rows")
+        _timed(patch, samples, page_views, "render", "template")
         for _ in range(ROUNDS):
             start = time.perf_counter()
             client.get(url, params)
             samples.setdefault("request", []).append((time.perf_counter() - start) * 1000)
     p50 = {label: _percentile(values, 50) for label, values in samples.items()}
-    p50["statements"] = p50["counts"] + p50["rows"]
-    verdicts = p50["package_page"] - p50["statements"]
-    rest = p50["request"] - p50["package_page"] - p50["rows HTML"] - p50["template"]
-    return (f"request {p50['request']:.1f}ms = statements {p50['statements']:.1f} (counts {p50['counts']:.1f},"
-            f" rows {p50['rows']:.1f}) + verdicts and the rest of"
-            f" package_page {verdicts:.1f} + rows HTML {p50['rows HTML']:.1f} + template with the layout"
-            f" {p50['template']:.1f} + middleware, session, user, member and form {rest:.1f}"
+    rows_and_verdicts = p50["package_page"] - p50["counts"]
+    rest = p50["request"] - p50["package_page"] - p50["rows"] - p50["template"]
+    return (f"request {p50['request']:.1f}ms = counts statement {p50['counts']:.1f} + rows statement and"
+            f" verdicts {rows_and_verdicts:.1f} + rows (their cells and Jinja2 partial) {p50['rows']:.1f}"
+            f" + the Django template with the layout {p50['template']:.1f} + middleware, session, user, member and form {rest:.1f}"
             f" (the whole bare layout: {bare_p50:.1f})")
 
 

@@ -1,5 +1,5 @@
-"""What each cell of the package table says, as plain text for the row template
-(`templates/pages/_package_rows.html`, which escapes it).
+"""The package table's rows: what each cell says, as plain text, drawn by the Jinja2 partial
+`templates/jinja2/pages/package_rows.html`, which escapes it.
 
 A `RowCells` per row: the words, numbers and moments a person reads, worked out from the row's
 status and the policy's verdict. A `CellWriter` made once per page does what every row shares
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext
 
@@ -112,8 +113,38 @@ class CellWriter:
         )
 
 
+ROWS = "pages/package_rows.html"  # templates/jinja2/
+
+
+def words() -> dict[str, str]:
+    """The words every row repeats, translated once a page (and found here by makemessages)."""
+    return {
+        "package": gettext("Package"),
+        "status": gettext("Status"),
+        "usage": gettext("Total / used / remaining"),
+        "validity": gettext("Purchased / expires"),
+        "deadline": gettext("Refund deadline"),
+        "paid_by": gettext("Paid by"),
+        "operations": gettext("Operations"),
+        "refunded": gettext("Refunded"),
+        "not_refundable": gettext("Not refundable"),
+        "closed": gettext("Closed"),
+        "refund": gettext("Refund"),
+        "this_account": gettext("This account"),
+        "ticket": gettext("Submit a ticket to refund"),
+    }
+
+
 def row_cells(rows: list[PackageTableRow], *, account_id: int, now: datetime) -> list[RowCells]:
     if not rows:
         return []
     writer = CellWriter(account_id=account_id, now=now)
     return [writer.cells(row) for row in rows]
+
+
+def draw_rows(rows: list[PackageTableRow], *, account_id: int, now: datetime) -> str:
+    """The table body's rows, drawn by the Jinja2 partial ROWS (autoescaped)."""
+    if not rows:
+        return ""
+    cells = row_cells(rows, account_id=account_id, now=now)
+    return render_to_string(ROWS, {"cells": cells, "words": words()}, using="jinja2")

@@ -10,7 +10,7 @@ from console.packages.status import PackageStatus
 from console.pages.packages import selectors
 from console.pages.packages.forms import PackageQueryForm
 from console.pages.packages.query import PAGE_SIZE_CHOICES, Sort, Tab
-from console.pages.packages.rows import row_cells
+from console.pages.packages.rows import draw_rows
 
 PACKAGE_LIST = "pages/package_list.html"
 
@@ -37,7 +37,7 @@ def package_list(request):
     page = selectors.package_page(member=member, query=query, now=clock.now())
     context = {
         "view": page,
-        "cells": row_cells(page.rows, account_id=page.account.pk, now=page.now),
+        "rows": draw_rows(page.rows, account_id=page.account.pk, now=page.now),
         "params": page.query.as_querydict(),
         "tabs": Tab.choices,
         "statuses": PackageStatus.choices,
