@@ -17,8 +17,10 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from console.packages.models import TYPE_LABEL_BY_KIND
+from console.packages.status import PackageStatus
 from console.pages.packages.selectors import PackageTableRow
 from console.templatetags.console_format import countdown, percent_of, quantity_writer, zoned_writer
+from refunds.policy import Reason, Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +65,20 @@ class CellWriter:
         # Translators: under the purchase time, the expiry: "to 2027-11-26 10:00:00 (UTC+8)".
         self.to = gettext("to %(moment)s")
         self.type_label = {kind: str(label) for kind, label in TYPE_LABEL_BY_KIND.items()}
+        self.status_label = {status: str(status.label) for status in PackageStatus}
         self.spec_names: dict[str, str] = {}
+        self.why: dict[tuple[Reason, ...], str] = {}
 
     def _spec_name(self, name: str) -> str:
         text = self.spec_names.get(name)
         if text is None:
             text = self.spec_names[name] = gettext(name)
+        return text
+
+    def _why(self, verdict: Verdict) -> str:
+        text = self.why.get(verdict.reasons)
+        if text is None:
+            text = self.why[verdict.reasons] = verdict.why
         return text
 
     def cells(self, row: PackageTableRow) -> RowCells:
@@ -92,7 +102,7 @@ class CellWriter:
             type_label=self.type_label[kind],
             spec_name=self._spec_name(values["spec__name"]),
             status=row.status.value,
-            status_label=str(row.status.label),
+            status_label=self.status_label[row.status],
             quantities=f"{quantity(total, kind)} / {quantity(used, kind)} / {quantity(total - used, kind)}",
             percent_used=percent_of(used, total),
             purchased=zoned(values["purchased_at"]),
@@ -108,7 +118,7 @@ class CellWriter:
             payer_uin=values["payer__uin"],
             eligible=verdict.eligible,
             dialog_url=reverse("refund_dialog", args=[values["pk"]]),
-            why=verdict.why,
+            why=self._why(verdict),
             ticket_url=ticket,
         )
 
