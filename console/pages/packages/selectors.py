@@ -15,6 +15,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import IntegerField, QuerySet, Subquery
+from django.utils.functional import cached_property
 
 from console.accounts.models import Account, Member
 from console.accounts.permissions import MemberAction, member_may
@@ -74,8 +75,11 @@ class PackagePaginator(Paginator):
 
     def __init__(self, object_list, per_page, *, count: int, capped: bool):
         super().__init__(object_list, per_page)
-        self.__dict__["count"] = count  # Paginator.count is a cached_property
-        self.capped = capped
+        self.known_count, self.capped = count, capped
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
 
 
 class _CountOf(Subquery):
