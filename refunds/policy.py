@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 # Only the translation marker: the messages are read in the language of whoever is asking, and
 # nothing here touches the database or the clock.
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 REFUND_WINDOW = timedelta(days=5)
@@ -40,7 +41,8 @@ SELF_SERVICE_CHANNELS = frozenset({Channel.SELF_SERVICE, Channel.API})
 
 
 class Reason(StrEnum):
-    """Stable codes for what blocks a refund. The codes are an API; the messages are for people."""
+    """Stable codes for what blocks a refund. The codes are an API; the words are for people and
+    live with everything else about each reason in `REASONS`."""
 
     PAST_DEADLINE = "past_deadline"
     USED = "used"
@@ -55,37 +57,86 @@ class Reason(StrEnum):
     @property
     def message(self) -> str:
         # In the language active now (the page's, the API's X-TC-Language, the mail's recipient's).
-        return str(MESSAGES[self])
+        return str(REASONS[self].message)
+
+    @property
+    def short(self) -> str:
+        """The one line a table row has room for, in the language active now."""
+        return str(REASONS[self].short)
 
 
-MESSAGES = {
-    Reason.PAST_DEADLINE: _("The five-day refund window has closed."),
-    Reason.USED: _("The package has been used: a deduction has been made from it."),
-    Reason.GIVEAWAY: _("Giveaway packages cannot be refunded."),
-    Reason.ACCOUNT_SUSPENDED: _("The account's services are suspended for violating the rules."),
-    Reason.ALREADY_REFUNDED: _("The package has already been refunded."),
-    Reason.BILLING_IN_PROGRESS: _("Billing is being processed. Try again in a few minutes."),
-    Reason.ALLOWANCE_USED_UP: _(
-        "This account has used all its self-service refunds for the last 365 days. "
-        "Submit a ticket and we will review the request."
+@dataclass(frozen=True)
+class ReasonDefinition:
+    """Everything about one reason. `permanent`: no waiting and no ticket removes it, so a package
+    blocked by it will never be refunded (by this person) and has no deadline to count down to.
+    `overrulable`: staff reviewing a ticket may overrule it with a written note. `ticket_solves`:
+    a ticket gets past it (the overrulable ones included)."""
+
+    message: Promise
+    short: Promise
+    permanent: bool = False
+    overrulable: bool = False
+    ticket_solves: bool = False
+
+
+# One entry per reason (tests/refunds/test_policy.py checks every reason has one), in the order a
+# person should hear them: what can never change first. A row shows the first of its reasons.
+REASONS: dict[Reason, ReasonDefinition] = {
+    Reason.ALREADY_REFUNDED: ReasonDefinition(
+        message=_("The package has already been refunded."), short=_("Already refunded"), permanent=True,
     ),
-    Reason.TICKET_REQUIRED: _("This package type is refunded through a ticket, not in the console."),
-    Reason.NO_PERMISSION: _("You do not have permission to refund packages. Ask the account owner."),
+    Reason.GIVEAWAY: ReasonDefinition(
+        message=_("Giveaway packages cannot be refunded."), short=_("Giveaways are not refundable"), permanent=True,
+    ),
+    Reason.USED: ReasonDefinition(
+        message=_("The package has been used: a deduction has been made from it."),
+        short=_("Used, so not refundable"),
+        permanent=True,
+    ),
+    Reason.ACCOUNT_SUSPENDED: ReasonDefinition(
+        message=_("The account's services are suspended for violating the rules."),
+        short=_("Account suspended for violations"),
+        permanent=True,
+    ),
+    Reason.NO_PERMISSION: ReasonDefinition(
+        message=_("You do not have permission to refund packages. Ask the account owner."),
+        short=_("You may not refund packages"),
+        permanent=True,
+    ),
+    Reason.PAST_DEADLINE: ReasonDefinition(
+        message=_("The five-day refund window has closed."), short=_("The 5-day refund window has closed"),
+    ),
+    Reason.TICKET_REQUIRED: ReasonDefinition(
+        message=_("This package type is refunded through a ticket, not in the console."),
+        short=_("Refunded through a ticket"),
+        ticket_solves=True,
+    ),
+    Reason.ALLOWANCE_USED_UP: ReasonDefinition(
+        message=_(
+            "This account has used all its self-service refunds for the last 365 days. "
+            "Submit a ticket and we will review the request."
+        ),
+        short=_("Self-service refunds used up"),
+        overrulable=True,
+        ticket_solves=True,
+    ),
+    # Billing in progress only delays a refund, whichever way it is asked for.
+    Reason.BILLING_IN_PROGRESS: ReasonDefinition(
+        message=_("Billing is being processed. Try again in a few minutes."),
+        short=_("Billing in progress; try again soon"),
+    ),
 }
 
-# Reasons that an eligible-looking package may still get past: a staff member reviewing a
-# ticket may overrule a suspicion of abuse with a written note. Nothing else can be overruled.
-OVERRULABLE = frozenset({Reason.ALLOWANCE_USED_UP})
+# The sets the rules below read, drawn from REASONS.
+OVERRULABLE = frozenset(reason for reason, definition in REASONS.items() if definition.overrulable)
+PERMANENT = frozenset(reason for reason, definition in REASONS.items() if definition.permanent)
+TICKET_SOLVES = frozenset(reason for reason, definition in REASONS.items() if definition.ticket_solves)
+_ORDER = {reason: position for position, reason in enumerate(REASONS)}
 
-# Reasons that no waiting and no ticket will remove: a package blocked by one of them will never
-# be refunded (by this person), so there is no deadline to count down to.
-PERMANENT = frozenset(
-    {Reason.ALREADY_REFUNDED, Reason.USED, Reason.GIVEAWAY, Reason.ACCOUNT_SUSPENDED, Reason.NO_PERMISSION}
-)
 
-# Reasons a ticket gets past: the package type is refunded through tickets, or staff may overrule
-# the used-up allowance. Billing in progress only delays either way.
-TICKET_SOLVES = frozenset({Reason.TICKET_REQUIRED, *OVERRULABLE})
+def first_reason(reasons) -> Reason:
+    """The reason a person should hear first (REASONS' order)."""
+    return min(reasons, key=_ORDER.__getitem__)
 
 
 @dataclass(frozen=True)
@@ -139,6 +190,11 @@ class Verdict:
     @property
     def messages(self) -> list[str]:
         return [reason.message for reason in self.reasons]
+
+    @property
+    def why(self) -> str:
+        """The first reason's one line, in the language active now ("" when eligible)."""
+        return first_reason(self.reasons).short if self.reasons else ""
 
     @property
     def window_open(self) -> bool:

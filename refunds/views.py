@@ -5,9 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
-from django_htmx.middleware import HtmxDetails
 
 from console.accounts.selectors import member_for
 from console.core import clock
@@ -15,53 +13,15 @@ from console.core.errors import IdempotencyKeyReused
 from console.core.http import PACKAGES_CHANGED, dialog_done
 from console.core.rate_limits import rate_limit_exceeded
 from console.packages.selectors import package_of_account
-from console.packages.status import PackageStatus
 from refunds import policy, selectors
-from refunds.forms import PackageQueryForm, RefundConfirmForm
-from refunds.rows import rows_html, short_reason
-from refunds.selectors import PAGE_SIZE_CHOICES, Sort, Tab
+from refunds.forms import RefundConfirmForm
 from refunds.services import RefundRefused, RefundRequest, package_refund
 
 # Far above what a person clicking through dialogs needs; low enough to stop a script hammering
 # the row locks.
 REFUND_RATE = "10/m"
 
-PACKAGE_LIST = "refunds/package_list.html"
 DIALOG = "refunds/refund_dialog.html"
-
-
-def _package_list_part(htmx: HtmxDetails) -> str:
-    """Which part an htmx request wants: the balances or the table (each refreshes itself after a
-    dialog); a history restore after a cache miss wants the whole page."""
-    if not htmx or htmx.history_restore_request:
-        return ""
-    return "#summary" if htmx.target == "account-summary" else "#table"
-
-
-@login_required
-@require_GET
-# The same URL answers with the whole page or only a part; caches must keep them apart.
-@vary_on_headers("HX-Request", "HX-Target")
-def package_list(request):
-    member = member_for(request.user)
-    part = _package_list_part(request.htmx)
-    if part == "#summary":  # the balances alone need no packages
-        summary = selectors.account_summary(member.account, now=clock.now())
-        return render(request, PACKAGE_LIST + part, {"view": summary})
-    query = PackageQueryForm(request.GET).query()
-    page = selectors.package_page(member=member, query=query, now=clock.now())
-    context = {
-        "view": page,
-        "params": page.query.as_querydict(),
-        "tabs": Tab.choices,
-        "statuses": PackageStatus.choices,
-        "sorts": Sort.choices,
-        "page_sizes": PAGE_SIZE_CHOICES,
-        "rows_html": rows_html(page),
-        "server_now": page.now.isoformat(timespec="seconds"),
-        "search_limit": selectors.SEARCH_COUNT_LIMIT,
-    }
-    return render(request, PACKAGE_LIST + part, context)
 
 
 def _render_dialog(
@@ -81,7 +41,7 @@ def _render_dialog(
         "package": package,
         "verdict": verdict,
         "form": form,
-        "why": short_reason(verdict.reasons) if verdict.reasons else "",
+        "why": verdict.why,
     }
     response = render(request, template, context, status=status)
     if refresh_table:

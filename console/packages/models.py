@@ -200,7 +200,7 @@ class Package(models.Model):
         verbose_name_plural = _("packages")
         indexes = [
             models.Index(fields=["owner", "kind", "expires_at"], name="package_owner_kind_expiry"),
-            # The package page (refunds.selectors.package_page): one tab of one account in each
+            # The package page (console.pages.packages.selectors.package_page): one tab of one account in each
             # sort order; the trailing columns let a status filter be checked inside the index.
             models.Index(fields=["owner", "family", "purchased_at", "id", "expires_at", "state"], name="package_page_bought"),
             models.Index(fields=["owner", "family", "expires_at", "id", "state"], name="package_page_expiry"),

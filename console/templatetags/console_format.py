@@ -5,8 +5,6 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from console.core import clock
@@ -117,16 +115,12 @@ def _zone_label(moment: datetime) -> str:
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
-def zoned_writer(*, html: bool = False) -> Callable[[datetime | None], str]:
+def zoned_writer() -> Callable[[datetime | None], str]:
     """`zoned` for many moments in the active language: the pattern is translated once and each
-    zone label worked out once (the package table writes three or four moments per row). With
-    `html`, the text is escaped for markup written by hand: only the pattern needs it, once; the
-    moment and the zone are digits and signs."""
+    zone label worked out once (the package table writes three or four moments per row)."""
     zone = clock.billing_zone()
     # Translators: a date and time with its zone, "2026-11-26 10:00:00 (UTC+8)".
     pattern = gettext("%(datetime)s (%(zone)s)")
-    if html:
-        pattern = escape(pattern)
     labels: dict[timedelta, str] = {}
 
     def write(moment: datetime | None) -> str:
@@ -152,7 +146,7 @@ def zoned(moment: datetime | None) -> str:
 @register.simple_tag
 def countdown_words() -> dict[str, str]:
     """The `countdown` filter's words, for the script that ticks the countdowns in the browser
-    (static/refunds/packages.js fills in the numbers)."""
+    (static/pages/packages.js fills in the numbers)."""
     return {
         "days": gettext("%(days)sd %(hours)sh left"),
         "hours": gettext("%(hours)sh %(minutes)sm left"),
@@ -177,15 +171,3 @@ def countdown(deadline: datetime, now: datetime) -> str:
     if minutes:
         return gettext("%(minutes)sm left") % {"minutes": minutes}
     return gettext("less than a minute left")
-
-
-@register.simple_tag
-def select_options(choices, selected) -> SafeString:
-    """A drop-down's <option>s from (value, label) pairs, the one equal to `selected` selected: one
-    tag where a loop cost a dozen variable look-ups per option (the package page draws three
-    drop-downs on every view)."""
-    selected = str(selected)
-    return mark_safe("".join(
-        f'<option value="{escape(value)}"{" selected" if str(value) == selected else ""}>{escape(label)}</option>'
-        for value, label in choices
-    ))

@@ -1,19 +1,22 @@
-"""Every view of the Package/Plugin Management page at 10,000 packages, against the bare layout
-measured in the same run, and what a refund confirm costs beside the default view.
+"""Every view of the Package/Plugin Management page at 10,000 packages, against Django's own admin
+changelist of the same 10,000 packages (100 rows a page) measured in the same run, and what a
+refund confirm costs beside the default view.
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/css_console uv run pytest -m benchmark -s \
-    tests/benchmarks/test_bench_package_page.py
+    -p no:cacheprovider tests/benchmarks/test_bench_package_page.py
 
-Aims, each printed beside its ratio:
-- every view (10 or 100 rows; any tab, status filter, sort or search): p95 <= 3 x the bare
-  layout's p50;
-- a refund confirm (the htmx POST, answered 204 + HX-Trigger) costs no more than one default view:
-  its p50 <= the default view's p50. Its receipt mail goes to a Celery broker (Redis, see
-  tests/benchmarks/conftest.py), as a production request's does, not sent inside the request.
+Asserted, each printed beside its ratio, against the admin changelist's p50 (a peer that reads
+the same rows with the ORM and draws them with the Django template language):
+- every view (10 or 100 rows; any tab, status filter, sort or search): p95 <= 0.6 x;
+- the 100-row view: p50 <= 0.4 x.
+Printed, not asserted: each view's p95 against the bare layout's p50 (the layout alone, the floor
+of any page), and a refund confirm (the htmx POST, answered 204 + HX-Trigger) beside one default
+view. Its receipt mail goes to a Celery broker (Redis, see tests/benchmarks/conftest.py), as a
+production request's does, not sent inside the request.
 
-The machine is shared and noisy, so the views and the bare layout are measured interleaved, round
-after round: a burst of other work lands on all of them alike. The aims are printed, not asserted.
-Then, for the default and the 100-row view, a line says where the time goes inside the request.
+The machine is shared and noisy, so the views, the admin changelist and the bare layout are
+measured interleaved, round after round: a burst of other work lands on all of them alike. Then,
+for the default and the 100-row view, a line says where the time goes inside the request.
 """
 
 import os
@@ -31,16 +34,19 @@ from django.urls import reverse
 from console.accounts.models import BillingMode
 from console.core import clock
 from console.packages.models import Package, PackageKind, PackageSpec
-from refunds import selectors as refund_selectors
-from refunds import views as refund_views
-from tests.factories import MemberFactory, PackageFactory
+from console.pages.packages import selectors as page_selectors
+from console.pages.packages import views as page_views
+from tests.factories import MemberFactory, PackageFactory, UserFactory
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.postgres, pytest.mark.urls("tests.benchmarks.bare_layout_urls")]
 
 PACKAGES = 10_000
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "50"))
 REFUNDS = int(os.environ.get("BENCH_REFUNDS", "150"))
-AIM_RATIO = 3.0
+# Against the admin changelist's p50: every view's p95, and the 100-row view's p50.
+AIM_P95_RATIO = 0.6
+AIM_100_ROWS_P50_RATIO = 0.4
+ADMIN = "admin changelist (100 rows)"
 
 # Six in ten traffic, three transcoding, one licence (and every 20th co-anchoring instead).
 KIND_MIX = [PackageKind.TRAFFIC] * 6 + [
@@ -89,29 +95,27 @@ def _timed(monkeypatch, samples: dict[str, list[float]], target, name: str, labe
 
 def _where_the_time_goes(client, monkeypatch, url: str, params: dict, bare_p50: float) -> str:
     """The p50 of each part of a view, timed inside the request (after the measured rounds, so
-    the timers cost the aims nothing): the page's two statements, the rest of `package_page` (the
-    verdicts), the rows' HTML, the template with the layout, and everything else (middleware,
-    session, user and member, the query form). The view is requested in a loop of its own, so its
-    whole request comes out below its p50 in the interleaved rounds."""
+    the timers cost the aims nothing): the counts' statement, the rest of `package_page` (the rows'
+    statement and the verdicts), the rows (their cells and their Jinja2 partial), the Django
+    template with the layout, and everything else (middleware, session, user and member, the query form). The
+    view is requested in a loop of its own, so its whole request comes out below its p50 in the
+    interleaved rounds."""
     samples: dict[str, list[float]] = {}
     with monkeypatch.context() as patch:
-        _timed(patch, samples, refund_selectors, "_counts", "counts")
-        _timed(patch, samples, refund_selectors, "_rows", "rows")
-        _timed(patch, samples, refund_selectors, "package_page", "package_page")
-        _timed(patch, samples, refund_views, "rows_html", "rows HTML")
-        _timed(patch, samples, refund_views, "render", "template")
+        _timed(patch, samples, page_selectors, "_counts", "counts")
+        _timed(patch, samples, page_selectors, "package_page", "package_page")
+        _timed(patch, samples, page_views, "draw_rows", "rows")
+        _timed(patch, samples, page_views, "render", "template")
         for _ in range(ROUNDS):
             start = time.perf_counter()
             client.get(url, params)
             samples.setdefault("request", []).append((time.perf_counter() - start) * 1000)
     p50 = {label: _percentile(values, 50) for label, values in samples.items()}
-    p50["statements"] = p50["counts"] + p50["rows"]
-    verdicts = p50["package_page"] - p50["statements"]
-    rest = p50["request"] - p50["package_page"] - p50["rows HTML"] - p50["template"]
-    return (f"request {p50['request']:.1f}ms = statements {p50['statements']:.1f} (counts {p50['counts']:.1f},"
-            f" rows {p50['rows']:.1f}) + verdicts and the rest of"
-            f" package_page {verdicts:.1f} + rows HTML {p50['rows HTML']:.1f} + template with the layout"
-            f" {p50['template']:.1f} + middleware, session, user, member and form {rest:.1f}"
+    rows_and_verdicts = p50["package_page"] - p50["counts"]
+    rest = p50["request"] - p50["package_page"] - p50["rows"] - p50["template"]
+    return (f"request {p50['request']:.1f}ms = counts statement {p50['counts']:.1f} + rows statement and"
+            f" verdicts {rows_and_verdicts:.1f} + rows (their cells and Jinja2 partial) {p50['rows']:.1f}"
+            f" + the Django template with the layout {p50['template']:.1f} + middleware, session, user, member and form {rest:.1f}"
             f" (the whole bare layout: {bare_p50:.1f})")
 
 
@@ -144,6 +148,7 @@ def test_every_package_page_view_beside_the_bare_layout(client, settings, monkey
     # given two accounts of 10,000 packages, one billed by traffic and one by bandwidth (its
     # packages are frozen), with fresh statistics, as autovacuum keeps them in production
     members = {"traffic": MemberFactory(), "bandwidth": MemberFactory(account__billing_mode=BillingMode.DAILY_BANDWIDTH)}
+    staff = UserFactory(is_staff=True, is_superuser=True)
     for member in members.values():
         _load(member.account, PACKAGES)
     with connection.cursor() as cursor:
@@ -155,13 +160,18 @@ def test_every_package_page_view_beside_the_bare_layout(client, settings, monkey
     views = _views(search)
     htmx = {"HX-Request": "true", "HX-Target": "package-table"}
     requests = [("bare layout", "traffic", bare, {}, {})]
+    # The same 10,000 packages in the admin (its default 100 rows a page, newest first).
+    admin_changelist = (ADMIN, "staff", reverse("admin:console_package_changelist"),
+                        {"owner__id__exact": str(members["traffic"].account.pk)}, {})
     requests += [(name, who, url, params, {}) for name, who, params in views]
     requests.append(("htmx table refresh (default)", "traffic", url, {"tab": "traffic"}, htmx))
     requests.append(("htmx summary refresh", "traffic", url, {}, {"HX-Request": "true", "HX-Target": "account-summary"}))
+    requests.append(admin_changelist)
+    users = {who: member.user for who, member in members.items()} | {"staff": staff}
 
     queries = {}
     for name, who, path, params, headers in requests:  # warm caches, count queries
-        client.force_login(members[who].user)
+        client.force_login(users[who])
         client.get(path, params, headers=headers)
         with CaptureQueriesContext(connection) as captured:
             response = client.get(path, params, headers=headers)
@@ -174,30 +184,40 @@ def test_every_package_page_view_beside_the_bare_layout(client, settings, monkey
     for _ in range(ROUNDS):
         for name, who, path, params, headers in requests:
             if logged_in != who:
-                client.force_login(members[who].user)
+                client.force_login(users[who])
                 logged_in = who
             start = time.perf_counter()
             response = client.get(path, params, headers=headers)
             samples[name].append((time.perf_counter() - start) * 1000)
             assert response.status_code == 200
 
-    # then print each view's p50 / p95 and its p95 against the bare layout's p50
+    # then print each view's p50 / p95 and their ratios to the admin changelist's p50
     bare_p50 = _percentile(samples["bare layout"], 50)
+    admin_p50 = _percentile(samples[ADMIN], 50)
     print(f"\nBENCH package page, {PACKAGES:,} packages per account, {ROUNDS} rounds, load {os.getloadavg()[0]:.1f}")
+    print(f"BENCH {ADMIN} p50={admin_p50:.1f}ms p95={_percentile(samples[ADMIN], 95):.1f}ms"
+          f" queries={queries[ADMIN]}; aims: every view p95 <= {AIM_P95_RATIO:g} x {admin_p50:.1f}"
+          f" = {AIM_P95_RATIO * admin_p50:.1f}ms, the 100-row view p50 <= {AIM_100_ROWS_P50_RATIO:g} x {admin_p50:.1f}"
+          f" = {AIM_100_ROWS_P50_RATIO * admin_p50:.1f}ms")
     print(f"BENCH bare layout p50={bare_p50:.1f}ms p95={_percentile(samples['bare layout'], 95):.1f}ms"
-          f" queries={queries['bare layout']}; aim for every view: p95 <= {AIM_RATIO:g} x {bare_p50:.1f}"
-          f" = {AIM_RATIO * bare_p50:.1f}ms")
+          f" queries={queries['bare layout']}")
     missed = []
     worst = 0.0
-    for name, *_ in requests[1:]:
+    for name, *_ in requests[1:-1]:
         p50, p95 = _percentile(samples[name], 50), _percentile(samples[name], 95)
-        ratio = p95 / bare_p50
+        ratio = p95 / admin_p50
         worst = max(worst, ratio)
-        if ratio > AIM_RATIO:
-            missed.append(name)
+        if ratio > AIM_P95_RATIO:
+            missed.append(f"{name} (p95 {ratio:.2f} x admin p50)")
         print(f"BENCH view {name:<52} p50={p50:6.1f}ms p95={p95:6.1f}ms queries={queries[name]:>2}"
-              f" ratio p95/bare p50={ratio:4.1f} (aim <= {AIM_RATIO:g}: {'met' if ratio <= AIM_RATIO else 'MISSED'})")
-    print(f"BENCH worst ratio {worst:.1f} (aim <= {AIM_RATIO:g}); missed: {', '.join(missed) or 'none'}")
+              f" p95/admin p50={ratio:4.2f} (aim <= {AIM_P95_RATIO:g}: {'met' if ratio <= AIM_P95_RATIO else 'MISSED'})"
+              f" p95/bare p50={p95 / bare_p50:4.1f}")
+    hundred = _percentile(samples["size=100"], 50) / admin_p50
+    if hundred > AIM_100_ROWS_P50_RATIO:
+        missed.append(f"size=100 (p50 {hundred:.2f} x admin p50)")
+    print(f"BENCH 100-row view p50/admin p50={hundred:.2f} (aim <= {AIM_100_ROWS_P50_RATIO:g}:"
+          f" {'met' if hundred <= AIM_100_ROWS_P50_RATIO else 'MISSED'})")
+    print(f"BENCH worst p95/admin p50 {worst:.2f} (aim <= {AIM_P95_RATIO:g}); missed: {', '.join(missed) or 'none'}")
     client.force_login(members["traffic"].user)
     for name, params in (("default", {}), ("size=100", {"size": "100"})):
         print(f"BENCH where the time goes, view {name}: {_where_the_time_goes(client, monkeypatch, url, params, bare_p50)}")
@@ -234,3 +254,4 @@ def test_every_package_page_view_beside_the_bare_layout(client, settings, monkey
           f" queries={refund_queries}; default view interleaved p50={default_p50:.1f}ms"
           f" p95={_percentile(default_samples, 95):.1f}ms; ratio refund p50/default p50={r50 / default_p50:.2f}"
           f" (aim <= 1: {'met' if r50 <= default_p50 else 'MISSED'})")
+    assert not missed, f"slower than the aims against Django's admin changelist: {missed}"

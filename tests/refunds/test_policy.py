@@ -14,8 +14,10 @@ from refunds.policy import (
     Channel,
     Money,
     PackageFacts,
+    REASONS,
     Reason,
     evaluate,
+    first_reason,
     refund_deadline,
 )
 
@@ -247,3 +249,14 @@ def test_the_verdict_record_is_plain_data_for_the_audit_log():
     assert record["reasons"] == ["giveaway"]
     assert record["refund"]["total"] == Decimal("305.67")
     assert record["channel"] == "self_service"
+
+
+@pytest.mark.parametrize("reason", list(Reason))
+def test_every_reason_has_one_complete_definition(reason):
+    definition = REASONS[reason]
+    assert str(definition.message).strip() and str(definition.short).strip()
+    assert reason.message == str(definition.message) and reason.short == str(definition.short)
+
+
+def test_a_row_hears_what_can_never_change_first():
+    assert first_reason([Reason.PAST_DEADLINE, Reason.USED, Reason.BILLING_IN_PROGRESS]) == Reason.USED

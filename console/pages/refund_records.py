@@ -2,27 +2,16 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from console.accounts.models import Account
 from console.accounts.permissions import MemberAction, member_require
 from console.accounts.selectors import member_for
-from refunds.models import CHANNEL_CHOICES, Refund
+from refunds.models import CHANNEL_CHOICES
+from refunds.selectors import refund_records_for
 
-CHANNELS = dict(CHANNEL_CHOICES)
-
-RECORDS = "refunds/records.html"
+RECORDS = "pages/refund_records.html"
 RECORDS_PER_PAGE = 20
-
-
-def refund_records_for(account: Account, *, channel: str = "") -> QuerySet[Refund]:
-    """The account's refunds, newest first, with what each row shows joined in."""
-    refunds = Refund.objects.filter(owner=account).select_related("package__spec", "payer", "requested_by")
-    if channel in CHANNELS:
-        refunds = refunds.filter(channel=channel)
-    return refunds.order_by("-created_at", "-id")
 
 
 @login_required
@@ -38,6 +27,6 @@ def refund_records(request):
     context = {
         "page": page,
         "channels": CHANNEL_CHOICES,
-        "channel": channel if channel in CHANNELS else "",
+        "channel": channel if channel in dict(CHANNEL_CHOICES) else "",
     }
     return render(request, RECORDS, context)

@@ -9,8 +9,8 @@ from django.urls import reverse
 from console.accounts.models import AccountStatus, BillingMode
 from console.core import clock
 from console.packages.models import Package
+from console.pages.packages import selectors
 from console.templatetags.console_format import countdown, quantity, zoned
-from refunds import selectors
 from tests.factories import AccountFactory, DeductionFactory, MemberFactory, PackageFactory, spec
 
 URL = reverse("packages")
@@ -280,6 +280,16 @@ def test_the_payer_is_shown_when_another_account_paid(client, owner):
 
     html = row_html(response, package)
     assert "Parent Org" in html and "UIN 200000000001" in html
+
+
+@pytest.mark.django_db
+def test_the_rows_escape_what_customers_typed(client, owner):
+    payer = AccountFactory(name='<img src=x onerror="alert(1)"> & Co', uin=200000000002)
+    package = PackageFactory(owner=owner.account, payer=payer)
+
+    response = client.get(URL)
+
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt; &amp; Co" in row_html(response, package)
 
 
 @pytest.mark.django_db

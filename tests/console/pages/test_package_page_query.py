@@ -1,5 +1,5 @@
-"""The package page's hand-written statements (refunds/selectors.py) read exactly what the
-ORM's querysets for the same filters read: the same rows in the same order with the same values,
+"""The package page's two statements (console/pages/packages/selectors.py) read exactly what the
+plain querysets for the same filters read: the same rows in the same order with the same values,
 the same counts, for every tab, status, sort and search, under either billing mode."""
 
 import itertools
@@ -13,7 +13,9 @@ from console.accounts.models import BillingMode
 from console.core import clock
 from console.packages.models import Package
 from console.packages.status import PackageStatus, status_filter
-from refunds.selectors import ORDERING, ROW_FIELDS, PackageQuery, Sort, Tab, package_page, recent_self_service_refunds
+from console.pages.packages.query import ORDERING, PackageQuery, Sort, Tab
+from console.pages.packages.selectors import ROW_FIELDS, package_page
+from refunds.selectors import recent_self_service_refunds
 from refunds.services import RefundRequest, package_refund
 from tests.factories import AccountFactory, MemberFactory, PackageFactory, spec
 

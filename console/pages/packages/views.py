@@ -1,0 +1,49 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.middleware import HtmxDetails
+
+from console.accounts.selectors import member_for
+from console.core import clock
+from console.packages.status import PackageStatus
+from console.pages.packages import selectors
+from console.pages.packages.forms import PackageQueryForm
+from console.pages.packages.query import PAGE_SIZE_CHOICES, Sort, Tab
+from console.pages.packages.rows import draw_rows
+
+PACKAGE_LIST = "pages/package_list.html"
+
+
+def _package_list_part(htmx: HtmxDetails) -> str:
+    """Which part an htmx request wants: the balances or the table (each refreshes itself after a
+    dialog); a history restore after a cache miss wants the whole page."""
+    if not htmx or htmx.history_restore_request:
+        return ""
+    return "#summary" if htmx.target == "account-summary" else "#table"
+
+
+@login_required
+@require_GET
+# The same URL answers with the whole page or only a part; caches must keep them apart.
+@vary_on_headers("HX-Request", "HX-Target")
+def package_list(request):
+    member = member_for(request.user)
+    part = _package_list_part(request.htmx)
+    if part == "#summary":  # the balances alone need no packages
+        summary = selectors.account_summary(member.account, now=clock.now())
+        return render(request, PACKAGE_LIST + part, {"view": summary})
+    query = PackageQueryForm(request.GET).query()
+    page = selectors.package_page(member=member, query=query, now=clock.now())
+    context = {
+        "view": page,
+        "rows": draw_rows(page.rows, account_id=page.account.pk, now=page.now),
+        "params": page.query.as_querydict(),
+        "tabs": Tab.choices,
+        "statuses": PackageStatus.choices,
+        "sorts": Sort.choices,
+        "page_sizes": PAGE_SIZE_CHOICES,
+        "server_now": page.now.isoformat(timespec="seconds"),
+        "search_limit": selectors.SEARCH_COUNT_LIMIT,
+    }
+    return render(request, PACKAGE_LIST + part, context)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from console.pages import refund_records
+from console.pages.packages import views as packages
+
+urlpatterns = [
+    path("css/packages/", packages.package_list, name="packages"),
+    path("refunds/records/", refund_records.refund_records, name="refund_records"),
+]
