@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.urls import path
+from django.template.loader import render_to_string
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from console.accounts.permissions import staff_may_approve, staff_may_review
@@ -26,6 +26,9 @@ from refunds.services import RefundRefused
 from tickets import selectors, services, transitions
 from tickets.forms import ApproveForm, RejectForm, StaffReplyForm
 from tickets.models import Ticket, TicketMessage
+
+# The review desk's read-only fields, each drawn by a template of its own.
+DESK_PARTS = "admin/tickets/ticket"
 
 AGE_BUCKETS = {
     "lt1d": (gettext_lazy("Under 1 day"), timedelta(0), timedelta(days=1)),
@@ -284,15 +287,14 @@ class TicketAdmin(admin.ModelAdmin):
             if member is not None and member.account_id == ticket.account_id
             else gettext("not a member of this account")
         )
-        if services.requester_may_refund(ticket):
-            verdict = format_html('<span class="requester-may" data-may-refund="yes">{}</span>', gettext("may refund packages"))
-        else:
-            verdict = format_html(
-                '<strong class="requester-may" data-may-refund="no">{}</strong>{}',
-                gettext("may not refund packages"),
-                gettext(": a refund cannot be approved on this ticket; the account owner must ask for it"),
-            )
-        return format_html("{} ({}), {}", ticket.raised_by.get_username(), role, verdict)
+        may_refund = services.requester_may_refund(ticket)
+        return render_to_string(f"{DESK_PARTS}/_requester.html", {
+            "username": ticket.raised_by.get_username(),
+            "role": role,
+            "may_refund": may_refund,
+            "may_text": gettext("may refund packages") if may_refund else gettext("may not refund packages"),
+            "may_not_why": gettext(": a refund cannot be approved on this ticket; the account owner must ask for it"),
+        })
 
     @admin.display(description=gettext_lazy("submitted"), ordering="created_at")
     def submitted(self, ticket):
@@ -316,13 +318,7 @@ class TicketAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("attachments"))
     def attachment_links(self, ticket):
-        files = ticket.attachments.all()
-        if not files:
-            return "-"
-        return format_html_join(
-            ", ", '<a href="{}">{}</a> ({})',
-            ((reverse("tickets:attachment", args=[file.pk]), file.original_name, file.content_type) for file in files),
-        )
+        return render_to_string(f"{DESK_PARTS}/_attachments.html", {"files": ticket.attachments.all()})
 
     @admin.display(description=gettext_lazy("related package"))
     def package_summary(self, ticket):
@@ -339,33 +335,27 @@ class TicketAdmin(admin.ModelAdmin):
             "used": quantity(package.used, package.kind), "total": quantity(package.total, package.kind),
             "paid": package.paid_total, "list": package.list_price, "discount": package.discount, "voucher": package.voucher,
         }
-        return format_html(
-            '<a href="{}">{}</a> {} ({}) &middot; {}{}',
-            reverse("admin:console_package_change", args=[package.pk]), package.code, package.spec,
-            package.get_kind_display(), facts,
-            format_html(" &middot; <strong>{}</strong>", gettext("refunded %(at)s") % {"at": zoned(package.refunded_at)})
-            if package.refunded_at
-            else "",
-        )
+        return render_to_string(f"{DESK_PARTS}/_package_summary.html", {
+            "package": package,
+            "kind": package.get_kind_display(),
+            "facts": facts,
+            "refunded": gettext("refunded %(at)s") % {"at": zoned(package.refunded_at)} if package.refunded_at else "",
+        })
 
     @admin.display(description=gettext_lazy("refund policy says"))
     def refund_verdict(self, ticket):
         verdict = selectors.ticket_refund_verdict(ticket)
         if verdict is None:
             return "-"
-        reasons = format_html_join(
-            "", "<li>{}{}</li>",
-            ((reason.message, gettext(" (staff may overrule this with a written note)") if reason in OVERRULABLE else "")
-             for reason in verdict.reasons),
-        )
-        return format_html(
-            '<div class="refund-verdict" data-eligible="{}"><strong>{}</strong><ul>{}</ul>'
-            "<p>{}</p><p>{}</p><p>{}</p></div>",
-            "yes" if verdict.eligible else "no",
-            gettext("Refundable") if verdict.eligible else gettext("Not refundable"),
-            reasons,
-            gettext("Deadline: %(deadline)s") % {"deadline": zoned(verdict.deadline)},
-            gettext(
+        return render_to_string(f"{DESK_PARTS}/_refund_verdict.html", {
+            "verdict": verdict,
+            "headline": gettext("Refundable") if verdict.eligible else gettext("Not refundable"),
+            "reasons": [
+                (reason.message, gettext(" (staff may overrule this with a written note)") if reason in OVERRULABLE else "")
+                for reason in verdict.reasons
+            ],
+            "deadline": gettext("Deadline: %(deadline)s") % {"deadline": zoned(verdict.deadline)},
+            "would_refund": gettext(
                 "Would refund: cash USD %(cash)s, commission credits USD %(commission)s, free credits USD %(free)s; "
                 "total USD %(total)s. Not refunded: discount USD %(discount)s, voucher USD %(voucher)s."
             ) % {
@@ -373,8 +363,8 @@ class TicketAdmin(admin.ModelAdmin):
                 "total": verdict.refund.total, "discount": verdict.not_refunded_discount,
                 "voucher": verdict.not_refunded_voucher,
             },
-            gettext("Goes back to: %(payer)s (UIN %(uin)s)") % {"payer": verdict.payer_name, "uin": verdict.payer_uin},
-        )
+            "goes_back_to": gettext("Goes back to: %(payer)s (UIN %(uin)s)") % {"payer": verdict.payer_name, "uin": verdict.payer_uin},
+        })
 
     @admin.display(description=gettext_lazy("audit trail (ticket and package)"))
     def audit_trail(self, ticket):
@@ -384,18 +374,15 @@ class TicketAdmin(admin.ModelAdmin):
             if (value := side.get("assignee_id")) is not None
         }
         usernames = dict(get_user_model().objects.filter(pk__in=assignees).values_list("pk", "username")) if assignees else {}
-        rows = format_html_join(
-            "", "<tr><td class=\"nowrap\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            ((zoned(entry.at), actor_text(entry.actor_label), action_text(entry.action),
-              gettext("ticket") if entry.object_type == Ticket._meta.label_lower else gettext("package"),
-              change_text(entry.before, entry.after, usernames=usernames), entry.note) for entry in entries),
-        )
-        return format_html(
-            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
-            "</tr></thead><tbody>{}</tbody></table>",
-            gettext("at"), gettext("who"), gettext("action"), gettext("object"), gettext("change"), gettext("note"),
-            rows,
-        )
+        return render_to_string(f"{DESK_PARTS}/_audit_trail.html", {
+            "headings": [gettext("at"), gettext("who"), gettext("action"), gettext("object"), gettext("change"), gettext("note")],
+            "rows": [
+                (zoned(entry.at), actor_text(entry.actor_label), action_text(entry.action),
+                 gettext("ticket") if entry.object_type == Ticket._meta.label_lower else gettext("package"),
+                 change_text(entry.before, entry.after, usernames=usernames), entry.note)
+                for entry in entries
+            ],
+        })
 
     # -- list actions ------------------------------------------------------------------------
 
