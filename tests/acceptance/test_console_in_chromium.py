@@ -88,3 +88,8 @@ def test_an_owner_refunds_an_unused_package_through_the_dialog(demo, sign_in, pa
     expect(page.get_by_role("dialog")).to_have_count(0)
     expect(page.locator("#toasts")).to_contain_text(f"Refunded {total}")
     expect(row.get_by_test_id("status")).to_have_text("Refunded")
+    # and the receipt waits in the owner's Message Center, behind the bell
+    page.get_by_test_id("notification-bell").click()
+    receipt = page.get_by_test_id("delivery").filter(has_text="Refund of CSS package lvpkg-dm000001")
+    expect(receipt).to_have_count(1)
+    expect(receipt.get_by_test_id("unread")).to_be_visible()
