@@ -1,3 +1,4 @@
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -5,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from console.core import clock
 from console.core.money import MONEY
 
 
@@ -56,7 +58,16 @@ class Account(models.Model):
 
     @property
     def billing_in_progress(self) -> bool:
-        return self.billing_started_at is not None
+        """Marked by a batch that may still be running: a mark older than the longest batch is
+        stale (`billing_mark_cutoff`), as the refund policy reads it."""
+        return self.billing_started_at is not None and self.billing_started_at >= billing_mark_cutoff(now=clock.now())
+
+
+def billing_mark_cutoff(*, now: datetime) -> datetime:
+    """Billing marks set before this are stale: older than the longest batch
+    (BILLING_BATCH_MAX_SECONDS), so no batch holds them any more (refunds.policy.billing_in_progress
+    draws the same line for the policy, which reads no settings)."""
+    return now - timedelta(seconds=settings.BILLING_BATCH_MAX_SECONDS)
 
 
 class MemberRole(models.TextChoices):

@@ -10,8 +10,9 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from console.accounts.models import Account, BillingMode
+from console.accounts.models import Account, BillingMode, billing_mark_cutoff
 from console.billing.models import DailyBill, UsageRecord
+from console.core import clock
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,6 @@ def billing_progress(*, day: date) -> BillingProgress:
     counts = to_bill.aggregate(
         accounts=Count("pk"),
         billed=Count("pk", filter=Exists(DailyBill.objects.filter(account=OuterRef("pk"), day=day))),
-        in_progress=Count("pk", filter=Q(billing_started_at__isnull=False)),
+        in_progress=Count("pk", filter=Q(billing_started_at__gte=billing_mark_cutoff(now=clock.now()))),
     )
     return BillingProgress(day=day, **counts)

@@ -1,22 +1,15 @@
 """Reads for the billing pages and checks: an account's daily bills, stale billing marks."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.db.models import QuerySet
 
-from console.accounts.models import Account
+from console.accounts.models import Account, billing_mark_cutoff
 from console.billing.models import DailyBill
 
 
 def recent_bills(account: Account, *, limit: int = 14) -> list[DailyBill]:
     return list(DailyBill.objects.filter(account=account).order_by("-day")[:limit])
-
-
-def billing_mark_cutoff(*, now: datetime) -> datetime:
-    """Marks set before this are stale: older than the longest batch (BILLING_BATCH_MAX_SECONDS),
-    so no batch holds them any more (refunds.policy.billing_in_progress draws the same line)."""
-    return now - timedelta(seconds=settings.BILLING_BATCH_MAX_SECONDS)
 
 
 def stale_billing_marks(*, now: datetime) -> QuerySet[Account]:

@@ -11,10 +11,11 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from console.accounts.models import Account
+from console.billing.progress import billing_progress
 from console.core import clock
 from console.core.models import AuditEntry
 from refunds.models import Refund
-from tests.factories import MemberFactory, PackageFactory
+from tests.factories import MemberFactory, PackageFactory, UsageRecordFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +103,16 @@ def test_the_longest_batch_is_a_setting(client, settings):
     refund_post(client, account)
 
     assert not Refund.objects.exists()
+
+
+def test_the_account_reads_a_stale_mark_as_no_billing_in_progress():
+    assert (marked(seconds_ago=901).billing_in_progress, marked(seconds_ago=899).billing_in_progress) == (False, True)
+
+
+def test_billing_progress_counts_only_the_marks_a_batch_may_still_hold():
+    stale, fresh = marked(seconds_ago=901), marked(seconds_ago=899)
+    day = NOW.date() - timedelta(days=1)
+    for account in (stale, fresh):
+        UsageRecordFactory(account=account, day=day)
+
+    assert billing_progress(day=day).in_progress == 1
