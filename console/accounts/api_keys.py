@@ -13,6 +13,7 @@ import base64
 import secrets
 import string
 from dataclasses import dataclass
+from datetime import timedelta
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
@@ -27,6 +28,8 @@ from console.core.audit import AuditAction, audit_record
 from console.core.errors import Conflict, NotFound
 
 SECRET_ID_PREFIX = "AKID"
+# A key's last use is shown to the minute: a polling loop's reads write nothing in between.
+LAST_USED_PRECISION = timedelta(minutes=1)
 SECRET_ID_LENGTH = 36  # as Tencent's: AKID and 32 letters and digits
 SECRET_KEY_LENGTH = 32
 _ALPHABET = string.ascii_letters + string.digits
@@ -137,7 +140,11 @@ def api_key_delete(*, member: Member, key_id: int) -> None:
 
 
 def api_key_mark_used(key: ApiKey) -> None:
-    ApiKey.objects.filter(pk=key.pk).update(last_used_at=clock.now())
+    """Record that `key` was used now, at most once a minute (`LAST_USED_PRECISION`)."""
+    now = clock.now()
+    if key.last_used_at is not None and abs(now - key.last_used_at) < LAST_USED_PRECISION:
+        return
+    ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
 
 
 # --- selectors ---------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 deleted; the command and the demo seed print key pairs."""
 
 import re
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -9,8 +10,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from console.accounts.api_keys import active_key, secret_decrypt, secret_encrypt
+from console.accounts.api_keys import active_key, api_key_mark_used, secret_decrypt, secret_encrypt
 from console.accounts.models import ApiKey
+from console.core import clock
 from console.core.models import AuditEntry
 from tests.factories import ApiKeyFactory, MemberFactory
 
@@ -130,3 +132,17 @@ def test_seed_demo_prints_a_working_key_pair_for_demo_and_viewer_and_the_same_on
         assert active_key(secret_id).secret_key == secret_key
     assert {active_key(secret_id).member.user.username for secret_id, _ in pairs} == {"demo", "viewer"}
     assert re.findall(r"SecretId=(\S+)\n\s+SecretKey=(\S+)", again.getvalue()) == pairs
+
+
+def test_a_keys_last_use_is_written_at_most_once_a_minute(monkeypatch):
+    key = ApiKeyFactory()
+    start = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
+    moments = iter([start, start + timedelta(seconds=59), start + timedelta(seconds=61)])
+    monkeypatch.setattr(clock, "now", lambda: next(moments))
+    written = []
+
+    for _ in range(3):
+        api_key_mark_used(ApiKey.objects.get(pk=key.pk))
+        written.append(ApiKey.objects.get(pk=key.pk).last_used_at)
+
+    assert written == [start, start, start + timedelta(seconds=61)]
