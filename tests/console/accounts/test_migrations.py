@@ -12,37 +12,21 @@ AFTER_ORDER_IDS = ("refunds", "0002_refund_order_ids")
 
 
 def migrate(*targets, with_latest_console=False):
-    """Migrate to `targets` and answer the historical models there (with the console's latest
-    models too when asked: the refunds' migrations leave the console's tables as they are)."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(list(targets))
-    loader = MigrationExecutor(connection).loader
+    """Migrate to `targets` (and the console's latest migrations too, when asked: the refunds'
+    migrations leave the console's tables as they are) and answer the historical models there."""
     nodes = list(targets)
     if with_latest_console:
-        nodes += [node for node in loader.graph.leaf_nodes() if node[0] == "console"]
+        latest_console = [node for node in MigrationExecutor(connection).loader.graph.leaf_nodes() if node[0] == "console"]
+        # Forwards first, then back: Django runs a plan in one direction only.
+        MigrationExecutor(connection).migrate(latest_console)
+        nodes += latest_console
+    MigrationExecutor(connection).migrate(nodes)
+    loader = MigrationExecutor(connection).loader
     return loader.project_state(nodes).apps
 
 
-@pytest.fixture
-def back_to_latest(monkeypatch):
-    # Django's CreateExtension skips other databases going forwards but not backwards (it asks
-    # PostgreSQL's catalogue): on SQLite an extension never existed, so there is nothing to undo.
-    from django.contrib.postgres.operations import CreateExtension
-
-    original = CreateExtension.database_backwards
-
-    def backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            original(self, app_label, schema_editor, from_state, to_state)
-
-    monkeypatch.setattr(CreateExtension, "database_backwards", backwards)
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
-def test_sub_users_with_the_refund_flag_get_the_finance_policy_and_the_flag_goes(back_to_latest):
+def test_sub_users_with_the_refund_flag_get_the_finance_policy_and_the_flag_goes(migration_history):
     apps = migrate(BEFORE_POLICIES)
     Account, Member, User = (apps.get_model("console", "Account"), apps.get_model("console", "Member"),
                              apps.get_model("auth", "User"))
@@ -62,7 +46,7 @@ def test_sub_users_with_the_refund_flag_get_the_finance_policy_and_the_flag_goes
 
 
 @pytest.mark.django_db(transaction=True)
-def test_migrating_back_sets_the_flag_again_from_the_policy(back_to_latest):
+def test_migrating_back_sets_the_flag_again_from_the_policy(migration_history):
     apps = migrate(AFTER_POLICIES)
     Account, Member, User = (apps.get_model("console", "Account"), apps.get_model("console", "Member"),
                              apps.get_model("auth", "User"))
@@ -78,7 +62,7 @@ def test_migrating_back_sets_the_flag_again_from_the_policy(back_to_latest):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_existing_refunds_get_distinct_order_ids_from_their_day_and_key(back_to_latest):
+def test_existing_refunds_get_distinct_order_ids_from_their_day_and_key(migration_history):
     apps = migrate(BEFORE_ORDER_IDS, with_latest_console=True)
     rows = _refund_rows(apps, 2)
 
