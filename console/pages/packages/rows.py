@@ -13,7 +13,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext
 
 from console.packages.models import TYPE_LABEL_BY_KIND
@@ -60,6 +60,11 @@ class CellWriter:
         self.zoned = zoned_writer()
         self.quantity = quantity_writer()
         self.ticket_url = reverse("tickets:submit")
+        # Two links a row: through the URL resolver looked up once a page. reverse() finds the
+        # URLconf and the script prefix and re-quotes the result on every call (four times the
+        # cost); the resolver quotes the arguments itself and these routes are ASCII, so the links
+        # are reverse()'s own (tests/console/pages/test_package_page.py compares them).
+        self.resolver, self.prefix = get_resolver(get_urlconf()), get_script_prefix()
         # Translators: under the refund countdown, "until 2026-12-01 23:59:59 (UTC+8)".
         self.until = gettext("until %(moment)s")
         # Translators: under the purchase time, the expiry: "to 2027-11-26 10:00:00 (UTC+8)".
@@ -98,7 +103,7 @@ class CellWriter:
         return RowCells(
             pk=values["pk"],
             code=values["code"],
-            detail_url=reverse("package_detail", args=[values["code"]]),
+            detail_url=self.prefix + self.resolver.reverse("package_detail", values["code"]),
             type_label=self.type_label[kind],
             spec_name=self._spec_name(values["spec__name"]),
             status=row.status.value,
@@ -117,7 +122,7 @@ class CellWriter:
             payer_name=values["payer__name"],
             payer_uin=values["payer__uin"],
             eligible=verdict.eligible,
-            dialog_url=reverse("refund_dialog", args=[values["pk"]]),
+            dialog_url=self.prefix + self.resolver.reverse("refund_dialog", values["pk"]),
             why=self._why(verdict),
             ticket_url=ticket,
         )

@@ -573,3 +573,13 @@ def test_the_filters_follow_the_language_after_the_other_language_drew_them(clie
     html = client.get(URL, {"status": "unused"}, headers={"Accept-Language": "zh-hans"}).content.decode()
 
     assert '<option value="unused" selected>未使用</option>' in html
+
+
+@pytest.mark.django_db
+def test_each_rows_links_are_the_ones_reverse_gives_even_for_an_id_that_needs_quoting(client, owner):
+    package = PackageFactory(owner=owner.account, code="lvpkg-ü 1%")
+
+    html = row_html(client.get(URL), package)
+
+    assert f'href="{reverse("package_detail", args=[package.code])}"' in html
+    assert f'href="{reverse("refund_dialog", args=[package.pk])}' in html
