@@ -1,4 +1,5 @@
-"""tests/browser/conftest.py marks, and without Chromium skips, its own folder's tests only."""
+"""tests/browser/conftest.py marks, and without Chromium skips, its own folder's tests only; the
+acceptance suite skips its own Chromium journeys (tests/acceptance/conftest.py)."""
 
 from pathlib import Path
 
@@ -32,6 +33,7 @@ def test_no_test_this_run_selected_outside_tests_browser_is_marked_browser(reque
     for item in request.session.items:
         in_browser_folder = item.path.resolve().is_relative_to(TESTS / "browser")
         assert (item.get_closest_marker("browser") is not None) == in_browser_folder, item.nodeid
-        if not in_browser_folder:
+        in_acceptance_journey = item.path.resolve().is_relative_to(TESTS / "acceptance") and "page" in item.fixturenames
+        if not in_browser_folder and not in_acceptance_journey:
             assert not any("Chromium" in m.kwargs.get("reason", "") for m in item.iter_markers("skip")), item.nodeid
 
