@@ -6,6 +6,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -132,3 +133,13 @@ def test_refund_records_cost_the_same_queries_for_one_refund_or_fifteen(client, 
 
     assert counts[0] == counts[1]
     assert Refund.objects.count() == 15
+
+
+def test_the_refund_total_column_reads_as_a_sum_of_money_in_chinese(client, owner):
+    refund(owner, PackageFactory(owner=owner.account))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
+    page = client.get(reverse("refund_records")).content.decode()
+
+    assert "<th>退款合计</th>" in page
+    assert 'data-label="退款合计"' in page
