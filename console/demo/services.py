@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from console.accounts.models import Account
+from console.accounts.preferences import user_language_choice, user_language_set
 from console.core import clock
 from console.core.audit import AuditAction, audit_record
 from console.core.errors import InvalidRequest, PermissionRefused
@@ -160,14 +161,18 @@ def billing_window_set(*, actor: AbstractBaseUser, account: Account, open: bool)
 
 
 def demo_reset(*, actor: AbstractBaseUser) -> AbstractBaseUser | None:
-    """Wipe and re-seed the demo data at real time; returns the actor's login as re-created."""
+    """Wipe and re-seed the demo data at real time; returns the actor's login as re-created, with
+    the language the presenter had chosen (the seed's logins have none)."""
     _require_demo_mode()
     username = actor.get_username()
+    language = user_language_choice(actor)
     with transaction.atomic():
         # Real time first: the seed dates its packages from clock.now().
         clock.set_offset(timedelta(0))
         call_command("seed_demo", reset=True, stdout=StringIO())
         # The reset replaced every row, logins included.
         user = get_user_model().objects.filter(username=username).first()
+        if user is not None and language:
+            user_language_set(user=user, language=language)
         audit_record(actor=user, action=AuditAction.DEMO_RESET, obj=_demo_row(), note=f"Requested by {username}")
     return user

@@ -1,10 +1,12 @@
 from datetime import datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
 from console.accounts.models import Account
+from console.accounts.preferences import user_language_set
 from console.billing.models import UsageRecord
 from console.billing.usage import usage_simulate
 from console.core import clock
@@ -548,3 +550,22 @@ def test_the_reset_button_shows_progress_and_is_disabled_while_it_runs(demo_mode
 
     assert 'hx-indicator="#demo-reset-progress"' in html and 'hx-disabled-elt="find button"' in html
     assert 'id="demo-reset-progress"' in html and "Resetting:" in html
+
+
+@RESET
+def test_the_reset_keeps_the_language_the_presenter_chose(demo_mode, personas, client):
+    user_language_set(user=personas.user, language="zh-hans")
+    client.force_login(personas.user)
+
+    page = client.post(reverse("demo:reset"), {"next": "/css/packages/"}, follow=True).content.decode()
+
+    assert '<html lang="zh-hans"' in page
+    assert "资源包/插件管理" in page
+
+
+def test_the_reset_asks_for_confirmation_in_the_pages_language(demo_mode, owner_client):
+    owner_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
+    page = owner_client.get(reverse("packages")).content.decode()
+
+    assert 'hx-confirm="清空演示数据，重新生成，并回到真实时间？"' in page
