@@ -162,3 +162,12 @@ def test_the_500_template_renders_with_no_context_at_all():
     html = template.render(Context())
 
     assert "Something went wrong" in html and 'href="/"' in html and "console/console.css" in html
+
+
+@pytest.mark.django_db
+def test_the_admin_names_the_consoles_icon_so_browsers_do_not_ask_for_favicon_ico(client):
+    client.force_login(StaffFactory(is_superuser=True))
+
+    page = client.get(reverse("admin:index")).content.decode()
+
+    assert '<link rel="icon" href="/static/console/favicon' in page
