@@ -9,7 +9,7 @@ from django.urls import Resolver404, resolve
 
 from console.accounts.models import Account, Member
 from console.core import clock
-from console.packages.models import Package
+from console.packages.models import Package, PackageSource
 from refunds.policy import REFUND_WINDOW, SELF_SERVICE_KINDS
 from tickets.models import Attachment
 from tickets.selectors import tickets_visible_to
@@ -18,7 +18,8 @@ from tickets.selectors import tickets_visible_to
 def deadline_choices(account: Account, *, now: datetime | None = None) -> QuerySet[Package]:
     """The account's self-service packages whose refund deadline is still ahead, newest first,
     with their spec: one query. Older ones are left out: jumping to their deadline would move the
-    clock back, a year for a package bought a year ago."""
+    clock back, a year for a package bought a year ago. So are giveaways and used packages, which
+    the policy never refunds, whatever the clock says: their deadline shows nothing."""
     now = now or clock.now()
     zone = clock.billing_zone()
     # The deadline is the end of the local day of purchase + the window (refunds.policy
@@ -27,7 +28,8 @@ def deadline_choices(account: Account, *, now: datetime | None = None) -> QueryS
     bought_since = today_starts.astimezone(UTC) - REFUND_WINDOW
     return (
         Package.objects.filter(owner=account, kind__in=SELF_SERVICE_KINDS, refunded_at__isnull=True,
-                               purchased_at__gte=bought_since)
+                               purchased_at__gte=bought_since, used=0)
+        .exclude(source=PackageSource.GIVEAWAY)
         .select_related("spec")
         .order_by("-purchased_at", "-id")
     )

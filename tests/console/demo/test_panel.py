@@ -1,4 +1,5 @@
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -569,3 +570,11 @@ def test_the_reset_asks_for_confirmation_in_the_pages_language(demo_mode, owner_
     page = owner_client.get(reverse("packages")).content.decode()
 
     assert 'hx-confirm="清空演示数据，重新生成，并回到真实时间？"' in page
+
+
+def test_the_package_chooser_leaves_out_packages_the_policy_never_refunds(demo_mode, owner):
+    unused = PackageFactory(owner=owner.account, kind="traffic")
+    PackageFactory(owner=owner.account, kind="traffic", giveaway=True)
+    PackageFactory(owner=owner.account, kind="traffic", used=Decimal("1"))
+
+    assert list(selectors.deadline_choices(owner.account)) == [unused]
