@@ -207,11 +207,11 @@ def ticket_reject(*, ticket_id: int, staff: AbstractBaseUser, reason: str) -> Ti
         # The conversation and the mail speak to the customer, in the customer's language.
         with _customer_language(ticket):
             subject, body = _rejection_text(ticket, reason)
-        _add_message(ticket, author=staff, body=body, from_staff=True, now=now)
+        outcome = _add_message(ticket, author=staff, body=body, from_staff=True, now=now)
         audit_record(actor=staff, action=AuditAction.TICKET_REJECTED, obj=ticket, account=ticket.account, note=reason)
         with _customer_language(ticket):
             _notify_after_commit(ticket, subject=subject, body=body)
-        _outcome_notify(ticket, write=lambda: _rejection_text(ticket, reason))
+        _outcome_notify(ticket, outcome, write=lambda: _rejection_text(ticket, reason))
     return ticket
 
 
@@ -264,14 +264,14 @@ def ticket_refund_approve(*, ticket_id: int, staff: AbstractBaseUser, note: str 
             with _customer_language(ticket):
                 subject, body = _approval_text(ticket, refund)
             _status_change(ticket, to=Status.RESOLVED, actor=staff, now=now, note=note, resolution=Resolution.REFUNDED)
-            _add_message(ticket, author=staff, body=body, from_staff=True, now=now)
+            outcome = _add_message(ticket, author=staff, body=body, from_staff=True, now=now)
             audit_record(
                 actor=staff, action=AuditAction.TICKET_REFUND_APPROVED, obj=ticket, account=ticket.account,
                 after={"refund_id": refund.pk, "total": refund.total, "replayed": result.replayed}, note=note,
             )
             with _customer_language(ticket):
                 _notify_after_commit(ticket, subject=subject, body=body)
-            _outcome_notify(ticket, write=lambda: _approval_text(ticket, refund))
+            _outcome_notify(ticket, outcome, write=lambda: _approval_text(ticket, refund))
     if refused is not None:
         raise refused
     return result
@@ -292,11 +292,13 @@ def _approval_text(ticket: Ticket, refund) -> tuple[str, str]:
     return _("Ticket #%(pk)s: refund approved") % {"pk": ticket.pk}, body
 
 
-def _outcome_notify(ticket: Ticket, *, write) -> None:
+def _outcome_notify(ticket: Ticket, outcome: TicketMessage, *, write) -> None:
     """A ticket's outcome in the Message Center of the people the owner chose for ticket outcomes
-    (the owner by default), and by e-mail to those of them the ticket's contact address is not."""
+    (the owner by default), and by e-mail to those of them the ticket's contact address is not.
+    Keyed by the staff message that gave the outcome: a ticket reopened and resolved again has a
+    new one, and the same outcome is never sent twice."""
     account_notify(
-        account_id=ticket.account_id, kind=ReminderKind.TICKET, key=f"ticket-outcome:{ticket.pk}:{uuid.uuid4().hex}",
+        account_id=ticket.account_id, kind=ReminderKind.TICKET, key=f"ticket-outcome:{outcome.pk}",
         write=write, mail_skip=[ticket.contact_email],
     )
 
