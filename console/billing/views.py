@@ -1,10 +1,8 @@
 import csv
 from datetime import date, timedelta
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 
@@ -14,17 +12,11 @@ from console.billing import selectors
 from console.billing.forms import LedgerFilterForm
 from console.billing.progress import billing_progress
 from console.core import clock
+from console.core.listing import applied_query, page_of
 from console.ledger.memos import entry_memo_english
 from console.ledger.selectors import ledger_for
 
 LEDGER_PER_PAGE = 50
-
-
-def _applied_query(filters: LedgerFilterForm) -> str:
-    """The filter the table shows, as a query string: the valid dates only, so the CSV link
-    exports exactly the rows on the page (every entry while the dates are being fixed)."""
-    start, end = filters.dates()
-    return urlencode({key: day.isoformat() for key, day in (("start", start), ("end", end)) if day})
 
 
 def _member_who_may_see_money(request):
@@ -45,13 +37,13 @@ def _page(request, *, status: int = 200):
     filters = LedgerFilterForm(request.GET or None)
     start, end = filters.dates()
     entries = ledger_for(member.account, start=start, end=end)
-    page = Paginator(entries, LEDGER_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(entries, request.GET.get("page"), per_page=LEDGER_PER_PAGE)
     context = {
         "account": member.account,
         "filters": filters,
         "page": page,
         "bills": selectors.recent_bills(member.account),
-        "query": _applied_query(filters),
+        "query": applied_query(filters),
     }
     template = "console/billing/balance.html#ledger" if request.htmx else "console/billing/balance.html"
     return render(request, template, context, status=status)
