@@ -8,13 +8,16 @@ Drawn by `templates/core/_list_filters.html` (the form and the export link) and
 `templates/core/_list_pager.html` (the page links).
 """
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Page, Paginator
+from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
+
+from console.core import clock
 
 # Filter dates are billing-zone days; a day outside these bounds is a typo, and near the ends of
 # the calendar (0001-01-01, 9999-12-31) the day's start in UTC does not exist.
@@ -102,3 +105,13 @@ def applied_query(filters: ListFilterForm) -> str:
 def page_of(rows, number, *, per_page: int) -> Page:
     """One page of `rows`; a page number that is not one (or past the end) gives the nearest page."""
     return Paginator(rows, per_page).get_page(number)
+
+
+def within_days(field: str, start: date | None, end: date | None) -> Q:
+    """`field` (a moment) on a billing-zone day from `start` to `end`, both inclusive, either open."""
+    zone, within = clock.billing_zone(), Q()
+    if start:
+        within &= Q(**{f"{field}__gte": datetime.combine(start, time.min, tzinfo=zone)})
+    if end:
+        within &= Q(**{f"{field}__lt": datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)})
+    return within

@@ -6,4 +6,5 @@ from console.pages.packages import views as packages
 urlpatterns = [
     path("css/packages/", packages.package_list, name="packages"),
     path("refunds/records/", refund_records.refund_records, name="refund_records"),
+    path("refunds/records.csv", refund_records.refund_records_csv, name="refund_records_csv"),
 ]
