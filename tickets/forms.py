@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from console.accounts.models import Member
+from console.core.listing import ListFilterForm
 from tickets import selectors, uploads
 from tickets.catalogue import PRODUCT_BY_CODE
 from tickets.models import ContactTime
+from tickets.transitions import Status
 from tickets.services import CheckedUpload
 
 COUNTRY_CODES = [
@@ -148,3 +150,19 @@ class RejectForm(forms.Form):
 
 class StaffReplyForm(forms.Form):
     body = forms.CharField(label=gettext_lazy("Reply to the customer"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MyTicketsFilterForm(ListFilterForm):
+    """My tickets' filter: a status and a search by title or ticket ID (every list's mechanism:
+    console.core.listing)."""
+
+    error_prefix = "tickets"
+
+    status = forms.ChoiceField(
+        required=False, label=gettext_lazy("Status"), choices=[("", gettext_lazy("All statuses")), *Status.choices],
+        error_messages={"invalid_choice": gettext_lazy("Choose a status from the list.")},
+    )
+    q = forms.CharField(
+        required=False, max_length=100, strip=True, label=gettext_lazy("Title or ticket ID"),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )

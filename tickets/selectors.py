@@ -1,5 +1,7 @@
 """Reads: who sees which tickets, and what the review desk shows beside a ticket."""
 
+import re
+
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -20,8 +22,22 @@ def tickets_visible_to(member: Member) -> QuerySet[Ticket]:
     return tickets
 
 
-def ticket_list_for(member: Member) -> QuerySet[Ticket]:
-    return tickets_visible_to(member).select_related("package").order_by("-updated_at", "-id")
+# A ticket ID is a number the database's integer holds; longer digits are only searched in titles.
+_TICKET_ID = re.compile(r"#?(\d{1,18})")
+
+
+def ticket_list_for(member: Member, *, status: str = "", search: str = "") -> QuerySet[Ticket]:
+    """The tickets `member` sees, most recently updated first; `status` keeps that status's, and
+    `search` the ones whose title contains it or whose ID it is ("123" or "#123")."""
+    tickets = tickets_visible_to(member).select_related("package").order_by("-updated_at", "-id")
+    if status:
+        tickets = tickets.filter(status=status)
+    if search:
+        matches = Q(title__icontains=search)
+        if number := _TICKET_ID.fullmatch(search):
+            matches |= Q(pk=int(number[1]))
+        tickets = tickets.filter(matches)
+    return tickets
 
 
 def ticket_for(member: Member, ticket_id: int) -> Ticket:

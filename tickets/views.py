@@ -1,18 +1,19 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from console.accounts.permissions import staff_may_review
 from console.accounts.selectors import member_for
 from console.core import clock
+from console.core.listing import applied_query, page_of
 from tickets import selectors, services, transitions
 from tickets.catalogue import PRODUCT_BY_CODE, product_search
-from tickets.forms import ReplyForm, TicketForm
+from tickets.forms import MyTicketsFilterForm, ReplyForm, TicketForm
 from tickets.models import EXTENSION_BY_TYPE, Attachment
 
 MINE_PER_PAGE = 20
@@ -80,10 +81,16 @@ def submit(request):
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def mine(request):
     member = member_for(request.user)
-    page = Paginator(selectors.ticket_list_for(member), MINE_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "tickets/mine.html", {"page": page, "tickets": page.object_list})
+    filters = MyTicketsFilterForm(request.GET or None)
+    applied = filters.applied()
+    tickets = selectors.ticket_list_for(member, status=applied.get("status", ""), search=applied.get("q", ""))
+    page = page_of(tickets, request.GET.get("page"), per_page=MINE_PER_PAGE)
+    context = {"page": page, "tickets": page.object_list, "filters": filters, "query": applied_query(filters)}
+    partial = request.htmx and not request.htmx.history_restore_request
+    return render(request, "tickets/mine.html#list" if partial else "tickets/mine.html", context)
 
 
 @login_required
