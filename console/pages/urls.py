@@ -5,6 +5,7 @@ from console.pages.packages import views as packages
 
 urlpatterns = [
     path("css/packages/", packages.package_list, name="packages"),
+    path("css/packages/export.csv", packages.package_list_csv, name="packages_csv"),
     path("refunds/records/", refund_records.refund_records, name="refund_records"),
     path("refunds/records.csv", refund_records.refund_records_csv, name="refund_records_csv"),
 ]

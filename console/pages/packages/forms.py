@@ -1,12 +1,17 @@
 from django import forms
 
+from console.core.listing import DateRangeForm
 from console.packages.status import PackageStatus
 from console.pages.packages.query import PAGE_SIZE_CHOICES, PackageQuery, Sort, Tab
 
 
-class PackageQueryForm(forms.Form):
-    """Reads the package table's query string. A bad value is dropped, not an error: links
-    and bookmarks outlive the options they were made with, and the page should still open."""
+class PackageQueryForm(DateRangeForm):
+    """Reads the package table's query string. A bad value is dropped: links and bookmarks
+    outlive the options they were made with, and the page should still open. A bad purchase date
+    (typed by a person, From and To of every list: console.core.listing) is also said beside its
+    field."""
+
+    error_prefix = "packages"
 
     tab = forms.ChoiceField(choices=Tab.choices, required=False)
     status = forms.ChoiceField(choices=PackageStatus.choices, required=False)

@@ -1,6 +1,8 @@
-"""What the package table shows: the tab, the status filter, the search, the sort and the page."""
+"""What the package table shows: the tab, the status filter, the search, the purchase dates, the
+sort and the page."""
 
 from dataclasses import asdict, dataclass, fields
+from datetime import date
 
 from django.db import models
 from django.http import QueryDict
@@ -44,6 +46,9 @@ class PackageQuery:
     tab: str = Tab.TRAFFIC
     status: str = ""
     q: str = ""
+    # Purchased from `start` to `end`, billing-zone days, both inclusive.
+    start: date | None = None
+    end: date | None = None
     sort: str = Sort.PURCHASED_DESC
     page: int = 1
     size: int = PAGE_SIZES[0]
@@ -53,7 +58,14 @@ class PackageQuery:
         params = QueryDict(mutable=True)
         for name, value in asdict(self).items():
             if name == "tab" or value != _DEFAULTS[name]:
-                params[name] = str(value)
+                params[name] = value.isoformat() if isinstance(value, date) else str(value)
+        return params
+
+    def export_querydict(self) -> QueryDict:
+        """What the export link carries: the rows the table selects, in its order, all pages."""
+        params = self.as_querydict()
+        for name in ("page", "size"):
+            params.pop(name, None)
         return params
 
 

@@ -32,6 +32,7 @@ class RowCells:
     spec_name: str
     status: str
     status_label: str
+    auto_renew: bool
     quantities: str
     percent_used: int
     purchased: str
@@ -108,6 +109,7 @@ class CellWriter:
             spec_name=self._spec_name(values["spec__name"]),
             status=row.status.value,
             status_label=self.status_label[row.status],
+            auto_renew=values["auto_renew"] and values["refunded_at"] is None,
             quantities=f"{quantity(total, kind)} / {quantity(used, kind)} / {quantity(total - used, kind)}",
             percent_used=percent_of(used, total),
             purchased=zoned(values["purchased_at"]),
@@ -136,6 +138,7 @@ def words() -> dict[str, str]:
     return {
         "package": gettext("Package"),
         "status": gettext("Status"),
+        "auto_renew": gettext("Auto-renewal on"),
         "usage": gettext("Total / used / remaining"),
         "validity": gettext("Purchased / expires"),
         "deadline": gettext("Refund deadline"),

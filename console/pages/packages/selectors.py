@@ -9,6 +9,7 @@ filter and every sort order are answered from the package page's indexes (the ge
 Python by the refund policy.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,7 +21,8 @@ from django.utils.functional import cached_property
 from console.accounts.models import Account, Member
 from console.accounts.permissions import MemberAction, member_may
 from console.core import clock
-from console.packages.models import Package, PackageSource
+from console.core.listing import within_days
+from console.packages.models import UNIT_BY_KIND, Package, PackageSource
 from console.packages.status import PackageStatus, status_filter, status_of
 from console.pages.packages.query import ORDERING, SEARCH_COUNT_LIMIT, PackageQuery, Sort, Tab
 from refunds import policy
@@ -31,7 +33,7 @@ from refunds.selectors import account_facts, recent_self_service_refunds, recent
 ROW_FIELDS = (
     "pk", "code", "kind", "source", "total", "used", "purchased_at", "expires_at", "refunded_at",
     "paid_cash", "paid_commission", "paid_free", "discount", "voucher", "payer_id", "payer__uin", "payer__name",
-    "spec__name",
+    "spec__name", "auto_renew",
 )
 
 
@@ -99,10 +101,13 @@ def account_summary(account: Account, *, now: datetime) -> AccountSummary:
 
 
 def matching_packages(account: Account, query: PackageQuery, *, now: datetime) -> QuerySet[Package]:
-    """The account's packages the query's tab, search and status filter select, in its order."""
+    """The account's packages the query's tab, search, purchase dates and status filter select, in
+    its order."""
     packages = Package.objects.filter(owner=account, family=Tab(query.tab))
     if query.q:
         packages = packages.filter(code__icontains=query.q)
+    if query.start or query.end:
+        packages = packages.filter(within_days("purchased_at", query.start, query.end))
     if query.status:
         packages = packages.filter(status_filter(query.status, billing_mode=account.billing_mode, now=now))
     return packages.order_by(*ORDERING[Sort(query.sort)])
@@ -180,3 +185,28 @@ def _facts(values: dict) -> policy.PackageFacts:
         payer_uin=values["payer__uin"],
         payer_name=values["payer__name"],
     )
+
+
+EXPORT_HEADER = [
+    "package_id", "type", "spec", "status", "total", "used", "remaining", "unit", "purchased_at", "expires_at",
+    "auto_renew", "refunded_at",
+]
+
+
+def export_rows(account: Account, query: PackageQuery, *, now: datetime) -> Iterator[list]:
+    """The packages the query selects, every page, as the export's rows (EXPORT_HEADER): one
+    statement read in chunks, whatever the number of packages."""
+    zone, billing_mode = clock.billing_zone(), account.billing_mode
+    fields = ("code", "kind", "spec__name", "total", "used", "purchased_at", "expires_at", "auto_renew", "refunded_at")
+    for values in matching_packages(account, query, now=now).values(*fields).iterator(chunk_size=2000):
+        refunded_at, total, used = values["refunded_at"], values["total"], values["used"]
+        status = status_of(
+            refunded=refunded_at is not None, expires_at=values["expires_at"], total=total, used=used,
+            billing_mode=billing_mode, now=now,
+        )
+        yield [
+            values["code"], values["kind"], values["spec__name"], status.value, total, used, total - used,
+            UNIT_BY_KIND[values["kind"]], values["purchased_at"].astimezone(zone).isoformat(),
+            values["expires_at"].astimezone(zone).isoformat(), "yes" if values["auto_renew"] and refunded_at is None else "no",
+            refunded_at.astimezone(zone).isoformat() if refunded_at else "",
+        ]
