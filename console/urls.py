@@ -15,10 +15,10 @@ urlpatterns = [
     path("login/", ConsoleLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", language_switch, name="set_language"),
-    path("", include("console.pages.urls")),
     path("", include("refunds.urls")),
-    # Before the packages' own URLs: "buy" is not a package ID.
+    # Before the pages' and packages' own URLs: "buy" is not a package ID.
     path("", include("console.purchases.urls")),
+    path("", include("console.pages.urls")),
     path("", include("console.packages.urls")),
     path("", include("console.billing.urls")),
     path("tickets/", include("tickets.urls")),

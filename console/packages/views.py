@@ -1,36 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from console.accounts.selectors import member_for
-from console.core import clock
 from console.core.errors import ServiceError
 from console.packages import selectors
 from console.packages.services import package_auto_renew_set
-from console.packages.status import package_status
-
-DEDUCTIONS_PER_PAGE = 20
-
-
-@login_required
-@require_GET
-def package_detail(request, code):
-    member = member_for(request.user)
-    package = selectors.package_of_account(account=member.account, code=code)
-    page = Paginator(selectors.deductions_for(package), DEDUCTIONS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {
-        "package": package,
-        "status": package_status(package, billing_mode=member.account.billing_mode, now=clock.now()),
-        "page": page,
-        "renewal_failures": selectors.renewal_failures_for(package),
-        "auto_renew_note": selectors.auto_renew_note(package),
-    }
-    template = "console/packages/detail.html#deductions" if request.htmx else "console/packages/detail.html"
-    return render(request, template, context)
-
 
 @login_required
 @require_POST
