@@ -38,7 +38,7 @@ def test_the_ledgers_page_links_keep_the_dates_and_swap_the_ledger(client, membe
     html = client.get(reverse("billing"), {"start": start}).content.decode()
 
     link = f"{reverse('billing')}?start={start}&amp;page=2"
-    assert f'href="{link}" hx-get="{link}" hx-target="#ledger" hx-swap="outerHTML" hx-push-url="true"' in html
+    assert f'href="{link}" hx-get="{link}" hx-target="#ledger" hx-swap="outerHTML show:top" hx-push-url="true"' in html
 
 
 def test_a_ledger_page_costs_the_same_queries_for_1_or_120_entries(client, member, django_assert_num_queries):
