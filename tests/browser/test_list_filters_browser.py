@@ -180,3 +180,31 @@ def test_the_ledgers_next_page_keeps_the_dates_and_back_returns_to_the_first(own
     htmx_settled(page)
     assert query_of(page.url) == {"start": day(1)}
     expect(page.get_by_test_id("ledger").locator("tbody tr")).to_have_count(50)
+
+
+def switch_to_chinese(page):
+    page.get_by_test_id("language-switch").locator("summary").click()
+    with page.expect_navigation():
+        page.get_by_test_id("language-zh-hans").click()
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_every_lists_filter_reads_chinese_and_fits_the_screen(owner, login, page, live_server, viewport, screenshot):
+    page.set_viewport_size(viewport)
+    login(owner.username, "correct-horse")
+    switch_to_chinese(page)
+    lists = {
+        reverse("packages"): ("购买日期起", "购买日期止", "导出 CSV", "自动续费已开启"),
+        reverse("refund_records"): ("开始日期", "订单号或资源包 ID", "全部渠道", "导出 CSV"),
+        reverse("billing"): ("开始日期", "结束日期", "导出 CSV"),
+        reverse("tickets:mine"): ("全部状态", "标题或工单号", "筛选"),
+    }
+
+    for path, words in lists.items():
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("networkidle")
+        for word in words:
+            expect(page.locator("main")).to_contain_text(word)
+        assert no_sideways_scrolling(page), path
+        screenshot(f"lists-zh-{viewport['width']}-{path.strip('/').replace('/', '-')}")
