@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from console.accounts.models import PresetPolicy
 from console.core import clock
 from refunds.models import Refund
 from refunds.policy import Channel
@@ -165,3 +166,14 @@ def test_a_filtered_page_costs_the_same_queries_with_more_refunds(client, owner,
         response = client.get(reverse("refund_records"), params)
 
     assert len(response.context["page"]) == 20
+
+
+def test_a_live_read_only_sub_user_is_refused_the_refund_export_with_a_403(client, owner):
+    made = refund(owner, code="lvpkg-aaa")
+    viewer = MemberFactory(account=owner.account, sub_user=True, policies=[PresetPolicy.LIVE_READ_ONLY_ACCESS])
+    client.force_login(viewer.user)
+
+    response = client.get(reverse("refund_records_csv"))
+
+    assert response.status_code == 403
+    assert made.order_id not in response.content.decode()
