@@ -114,12 +114,22 @@ def clock_to_deadline(*, actor: AbstractBaseUser, package: Package, moment: Dead
     )
 
 
+def billing_day() -> date:
+    """The day both billing buttons of the panel work on: yesterday, demo time."""
+    return clock.today() - timedelta(days=1)
+
+
 def usage_day_simulate(*, actor: AbstractBaseUser) -> tuple[date, int]:
-    """Simulate today's usage (demo time) for every account; returns the day and records written."""
+    """Simulate yesterday's usage (demo time) for every account; returns the day and the records
+    written (none for an account that already has usage that day).
+
+    Yesterday, not today: a day's usage is billed the following day, and the panel's next button
+    bills yesterday, so "simulate, then bill" in that order deducts what was just simulated, as the
+    nightly schedule does (`console.billing.tasks.usage_simulate_yesterday`, then `billing_yesterday`)."""
     _require_demo_mode()
     from console.billing.usage import usage_simulate
 
-    day = clock.today()
+    day = billing_day()
     with transaction.atomic():
         written = usage_simulate(day=day)
         audit_record(
@@ -135,7 +145,7 @@ def billing_yesterday_run(*, actor: AbstractBaseUser) -> date:
     _require_demo_mode()
     from console.billing.tasks import billing_dispatch
 
-    day = clock.today() - timedelta(days=1)
+    day = billing_day()
     dispatch = billing_dispatch(day=day)
     audit_record(
         actor=actor, action=AuditAction.DEMO_BILLING_RUN, obj=_demo_row(),

@@ -5,7 +5,7 @@ htmx (then the answer is an HX-Redirect to the same place); either way the page 
 since a moved clock or a new persona changes everything on it.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import wraps
 
 from django.conf import settings
@@ -153,25 +153,45 @@ def deadline(request: HttpRequest) -> HttpResponse:
 @require_POST
 def usage(request: HttpRequest) -> HttpResponse:
     day, written = services.usage_day_simulate(actor=request.user)
-    messages.success(
-        request,
-        _("Simulated usage for %(day)s: %(count)s usage records. Billing that day deducts them.")
-        % {"day": f"{day:%Y-%m-%d}", "count": written},
-    )
+    if written:
+        messages.success(
+            request,
+            _("Simulated the usage of yesterday, %(day)s: %(count)s usage records. \"Bill yesterday's usage\" deducts them from the packages.")
+            % {"day": f"{day:%Y-%m-%d}", "count": written},
+        )
+    else:
+        messages.info(
+            request,
+            _("Yesterday, %(day)s, already has its usage: nothing new to simulate. Move the clock on a day (+1 day) to simulate another.")
+            % {"day": f"{day:%Y-%m-%d}"},
+        )
     return _back(request)
+
+
+def _nothing_to_bill(day: date) -> str:
+    return _("Nothing to bill for %(day)s: no account has usage that day. Click \"Simulate yesterday's usage\" first.") % {
+        "day": f"{day:%Y-%m-%d}"
+    }
 
 
 @demo_only
 @login_required
 @require_POST
 def billing(request: HttpRequest) -> HttpResponse:
-    """Queue yesterday's billing; with htmx, answer with its progress bar, which polls itself
-    until every shard is done and tells the page its packages changed."""
+    """Bill yesterday, the day "Simulate yesterday's usage" writes; with htmx, answer with its
+    progress bar, which polls itself until every shard is done and tells the page its packages
+    changed. A day without usage says so instead of a bar reading "0 of 0 accounts (100%)"."""
     day = services.billing_yesterday_run(actor=request.user)
+    progress = billing_progress(day=day)
     if not request.htmx:
-        messages.success(request, _("Billing for %(day)s queued.") % {"day": day.isoformat()})
+        if progress.accounts:
+            messages.success(request, _("Billing of %(day)s queued.") % {"day": f"{day:%Y-%m-%d}"})
+        else:
+            messages.info(request, _nothing_to_bill(day))
         return _back(request)
-    response = render(request, "console/billing/_progress.html", {"progress": billing_progress(day=day)})
+    if not progress.accounts:
+        return render(request, "console/demo/billing_result.html#nothing", {"message": _nothing_to_bill(day)})
+    response = render(request, "console/billing/_progress.html", {"progress": progress})
     return trigger_client_event(response, "packagesChanged")
 
 

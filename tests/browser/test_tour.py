@@ -124,12 +124,13 @@ def test_step_04_a_used_package(tour, screenshot):
 
 
 def test_step_04_billing_a_day_uses_a_package_and_closes_its_refund(tour):
-    tour.click_in_panel("Simulate a day of usage")
-    tour.click_in_panel("+1 day")
+    # The natural order: simulate yesterday's usage, then bill it.
+    tour.click_in_panel("Simulate yesterday's usage")
     # Billing runs as shards (on the workers, or here without a broker); the panel shows their
     # progress in place instead of reloading the page.
-    tour.panel().get_by_role("button", name="Run billing for yesterday").click()
+    tour.panel().get_by_role("button", name="Bill yesterday's usage").click()
     expect(tour.page.get_by_test_id("billing-progress")).to_have_attribute("data-done", "true")
+    expect(tour.page.get_by_test_id("billing-progress")).not_to_contain_text(" 0 of 0 ")
 
     tour.go("/css/packages/?tab=transcoding")
     expect(tour.row("lvpkg-dm000003").get_by_test_id("status")).to_have_text("In use")
