@@ -5,7 +5,7 @@ htmx (then the answer is an HX-Redirect to the same place); either way the page 
 since a moved clock or a new persona changes everything on it.
 """
 
-from datetime import date, datetime
+from datetime import date
 from functools import wraps
 
 from django.conf import settings
@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,9 +26,9 @@ from console.core import clock
 from console.demo import selectors, services
 from console.demo.forms import CLOCK_STEPS, ClockForm, DeadlineForm, PersonaForm, WindowForm
 from console.demo.personas import PERSONAS
+from console.templatetags.console_format import zoned
 from refunds.policy import refund_deadline
 
-TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 LAST_PACKAGE = "demo_deadline_package"
 
 
@@ -53,11 +52,6 @@ def _next_url(request: HttpRequest) -> str:
 def _back(request: HttpRequest, url: str | None = None) -> HttpResponse:
     url = url or _next_url(request)
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-
-
-def _demo_time(moment: datetime) -> str:
-    local = timezone.localtime(moment, clock.billing_zone())
-    return f"{local.strftime(TIME_FORMAT)} ({settings.BILLING_TIME_ZONE})"
 
 
 def _account_of(request: HttpRequest) -> Account | None:
@@ -113,12 +107,12 @@ def clock_move(request: HttpRequest) -> HttpResponse:
     step = form.cleaned_data["step"]
     if step == "real":
         now = services.clock_reset(actor=request.user)
-        messages.success(request, _("Back to real time: %(now)s.") % {"now": _demo_time(now)})
+        messages.success(request, _("Back to real time: %(now)s.") % {"now": zoned(now)})
     else:
         now = services.clock_advance(actor=request.user, by=CLOCK_STEPS[step])
         messages.success(
             request,
-            _("Clock moved %(step)s: now %(now)s.") % {"step": dict(form.fields["step"].choices)[step], "now": _demo_time(now)},
+            _("Clock moved %(step)s: now %(now)s.") % {"step": dict(form.fields["step"].choices)[step], "now": zoned(now)},
         )
     return _back(request)
 
@@ -139,7 +133,7 @@ def deadline(request: HttpRequest) -> HttpResponse:
         request.session[LAST_PACKAGE] = package.pk
         messages.success(
             request,
-            _("%(code)s: %(moment)s. Now %(now)s.") % {"code": package.code, "moment": moment.label.lower(), "now": _demo_time(now)},
+            _("%(code)s: %(moment)s. Now %(now)s.") % {"code": package.code, "moment": moment.label.lower(), "now": zoned(now)},
         )
         return _back(request)
     zone = clock.billing_zone()
