@@ -44,8 +44,9 @@ def _duration(minutes: Decimal) -> str:
 
 
 def _licence_years(years: Decimal) -> str:
+    # A licence runs for a term: "1 year", "1 年" (the kind beside it already says licence).
     count = 1 if years == 1 else 2
-    return ngettext("%(years)s licence-year", "%(years)s licence-years", count) % {"years": _number(years)}
+    return ngettext("%(years)s year", "%(years)s years", count) % {"years": _number(years)}
 
 
 FORMAT_BY_UNIT = {"GB": _traffic, "minute": _duration, "licence-year": _licence_years}
