@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, timedelta
 from io import StringIO
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,6 +22,9 @@ from console.core.models import DemoClock
 from console.demo.personas import PERSONAS
 from console.packages.models import Package
 from refunds.policy import refund_deadline
+
+if TYPE_CHECKING:
+    from console.demo.tour import TourStop
 
 
 class PanelError(InvalidRequest):
@@ -152,6 +156,34 @@ def billing_yesterday_run(*, actor: AbstractBaseUser) -> date:
         after={"day": day, "accounts": dispatch.accounts, "shards": len(dispatch.shards)},
     )
     return day
+
+
+def tour_stop_set_up(*, actor: AbstractBaseUser | None, stop: "TourStop") -> AbstractBaseUser:
+    """Set up a guided-tour stop (console.demo.tour) in one go: its persona (returned, for the view
+    to sign in), the clock (real time, or at a seeded package's refund deadline) and its account's
+    billing window. Each part is audited as the panel's own button would audit it."""
+    _require_demo_mode()
+    user = persona_switch(actor=actor, username=stop.persona)
+    if stop.deadline is None:
+        if clock.offset():
+            clock_reset(actor=user)
+    else:
+        code, moment = stop.deadline
+        package = Package.objects.filter(code=code).first()
+        if package is None:
+            raise PanelError(_("There is no package %(code)s: reset the demo data to seed it again.") % {"code": code})
+        if clock.offset():
+            clock_reset(actor=user)
+        if refund_deadline(package.purchased_at, clock.billing_zone()) <= clock.now():
+            raise PanelError(
+                _("The demo data was seeded on an earlier day, so the deadline of %(code)s has passed: reset the demo data.")
+                % {"code": code}
+            )
+        clock_to_deadline(actor=user, package=package, moment=moment)
+    member = getattr(user, "member", None)
+    if member is not None and member.account.billing_in_progress != stop.billing_window:
+        billing_window_set(actor=user, account=member.account, open=stop.billing_window)
+    return user
 
 
 def billing_window_set(*, actor: AbstractBaseUser, account: Account, open: bool) -> Account:

@@ -24,8 +24,9 @@ from console.accounts.models import Account
 from console.billing.progress import billing_progress
 from console.core import clock
 from console.demo import selectors, services
-from console.demo.forms import CLOCK_STEPS, ClockForm, DeadlineForm, PersonaForm, WindowForm
+from console.demo.forms import CLOCK_STEPS, ClockForm, DeadlineForm, PersonaForm, TourForm, WindowForm
 from console.demo.personas import PERSONAS
+from console.demo import tour as tour_data
 from console.templatetags.console_format import zoned
 from refunds.policy import refund_deadline
 
@@ -73,7 +74,7 @@ def _landing(user, next_url: str) -> str:
 
 @demo_only
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "console/demo/home.html", {"personas": PERSONAS})
+    return render(request, "console/demo/home.html", {"personas": PERSONAS, "tour": tour_data.TOUR})
 
 
 @demo_only
@@ -217,3 +218,31 @@ def reset(request: HttpRequest) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, _("Demo data reset and the clock is back to real time."))
     return _back(request, _landing(user, _next_url(request)) if user is not None else reverse("login"))
+
+
+@demo_only
+@require_POST
+def tour(request: HttpRequest) -> HttpResponse:
+    """Set up a stop of the guided tour: its persona, clock and billing window, then its page, with
+    what to click there."""
+    form = TourForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a stop of the guided tour."))
+        return _back(request)
+    stop = tour_data.tour_stop(form.cleaned_data["stop"])
+    actor = request.user if request.user.is_authenticated else None
+    try:
+        user = services.tour_stop_set_up(actor=actor, stop=stop)
+    except services.PanelError as error:
+        messages.error(request, str(error))
+        return _back(request)
+    # Signing in another login starts a new session: remember the stop after it.
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[tour_data.SESSION_KEY] = stop.key
+    number, stop, _next = tour_data.tour_position(stop.key)
+    messages.success(
+        request,
+        _("Tour stop %(number)s of %(count)s, %(title)s: %(steps)s")
+        % {"number": number, "count": len(tour_data.TOUR), "title": stop.title, "steps": stop.steps},
+    )
+    return _back(request, _landing(user, stop.url))

@@ -204,3 +204,27 @@ def test_step_09_a_co_anchoring_package_goes_through_a_ticket_and_staff_approval
     tour.go("/css/packages/?tab=other")
     expect(tour.row("lvpkg-dm000011").get_by_test_id("status")).to_have_text("Refunded")
     screenshot("tour-15-ticket-refunded")
+
+
+# --- the tour in the presenter panel (issue 23, item 25) ------------------------------------------
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}], ids=["phone", "laptop"])
+def test_the_panel_sets_up_a_tour_stop_in_one_click_and_says_what_to_click(tour, screenshot, viewport):
+    tour.page.set_viewport_size(viewport)
+    tour.panel().get_by_label("Stop", exact=True).select_option(label="6. An account suspended for violating the rules")
+
+    tour.click_in_panel("Set up this stop")
+
+    expect(tour.page.get_by_test_id("demo-persona")).to_have_text("suspended")
+    expect(tour.page.get_by_role("status")).to_contain_text("Tour stop 6 of 9")
+    expect(tour.panel().get_by_test_id("demo-tour-now")).to_contain_text("the banner says the account was suspended")
+    expect(tour.page.get_by_test_id("account-banner")).to_contain_text("suspended for violating the rules")
+    widths = tour.page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1]
+    screenshot(f"tour-panel-stop-{viewport['width']}")
+
+    tour.click_in_panel(re.compile(r"^Next stop: Billing in progress"))
+
+    expect(tour.page.get_by_test_id("demo-persona")).to_have_text("demo")
+    expect(tour.page.get_by_test_id("demo-billing-flag")).to_be_visible()
