@@ -161,28 +161,30 @@ def billing_yesterday_run(*, actor: AbstractBaseUser) -> date:
 def tour_stop_set_up(*, actor: AbstractBaseUser | None, stop: "TourStop") -> AbstractBaseUser:
     """Set up a guided-tour stop (console.demo.tour) in one go: its persona (returned, for the view
     to sign in), the clock (real time, or at a seeded package's refund deadline) and its account's
-    billing window. Each part is audited as the panel's own button would audit it."""
+    billing window. Checked first, then done in one transaction, so a refused stop changes nothing;
+    each part is audited as the panel's own button would audit it."""
     _require_demo_mode()
-    user = persona_switch(actor=actor, username=stop.persona)
-    if stop.deadline is None:
-        if clock.offset():
-            clock_reset(actor=user)
-    else:
+    package = None
+    if stop.deadline is not None:
         code, moment = stop.deadline
         package = Package.objects.filter(code=code).first()
         if package is None:
             raise PanelError(_("There is no package %(code)s: reset the demo data to seed it again.") % {"code": code})
-        if clock.offset():
-            clock_reset(actor=user)
-        if refund_deadline(package.purchased_at, clock.billing_zone()) <= clock.now():
+        # The stop starts from real time: the deadline must be ahead of it.
+        if refund_deadline(package.purchased_at, clock.billing_zone()) <= timezone.now():
             raise PanelError(
                 _("The demo data was seeded on an earlier day, so the deadline of %(code)s has passed: reset the demo data.")
                 % {"code": code}
             )
-        clock_to_deadline(actor=user, package=package, moment=moment)
-    member = getattr(user, "member", None)
-    if member is not None and member.account.billing_in_progress != stop.billing_window:
-        billing_window_set(actor=user, account=member.account, open=stop.billing_window)
+    with transaction.atomic():
+        user = persona_switch(actor=actor, username=stop.persona)
+        if clock.offset():
+            clock_reset(actor=user)
+        if package is not None:
+            clock_to_deadline(actor=user, package=package, moment=stop.deadline[1])
+        member = getattr(user, "member", None)
+        if member is not None and member.account.billing_in_progress != stop.billing_window:
+            billing_window_set(actor=user, account=member.account, open=stop.billing_window)
     return user
 
 

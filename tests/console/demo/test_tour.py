@@ -109,7 +109,6 @@ def test_a_stop_whose_package_is_gone_says_to_reset(seeded, client, monkeypatch)
     response = set_up(client, "deadline")
 
     assert "reset the demo data" in response.content.decode()
-    assert clock.stored_offset() == timedelta(0)
 
 
 def test_the_panel_lists_every_stop_of_the_tour(seeded, client):
@@ -161,3 +160,14 @@ def test_the_presenter_page_lists_the_tour_with_its_steps(seeded, client):
     html = unescape(client.get(reverse("demo:home")).content.decode())
 
     assert all(str(stop.steps) in html for stop in TOUR)
+
+
+def test_a_refused_stop_leaves_the_persona_and_the_clock_as_they_were(seeded, client, monkeypatch):
+    gone = replace(tour.tour_stop("deadline"), deadline=("lvpkg-missing", DeadlineMoment.LAST_MINUTE))
+    monkeypatch.setattr(tour, "TOUR", [gone if stop.key == "deadline" else stop for stop in TOUR])
+    clock.set_offset(timedelta(hours=5))
+
+    set_up(client, "deadline")
+
+    assert clock.stored_offset() == timedelta(hours=5)
+    assert not AuditEntry.objects.filter(action="demo.persona_switch").exists()
