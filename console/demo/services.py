@@ -158,10 +158,10 @@ def billing_yesterday_run(*, actor: AbstractBaseUser) -> date:
     return day
 
 
-def tour_stop_set_up(*, actor: AbstractBaseUser | None, stop: "TourStop") -> AbstractBaseUser:
+def tour_stop_set_up(*, actor: AbstractBaseUser | None, stop: "TourStop") -> tuple[AbstractBaseUser, Package | None]:
     """Set up a guided-tour stop (console.demo.tour) in one go: its persona (returned, for the view
-    to sign in), the clock (real time, or at a seeded package's refund deadline) and its account's
-    billing window. Checked first, then done in one transaction, so a refused stop changes nothing;
+    to sign in), the clock (real time, or at a seeded package's refund deadline: that package is
+    returned too, for the chooser to stay on) and its account's billing window. Checked first, then done in one transaction, so a refused stop changes nothing;
     each part is audited as the panel's own button would audit it."""
     _require_demo_mode()
     package = None
@@ -185,7 +185,7 @@ def tour_stop_set_up(*, actor: AbstractBaseUser | None, stop: "TourStop") -> Abs
         member = getattr(user, "member", None)
         if member is not None and member.account.billing_in_progress != stop.billing_window:
             billing_window_set(actor=user, account=member.account, open=stop.billing_window)
-    return user
+    return user, package
 
 
 def billing_window_set(*, actor: AbstractBaseUser, account: Account, open: bool) -> Account:

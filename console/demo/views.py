@@ -232,13 +232,16 @@ def tour(request: HttpRequest) -> HttpResponse:
     stop = tour_data.tour_stop(form.cleaned_data["stop"])
     actor = request.user if request.user.is_authenticated else None
     try:
-        user = services.tour_stop_set_up(actor=actor, stop=stop)
+        user, package = services.tour_stop_set_up(actor=actor, stop=stop)
     except services.PanelError as error:
         messages.error(request, str(error))
         return _back(request)
     # Signing in another login starts a new session: remember the stop after it.
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[tour_data.SESSION_KEY] = stop.key
+    if package is not None:
+        # The chooser stays on the stop's package, so "1 s past deadline" is that package's.
+        request.session[LAST_PACKAGE] = package.pk
     number, stop, _next = tour_data.tour_position(stop.key)
     messages.success(
         request,

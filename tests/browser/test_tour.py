@@ -228,3 +228,26 @@ def test_the_panel_sets_up_a_tour_stop_in_one_click_and_says_what_to_click(tour,
 
     expect(tour.page.get_by_test_id("demo-persona")).to_have_text("demo")
     expect(tour.page.get_by_test_id("demo-billing-flag")).to_be_visible()
+
+
+def test_in_chinese_a_tour_stop_reads_chinese_and_the_panel_fits_a_phone(tour, screenshot, live_server):
+    from django.conf import settings
+
+    tour.page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "zh-hans", "url": live_server.url}])
+    tour.page.set_viewport_size({"width": 390, "height": 844})
+    tour.go("/css/packages/")
+    tour.panel().get_by_label("站点", exact=True).select_option(value="deadline")
+
+    tour.click_in_panel("准备这一站")
+
+    expect(tour.panel().get_by_test_id("demo-tour-now")).to_contain_text("第 3 站（共 9 站）")
+    expect(tour.page.get_by_test_id("demo-time")).to_contain_text("23:59:")
+    expect(tour.page.get_by_test_id("demo-time")).to_contain_text("（UTC+8）")
+    widths = tour.page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1]
+    screenshot("tour-panel-stop-390-zh")
+
+    tour.click_in_panel("截止后 1 秒")  # what the stop says to click next
+
+    expect(tour.page.get_by_test_id("demo-time")).to_contain_text("00:00:0")
+    expect(tour.row("lvpkg-dm000008").get_by_test_id("deadline")).to_contain_text("已关闭")

@@ -171,3 +171,13 @@ def test_a_refused_stop_leaves_the_persona_and_the_clock_as_they_were(seeded, cl
 
     assert clock.stored_offset() == timedelta(hours=5)
     assert not AuditEntry.objects.filter(action="demo.persona_switch").exists()
+
+
+def test_after_the_deadline_stop_the_chooser_is_on_the_stops_package_for_one_second_past(seeded, client):
+    from console.packages.models import Package
+
+    set_up(client, "deadline")
+
+    html = client.get(reverse("demo:deadline"), headers={"HX-Request": "true"}).content.decode()
+    package = Package.objects.get(code="lvpkg-dm000008")
+    assert f'<option value="{package.pk}" selected>' in html
