@@ -6,7 +6,10 @@ translated (lazily: they read in the language of whoever is looking), codes are 
 """
 
 from dataclasses import dataclass
+from functools import cache
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,9 +31,16 @@ class Product:
         return next((issue for issue in self.issue_types if issue.code == code), None)
 
     def matches(self, query: str) -> bool:
-        # Word prefixes, not substrings: "live" must not find "Content De-live-ry Network".
-        words = (self.code, *self.name.lower().split(), *self.keywords)
-        return all(any(word.startswith(term) for word in words) for term in query.lower().split())
+        """Whether every term of `query` is part of the product's name, in any of the console's
+        languages whatever the page's (云直播 on the English page, "live" on the Chinese one), or
+        of its code or keywords. A term in Latin letters matches from the start of a word ("strea",
+        but "live" must not find "Content De-live-ry Network"); Chinese is written without spaces,
+        so a term in Chinese matches anywhere in a name (直播 finds 云直播)."""
+        names, words = _search_text(self.code)
+        return all(
+            any(word.startswith(term) for word in words) or (not term.isascii() and any(term in name for name in names))
+            for term in query.lower().split()
+        )
 
 
 OTHER = IssueType("other", _("Other problem"))
@@ -73,6 +83,19 @@ PRODUCTS: tuple[Product, ...] = (
         OTHER, BILLING, ACCOUNT,
     )),
 )
+
+@cache
+def _search_text(code: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The product's names in every language (lowercase), and the words a search term may start:
+    worked out once per product (catalogues do not change while the console runs)."""
+    product = PRODUCT_BY_CODE[code]
+    names = []
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            names.append(str(product.name).lower())
+    words = (product.code, *(word for name in names for word in name.split()), *product.keywords)
+    return tuple(names), words
+
 
 PRODUCT_BY_CODE = {product.code: product for product in PRODUCTS}
 PRODUCT_CHOICES = [(product.code, product.name) for product in PRODUCTS]

@@ -106,7 +106,7 @@ def demo_seed() -> None:
     buy(TODAY_MARKER, aurora, "transcode_standard", "100 hours", min(local(0, 0, 5), now))
     buy("lvpkg-dm000010", aurora, "traffic", "500 GB", local(2, 12, 0), giveaway=True)
     buy("lvpkg-dm000011", aurora, "co_anchoring", "1,000 hours", local(1, 11, 40))
-    buy("lvpkg-dm000012", aurora, "licence", "Mobile live licence, 1 year", local(2, 15, 10))
+    buy("lvpkg-dm000012", aurora, "licence", "1 year", local(2, 15, 10))
     buy("lvpkg-dm000013", aurora, "traffic", "1 TB", local(4, 18, 0))
     buy("lvpkg-dm000014", aurora, "traffic", "10 TB", local(400, 10, 0), Payment(discount="35.08"))
     buy("lvpkg-dm000015", aurora, "transcode_tsc", "50 hours", local(8, 13, 25))

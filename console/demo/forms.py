@@ -7,6 +7,7 @@ from console.accounts.models import Account
 from console.demo import selectors
 from console.demo.personas import PERSONAS
 from console.demo.services import DeadlineMoment
+from console.demo import tour
 
 CLOCK_STEPS = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
 
@@ -41,3 +42,7 @@ class DeadlineForm(forms.Form):
 
 class WindowForm(forms.Form):
     state = forms.ChoiceField(choices=[("open", gettext_lazy("Open")), ("close", gettext_lazy("Close"))])
+
+
+class TourForm(forms.Form):
+    stop = forms.ChoiceField(choices=lambda: [(stop.key, stop.title) for stop in tour.TOUR])

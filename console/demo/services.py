@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, timedelta
 from io import StringIO
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,6 +22,9 @@ from console.core.models import DemoClock
 from console.demo.personas import PERSONAS
 from console.packages.models import Package
 from refunds.policy import refund_deadline
+
+if TYPE_CHECKING:
+    from console.demo.tour import TourStop
 
 
 class PanelError(InvalidRequest):
@@ -114,12 +118,22 @@ def clock_to_deadline(*, actor: AbstractBaseUser, package: Package, moment: Dead
     )
 
 
+def billing_day() -> date:
+    """The day both billing buttons of the panel work on: yesterday, demo time."""
+    return clock.today() - timedelta(days=1)
+
+
 def usage_day_simulate(*, actor: AbstractBaseUser) -> tuple[date, int]:
-    """Simulate today's usage (demo time) for every account; returns the day and records written."""
+    """Simulate yesterday's usage (demo time) for every account; returns the day and the records
+    written (none for an account that already has usage that day).
+
+    Yesterday, not today: a day's usage is billed the following day, and the panel's next button
+    bills yesterday, so "simulate, then bill" in that order deducts what was just simulated, as the
+    nightly schedule does (`console.billing.tasks.usage_simulate_yesterday`, then `billing_yesterday`)."""
     _require_demo_mode()
     from console.billing.usage import usage_simulate
 
-    day = clock.today()
+    day = billing_day()
     with transaction.atomic():
         written = usage_simulate(day=day)
         audit_record(
@@ -135,13 +149,43 @@ def billing_yesterday_run(*, actor: AbstractBaseUser) -> date:
     _require_demo_mode()
     from console.billing.tasks import billing_dispatch
 
-    day = clock.today() - timedelta(days=1)
+    day = billing_day()
     dispatch = billing_dispatch(day=day)
     audit_record(
         actor=actor, action=AuditAction.DEMO_BILLING_RUN, obj=_demo_row(),
         after={"day": day, "accounts": dispatch.accounts, "shards": len(dispatch.shards)},
     )
     return day
+
+
+def tour_stop_set_up(*, actor: AbstractBaseUser | None, stop: "TourStop") -> tuple[AbstractBaseUser, Package | None]:
+    """Set up a guided-tour stop (console.demo.tour) in one go: its persona (returned, for the view
+    to sign in), the clock (real time, or at a seeded package's refund deadline: that package is
+    returned too, for the chooser to stay on) and its account's billing window. Checked first, then done in one transaction, so a refused stop changes nothing;
+    each part is audited as the panel's own button would audit it."""
+    _require_demo_mode()
+    package = None
+    if stop.deadline is not None:
+        code, moment = stop.deadline
+        package = Package.objects.filter(code=code).first()
+        if package is None:
+            raise PanelError(_("There is no package %(code)s: reset the demo data to seed it again.") % {"code": code})
+        # The stop starts from real time: the deadline must be ahead of it.
+        if refund_deadline(package.purchased_at, clock.billing_zone()) <= timezone.now():
+            raise PanelError(
+                _("The demo data was seeded on an earlier day, so the deadline of %(code)s has passed: reset the demo data.")
+                % {"code": code}
+            )
+    with transaction.atomic():
+        user = persona_switch(actor=actor, username=stop.persona)
+        if clock.offset():
+            clock_reset(actor=user)
+        if package is not None:
+            clock_to_deadline(actor=user, package=package, moment=stop.deadline[1])
+        member = getattr(user, "member", None)
+        if member is not None and member.account.billing_in_progress != stop.billing_window:
+            billing_window_set(actor=user, account=member.account, open=stop.billing_window)
+    return user, package
 
 
 def billing_window_set(*, actor: AbstractBaseUser, account: Account, open: bool) -> Account:

@@ -12,4 +12,5 @@ urlpatterns = [
     path("billing/", views.billing, name="billing"),
     path("billing/window/", views.window, name="window"),
     path("reset/", views.reset, name="reset"),
+    path("tour/", views.tour, name="tour"),
 ]

@@ -5,7 +5,7 @@ htmx (then the answer is an HX-Redirect to the same place); either way the page 
 since a moved clock or a new persona changes everything on it.
 """
 
-from datetime import datetime
+from datetime import date
 from functools import wraps
 
 from django.conf import settings
@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,11 +24,12 @@ from console.accounts.models import Account
 from console.billing.progress import billing_progress
 from console.core import clock
 from console.demo import selectors, services
-from console.demo.forms import CLOCK_STEPS, ClockForm, DeadlineForm, PersonaForm, WindowForm
+from console.demo.forms import CLOCK_STEPS, ClockForm, DeadlineForm, PersonaForm, TourForm, WindowForm
 from console.demo.personas import PERSONAS
+from console.demo import tour as tour_data
+from console.templatetags.console_format import zoned
 from refunds.policy import refund_deadline
 
-TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 LAST_PACKAGE = "demo_deadline_package"
 
 
@@ -55,11 +55,6 @@ def _back(request: HttpRequest, url: str | None = None) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def _demo_time(moment: datetime) -> str:
-    local = timezone.localtime(moment, clock.billing_zone())
-    return f"{local.strftime(TIME_FORMAT)} ({settings.BILLING_TIME_ZONE})"
-
-
 def _account_of(request: HttpRequest) -> Account | None:
     member = getattr(request.user, "member", None)
     return member.account if member else None
@@ -79,7 +74,7 @@ def _landing(user, next_url: str) -> str:
 
 @demo_only
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "console/demo/home.html", {"personas": PERSONAS})
+    return render(request, "console/demo/home.html", {"personas": PERSONAS, "tour": tour_data.TOUR})
 
 
 @demo_only
@@ -113,12 +108,12 @@ def clock_move(request: HttpRequest) -> HttpResponse:
     step = form.cleaned_data["step"]
     if step == "real":
         now = services.clock_reset(actor=request.user)
-        messages.success(request, _("Back to real time: %(now)s.") % {"now": _demo_time(now)})
+        messages.success(request, _("Back to real time: %(now)s.") % {"now": zoned(now)})
     else:
         now = services.clock_advance(actor=request.user, by=CLOCK_STEPS[step])
         messages.success(
             request,
-            _("Clock moved %(step)s: now %(now)s.") % {"step": dict(form.fields["step"].choices)[step], "now": _demo_time(now)},
+            _("Clock moved %(step)s: now %(now)s.") % {"step": dict(form.fields["step"].choices)[step], "now": zoned(now)},
         )
     return _back(request)
 
@@ -139,7 +134,7 @@ def deadline(request: HttpRequest) -> HttpResponse:
         request.session[LAST_PACKAGE] = package.pk
         messages.success(
             request,
-            _("%(code)s: %(moment)s. Now %(now)s.") % {"code": package.code, "moment": moment.label.lower(), "now": _demo_time(now)},
+            _("%(code)s: %(moment)s. Now %(now)s.") % {"code": package.code, "moment": moment.label.lower(), "now": zoned(now)},
         )
         return _back(request)
     zone = clock.billing_zone()
@@ -153,25 +148,45 @@ def deadline(request: HttpRequest) -> HttpResponse:
 @require_POST
 def usage(request: HttpRequest) -> HttpResponse:
     day, written = services.usage_day_simulate(actor=request.user)
-    messages.success(
-        request,
-        _("Simulated usage for %(day)s: %(count)s usage records. Billing that day deducts them.")
-        % {"day": f"{day:%Y-%m-%d}", "count": written},
-    )
+    if written:
+        messages.success(
+            request,
+            _("Simulated the usage of yesterday, %(day)s: %(count)s usage records. \"Bill yesterday's usage\" deducts them from the packages.")
+            % {"day": f"{day:%Y-%m-%d}", "count": written},
+        )
+    else:
+        messages.info(
+            request,
+            _("Yesterday, %(day)s, already has its usage: nothing new to simulate. Move the clock on a day (+1 day) to simulate another.")
+            % {"day": f"{day:%Y-%m-%d}"},
+        )
     return _back(request)
+
+
+def _nothing_to_bill(day: date) -> str:
+    return _("Nothing to bill for %(day)s: no account has usage that day. Click \"Simulate yesterday's usage\" first.") % {
+        "day": f"{day:%Y-%m-%d}"
+    }
 
 
 @demo_only
 @login_required
 @require_POST
 def billing(request: HttpRequest) -> HttpResponse:
-    """Queue yesterday's billing; with htmx, answer with its progress bar, which polls itself
-    until every shard is done and tells the page its packages changed."""
+    """Bill yesterday, the day "Simulate yesterday's usage" writes; with htmx, answer with its
+    progress bar, which polls itself until every shard is done and tells the page its packages
+    changed. A day without usage says so instead of a bar reading "0 of 0 accounts (100%)"."""
     day = services.billing_yesterday_run(actor=request.user)
+    progress = billing_progress(day=day)
     if not request.htmx:
-        messages.success(request, _("Billing for %(day)s queued.") % {"day": day.isoformat()})
+        if progress.accounts:
+            messages.success(request, _("Billing of %(day)s queued.") % {"day": f"{day:%Y-%m-%d}"})
+        else:
+            messages.info(request, _nothing_to_bill(day))
         return _back(request)
-    response = render(request, "console/billing/_progress.html", {"progress": billing_progress(day=day)})
+    if not progress.accounts:
+        return render(request, "console/demo/billing_result.html#nothing", {"message": _nothing_to_bill(day)})
+    response = render(request, "console/billing/_progress.html", {"progress": progress})
     return trigger_client_event(response, "packagesChanged")
 
 
@@ -203,3 +218,34 @@ def reset(request: HttpRequest) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     messages.success(request, _("Demo data reset and the clock is back to real time."))
     return _back(request, _landing(user, _next_url(request)) if user is not None else reverse("login"))
+
+
+@demo_only
+@require_POST
+def tour(request: HttpRequest) -> HttpResponse:
+    """Set up a stop of the guided tour: its persona, clock and billing window, then its page, with
+    what to click there."""
+    form = TourForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a stop of the guided tour."))
+        return _back(request)
+    stop = tour_data.tour_stop(form.cleaned_data["stop"])
+    actor = request.user if request.user.is_authenticated else None
+    try:
+        user, package = services.tour_stop_set_up(actor=actor, stop=stop)
+    except services.PanelError as error:
+        messages.error(request, str(error))
+        return _back(request)
+    # Signing in another login starts a new session: remember the stop after it.
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[tour_data.SESSION_KEY] = stop.key
+    if package is not None:
+        # The chooser stays on the stop's package, so "1 s past deadline" is that package's.
+        request.session[LAST_PACKAGE] = package.pk
+    number, stop, _next = tour_data.tour_position(stop.key)
+    messages.success(
+        request,
+        _("Tour stop %(number)s of %(count)s, %(title)s: %(steps)s")
+        % {"number": number, "count": len(tour_data.TOUR), "title": stop.title, "steps": stop.steps},
+    )
+    return _back(request, _landing(user, stop.url))

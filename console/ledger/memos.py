@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
 
 from console.ledger.models import MemoKind
+from console.packages.catalogue import spec_label
 from console.packages.models import PackageKind, PackageSpec
 
 # The sentence of each kind; %(spec)s is the package kind and spec name in the reader's language.
@@ -67,7 +68,7 @@ def memo_text(*, kind: str, params: Mapping[str, str], note: str = "") -> str:
         return note
     values = dict(params)
     if "package_kind" in values:
-        values["spec"] = f"{PackageKind(values.pop('package_kind')).label} {gettext(values['spec'])}"
+        values["spec"] = f"{PackageKind(values.pop('package_kind')).label} {spec_label(values['spec'])}"
     return gettext(sentence) % values
 
 

@@ -38,8 +38,21 @@ CATALOGUE: list[tuple[str, str, int, str]] = [
     ("transcode_tsc", _("100,000 hours"), 100000 * MINUTES_PER_HOUR, "14925.22"),
     ("co_anchoring", _("1,000 hours"), 1000 * MINUTES_PER_HOUR, "149.25"),
     ("co_anchoring", _("10,000 hours"), 10000 * MINUTES_PER_HOUR, "1343.28"),
-    ("licence", _("Mobile live licence, 1 year"), 1, "1492.54"),
+    # Named by its term, as the other sizes are: the kind already says "Mobile live licence".
+    ("licence", _("1 year"), 1, "1492.54"),
 ]
+
+# Catalogue names changed since: the stored name then -> the name now. Rows written before (a ledger
+# memo's spec) are shown under the name now; migration 0019 renamed the spec itself.
+FORMER_NAMES: dict[str, str] = {
+    "Mobile live licence, 1 year": "1 year",
+}
+
+
+def spec_label(name: str) -> str:
+    """A catalogue name, as stored (a spec's or a memo's), in the reader's language: "5 hours"
+    reads "5 小时", a former name reads as the name now."""
+    return gettext(FORMER_NAMES.get(name, name))
 
 
 def specs_load(spec_model) -> None:

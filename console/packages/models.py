@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from console.accounts.models import Account
 from console.core.money import MONEY, QUANTITY, rounded_sum
+from console.packages.catalogue import spec_label
 
 
 class PackageKind(models.TextChoices):
@@ -105,7 +106,7 @@ class PackageSpec(models.Model):
     def label(self) -> str:
         """The name in the reader's language: the catalogue's names are marked for translation
         (console.packages.catalogue), "5 hours" reads "5 小时"."""
-        return gettext(self.name)
+        return spec_label(self.name)
 
     @property
     def type_label(self) -> str:

@@ -44,8 +44,9 @@ def _duration(minutes: Decimal) -> str:
 
 
 def _licence_years(years: Decimal) -> str:
+    # A licence runs for a term: "1 year", "1 年" (the kind beside it already says licence).
     count = 1 if years == 1 else 2
-    return ngettext("%(years)s licence-year", "%(years)s licence-years", count) % {"years": _number(years)}
+    return ngettext("%(years)s year", "%(years)s years", count) % {"years": _number(years)}
 
 
 FORMAT_BY_UNIT = {"GB": _traffic, "minute": _duration, "licence-year": _licence_years}
@@ -139,8 +140,15 @@ def zoned_writer() -> Callable[[datetime | None], str]:
 
 @register.filter
 def zoned(moment: datetime | None) -> str:
-    """A moment in the billing zone, with the zone spelt out: 2026-11-26 10:00:00 (UTC+8)."""
+    """A moment in the billing zone, with the zone spelt out: 2026-11-26 10:00:00 (UTC+8), in
+    Chinese 2026-11-26 10:00:00（UTC+8）. The one way a moment is written, in pages and messages."""
     return zoned_writer()(moment)
+
+
+@register.simple_tag
+def billing_zone_label() -> str:
+    """The billing zone as `zoned` names it, "UTC+8", for a sentence that names a time of day."""
+    return _zone_label(clock.now().astimezone(clock.billing_zone()))
 
 
 @register.simple_tag

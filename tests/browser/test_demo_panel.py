@@ -133,3 +133,20 @@ def test_reset_disables_its_button_and_shows_progress_until_it_is_done(demo_owne
     with page.expect_navigation():
         held[0].continue_()
     expect(page.get_by_role("status")).to_contain_text("Demo data reset")
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}], ids=["phone", "laptop"])
+def test_the_deadline_chooser_with_a_long_package_name_never_makes_the_page_scroll_sideways(demo_owner, login, page, viewport, screenshot):
+    # A long option (code, spec, deadline and zone) made the select 539 px wide on a 390 px page.
+    PackageFactory(owner=demo_owner.account, kind="transcode_standard", spec_name="100,000 hours",
+                   purchased_at=clock.now() - timedelta(days=1))
+    page.set_viewport_size(viewport)
+    login("demo", "correct-horse")
+    panel = panel_open(page)
+    htmx_settled(page)
+    expect(panel.get_by_label("Package")).to_be_visible()
+
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    screenshot(f"demo-deadline-chooser-{viewport['width']}")
+
+    assert widths[0] <= widths[1]

@@ -124,12 +124,13 @@ def test_step_04_a_used_package(tour, screenshot):
 
 
 def test_step_04_billing_a_day_uses_a_package_and_closes_its_refund(tour):
-    tour.click_in_panel("Simulate a day of usage")
-    tour.click_in_panel("+1 day")
+    # The natural order: simulate yesterday's usage, then bill it.
+    tour.click_in_panel("Simulate yesterday's usage")
     # Billing runs as shards (on the workers, or here without a broker); the panel shows their
     # progress in place instead of reloading the page.
-    tour.panel().get_by_role("button", name="Run billing for yesterday").click()
+    tour.panel().get_by_role("button", name="Bill yesterday's usage").click()
     expect(tour.page.get_by_test_id("billing-progress")).to_have_attribute("data-done", "true")
+    expect(tour.page.get_by_test_id("billing-progress")).not_to_contain_text(" 0 of 0 ")
 
     tour.go("/css/packages/?tab=transcoding")
     expect(tour.row("lvpkg-dm000003").get_by_test_id("status")).to_have_text("In use")
@@ -203,3 +204,50 @@ def test_step_09_a_co_anchoring_package_goes_through_a_ticket_and_staff_approval
     tour.go("/css/packages/?tab=other")
     expect(tour.row("lvpkg-dm000011").get_by_test_id("status")).to_have_text("Refunded")
     screenshot("tour-15-ticket-refunded")
+
+
+# --- the tour in the presenter panel (issue 23, item 25) ------------------------------------------
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}], ids=["phone", "laptop"])
+def test_the_panel_sets_up_a_tour_stop_in_one_click_and_says_what_to_click(tour, screenshot, viewport):
+    tour.page.set_viewport_size(viewport)
+    tour.panel().get_by_label("Stop", exact=True).select_option(label="6. An account suspended for violating the rules")
+
+    tour.click_in_panel("Set up this stop")
+
+    expect(tour.page.get_by_test_id("demo-persona")).to_have_text("suspended")
+    expect(tour.page.get_by_role("status")).to_contain_text("Tour stop 6 of 9")
+    expect(tour.panel().get_by_test_id("demo-tour-now")).to_contain_text("the banner says the account was suspended")
+    expect(tour.page.get_by_test_id("account-banner")).to_contain_text("suspended for violating the rules")
+    widths = tour.page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1]
+    screenshot(f"tour-panel-stop-{viewport['width']}")
+
+    tour.click_in_panel(re.compile(r"^Next stop: Billing in progress"))
+
+    expect(tour.page.get_by_test_id("demo-persona")).to_have_text("demo")
+    expect(tour.page.get_by_test_id("demo-billing-flag")).to_be_visible()
+
+
+def test_in_chinese_a_tour_stop_reads_chinese_and_the_panel_fits_a_phone(tour, screenshot, live_server):
+    from django.conf import settings
+
+    tour.page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "zh-hans", "url": live_server.url}])
+    tour.page.set_viewport_size({"width": 390, "height": 844})
+    tour.go("/css/packages/")
+    tour.panel().get_by_label("站点", exact=True).select_option(value="deadline")
+
+    tour.click_in_panel("准备这一站")
+
+    expect(tour.panel().get_by_test_id("demo-tour-now")).to_contain_text("第 3 站（共 9 站）")
+    expect(tour.page.get_by_test_id("demo-time")).to_contain_text("23:59:")
+    expect(tour.page.get_by_test_id("demo-time")).to_contain_text("（UTC+8）")
+    widths = tour.page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1]
+    screenshot("tour-panel-stop-390-zh")
+
+    tour.click_in_panel("截止后 1 秒")  # what the stop says to click next
+
+    expect(tour.page.get_by_test_id("demo-time")).to_contain_text("00:00:0")
+    expect(tour.row("lvpkg-dm000008").get_by_test_id("deadline")).to_contain_text("已关闭")

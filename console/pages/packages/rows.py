@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext
 
+from console.packages.catalogue import spec_label
 from console.packages.models import TYPE_LABEL_BY_KIND
 from console.packages.status import PackageStatus
 from console.pages.packages.selectors import PackageTableRow
@@ -78,7 +79,7 @@ class CellWriter:
     def _spec_name(self, name: str) -> str:
         text = self.spec_names.get(name)
         if text is None:
-            text = self.spec_names[name] = gettext(name)
+            text = self.spec_names[name] = spec_label(name)
         return text
 
     def _why(self, verdict: Verdict) -> str:

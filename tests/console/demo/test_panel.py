@@ -1,5 +1,6 @@
 from datetime import datetime, timedelta
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.conf import settings
@@ -103,7 +104,7 @@ def test_in_demo_mode_the_panel_shows_the_demo_time_with_its_zone(demo_mode, cli
 
     assert b'data-testid="demo-panel"' in response.content
     assert b"2026-03-01 09:30:" in response.content
-    assert b"Asia/Shanghai (UTC+0800)" in response.content
+    assert b"09:30:00 (UTC+8)" in response.content
 
 
 def test_the_panel_offers_a_button_for_every_persona(demo_mode, client):
@@ -347,14 +348,70 @@ def test_another_accounts_package_gets_an_error_beside_the_field_and_no_move(dem
 # --- billing -------------------------------------------------------------------------------------
 
 
-def test_simulating_a_day_writes_usage_for_the_demo_today(demo_mode, owner):
+def test_simulating_a_day_writes_usage_for_the_demo_yesterday_the_day_billing_bills(demo_mode, owner):
     PackageFactory(owner=owner.account)
     clock.set_offset(timedelta(days=3))
 
     day, written = services.usage_day_simulate(actor=owner.user)
 
-    assert day == clock.today()
+    assert day == clock.today() - timedelta(days=1)
     assert UsageRecord.objects.filter(account=owner.account, day=day).count() == written > 0
+
+
+def test_simulating_then_billing_in_that_order_deducts_the_simulated_usage(demo_mode, owner):
+    package = PackageFactory(owner=owner.account, purchased_at=clock.now() - timedelta(days=3))
+
+    services.usage_day_simulate(actor=owner.user)
+    services.billing_yesterday_run(actor=owner.user)
+
+    assert Deduction.objects.filter(package=package).exists()
+
+
+def test_the_two_billing_buttons_in_their_natural_order_show_accounts_billed(demo_mode, owner_client, owner):
+    PackageFactory(owner=owner.account, purchased_at=clock.now() - timedelta(days=3))
+    owner_client.post(reverse("demo:usage"), {"next": "/"})
+
+    response = owner_client.post(reverse("demo:billing"), headers={"HX-Request": "true"})
+
+    assert "1 of 1 accounts (100%)" in response.content.decode()
+
+
+def test_billing_a_day_without_usage_says_so_instead_of_a_progress_bar(demo_mode, owner_client, owner):
+    PackageFactory(owner=owner.account, purchased_at=clock.now() - timedelta(days=3))
+
+    response = owner_client.post(reverse("demo:billing"), headers={"HX-Request": "true"})
+
+    html = response.content.decode()
+    assert "Nothing to bill for" in html
+    assert "0 of 0 accounts" not in html
+
+
+def test_simulating_a_day_already_simulated_says_nothing_new_was_written(demo_mode, owner_client, owner):
+    PackageFactory(owner=owner.account)
+    owner_client.post(reverse("demo:usage"), {"next": "/"})
+
+    response = owner_client.post(reverse("demo:usage"), {"next": "/"}, follow=True)
+
+    assert "already has its usage" in response.content.decode()
+
+
+def test_both_billing_buttons_name_the_day_they_work_on(demo_mode, owner_client):
+    html = unescape(owner_client.get(reverse("packages")).content.decode())
+
+    assert "Simulate yesterday's usage" in html
+    assert "Bill yesterday's usage" in html
+
+
+def test_in_chinese_a_finished_billing_does_not_also_say_it_is_in_progress(demo_mode, owner_client, owner):
+    PackageFactory(owner=owner.account, purchased_at=clock.now() - timedelta(days=3))
+    owner_client.post(reverse("demo:usage"), {"next": "/"})
+    owner_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
+    response = owner_client.post(reverse("demo:billing"), headers={"HX-Request": "true"})
+
+    html = response.content.decode()
+    assert "已完成" in html
+    assert "正在" not in html
 
 
 def test_simulating_a_day_is_audited(demo_mode, owner):

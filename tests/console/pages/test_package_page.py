@@ -53,8 +53,8 @@ def test_transcoding_minutes_are_shown_as_hours_and_minutes(minutes, text):
     assert quantity(Decimal(minutes), "transcode_standard") == text
 
 
-def test_licences_are_counted_in_licence_years():
-    assert quantity(Decimal("1"), "licence") == "1 licence-year"
+def test_licences_are_counted_in_years_of_their_term():
+    assert quantity(Decimal("1"), "licence") == "1 year"
 
 
 def test_times_are_shown_in_the_billing_zone_with_its_offset():
