@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 from console.accounts.models import Account, BillingMode
 from console.billing import rates
 from console.billing.allocation import Slot, allocate
+from console.billing.arrears import standing_apply_locked
 from console.billing.models import METERED_KINDS, DailyBill, UsageRecord
 from console.billing.renewal import MAX_RENEWALS_PER_TYPE_PER_DAY, renew_locked
 from console.billing.selectors import stale_billing_marks
@@ -266,6 +267,10 @@ def _bill_locked(ids: list[int], *, day: date, usage: dict, summary: BillingSumm
             batch.bill_account(account, usage[account.pk], packages[account.pk])
         batch.write()
         Account.objects.filter(any_of("pk", ids)).update(billing_started_at=None)
+        # The lifecycle, under the same locks: a bill that leaves an amount owed puts the account
+        # in arrears (its notice commits with the bill); an account already overdue moves on.
+        for account, _bill in batch.bills:
+            standing_apply_locked(account, now=batch.now, cause=f"bill:{day.isoformat()}")
 
 
 def _mark_billing(ids: list[int], *, at: datetime) -> None:
@@ -381,6 +386,12 @@ class _Batch:
             Posting(account=account, amount=-bill.paid, kind=LedgerKind.PAY_AS_YOU_GO, reference=reference, memo=memo)
             for account, bill in self.bills
             if bill.paid
+        ])
+        # What cash could not pay is owed: posted to the owed bucket, never by driving cash negative.
+        ledger_post_many(bucket=Bucket.OWED, postings=[
+            Posting(account=account, amount=bill.owed, kind=LedgerKind.ARREARS, reference=reference, memo=memo)
+            for account, bill in self.bills
+            if bill.owed
         ])
         self.summary.accounts_billed += len(self.bills)
         self.summary.deductions += len(self.deductions)
