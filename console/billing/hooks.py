@@ -73,27 +73,3 @@ def standing_watcher_register(watcher: StandingWatcher) -> None:
 def standing_changed(change: StandingChange) -> None:
     for watcher in tuple(_standing_watchers):
         watcher(change)
-
-
-@dataclass(frozen=True, slots=True)
-class BalanceMove:
-    """An account's available balance before and after a bill or a purchase (the balance alert)."""
-
-    account_id: int
-    before: Decimal
-    after: Decimal
-    cause: str
-
-
-BalanceWatcher = Callable[[BalanceMove], None]
-_balance_watchers: list[BalanceWatcher] = []
-
-
-def balance_watcher_register(watcher: BalanceWatcher) -> None:
-    if watcher not in _balance_watchers:
-        _balance_watchers.append(watcher)
-
-
-def balance_moved(move: BalanceMove) -> None:
-    for watcher in tuple(_balance_watchers):
-        watcher(move)

@@ -15,6 +15,7 @@ class AuditAction(StrEnum):
     ACCOUNT_STANDING_CHANGED = "account.standing_changed"
     ACCOUNT_REPOSSESSION_WARNED = "account.repossession_warned"
     ACCOUNT_TOPPED_UP = "account.topped_up"
+    BALANCE_ALERT_SET = "account.balance_alert_set"
     API_KEY_CREATED = "api_key.created"
     API_KEY_DELETED = "api_key.deleted"
     API_KEY_DISABLED = "api_key.disabled"
