@@ -156,7 +156,7 @@ def billing_run(*, day: date, batch_size: int = DEFAULT_BATCH_SIZE, workers: int
     return summary
 
 
-def bill_accounts(account_ids: Iterable[int], *, day: date) -> BillingSummary:
+def bill_accounts(account_ids: Iterable[int], *, day: date, at: datetime | None = None) -> BillingSummary:
     """Bill `day` for the accounts of `account_ids`, as one batch: the unit of work of
     `billing_run`, and of a worker billing a shard of accounts.
 
@@ -178,7 +178,7 @@ def bill_accounts(account_ids: Iterable[int], *, day: date) -> BillingSummary:
     if ids:
         _mark_billing(ids, at=clock.now())
         try:
-            _bill_locked(ids, day=day, usage=usage, summary=summary)
+            _bill_locked(ids, day=day, usage=usage, summary=summary, at=at)
         except BaseException:
             _marks_clear(ids)
             raise
@@ -235,7 +235,7 @@ def _usage_unbilled(ids: list[int], *, day: date) -> dict[int, list[tuple[str, s
     return usage
 
 
-def _bill_locked(ids: list[int], *, day: date, usage: dict, summary: BillingSummary) -> None:
+def _bill_locked(ids: list[int], *, day: date, usage: dict, summary: BillingSummary, at: datetime | None = None) -> None:
     day_end = day_bounds(day)[1]
     # Durable: the batch's bills commit here, never inside a caller's transaction that could hide
     # the commit (and keep the marks of accounts it claims to have billed).
@@ -260,7 +260,8 @@ def _bill_locked(ids: list[int], *, day: date, usage: dict, summary: BillingSumm
             package = PackageRow(*row)
             packages[package.owner_id].append(package)
 
-        batch = _Batch(day=day, now=clock.now(), summary=summary)
+        # `at` only for the demo seed (a day billed hours ago, so its arrears began then).
+        batch = _Batch(day=day, now=at or clock.now(), summary=summary)
         for account in accounts:
             if account.pk in done or account.billing_mode != BillingMode.DAILY_TRAFFIC:
                 continue
@@ -382,13 +383,13 @@ class _Batch:
         bulk_set(Package, "used", {pk: package.used for pk, package in self.changed.items()})
         bulk_insert(DailyBill, BILL_FIELDS, [bill.row for _, bill in self.bills])
         reference, memo = f"bill:{self.day.isoformat()}", Memo.pay_as_you_go(day=self.day)
-        ledger_post_many(bucket=Bucket.CASH, postings=[
+        ledger_post_many(bucket=Bucket.CASH, at=self.now, postings=[
             Posting(account=account, amount=-bill.paid, kind=LedgerKind.PAY_AS_YOU_GO, reference=reference, memo=memo)
             for account, bill in self.bills
             if bill.paid
         ])
         # What cash could not pay is owed: posted to the owed bucket, never by driving cash negative.
-        ledger_post_many(bucket=Bucket.OWED, postings=[
+        ledger_post_many(bucket=Bucket.OWED, at=self.now, postings=[
             Posting(account=account, amount=bill.owed, kind=LedgerKind.ARREARS, reference=reference, memo=memo)
             for account, bill in self.bills
             if bill.owed
