@@ -211,7 +211,7 @@ def _refund_locked(*, package: Package, request: RefundRequest, verdict: policy.
         },
         verdict=verdict.as_record(), note=request.overrule_abuse_note,
     )
-    _send_receipt(refund)
+    _send_receipt(refund, paid_owed=to_owed)
     return refund
 
 
@@ -228,7 +228,7 @@ def refund_paid_owed(refund: Refund) -> Decimal:
     )
 
 
-def receipt_text(refund: Refund) -> tuple[str, str]:
+def receipt_text(refund: Refund, *, paid_owed: Decimal | None = None) -> tuple[str, str]:
     """The refund receipt's subject and body in the active language: the order ID, the refund
     time with its zone, every amount with its currency, and where the money went."""
     package, payer = refund.package, refund.payer
@@ -244,7 +244,8 @@ def receipt_text(refund: Refund) -> tuple[str, str]:
         "time": zoned(refund.created_at), "cash": refund.cash, "commission": refund.commission,
         "free": refund.free, "total": refund.total, "payer": payer.name, "uin": payer.uin,
     }
-    paid_owed = refund_paid_owed(refund)
+    if paid_owed is None:
+        paid_owed = refund_paid_owed(refund)
     if paid_owed:
         body += "\n" + _(
             "Of the cash, USD %(owed)s paid what the account owed and USD %(cash)s went to its cash balance."
@@ -252,7 +253,7 @@ def receipt_text(refund: Refund) -> tuple[str, str]:
     return subject, body
 
 
-def _send_receipt(refund: Refund) -> None:
+def _send_receipt(refund: Refund, *, paid_owed: Decimal) -> None:
     """The receipt goes to the customer: the people the account's owner chose for refund
     receipts (the owner by default), in their Message Center and by e-mail, each in their own
     language, whoever asked for the refund (a sub-user, an API key, staff approving a ticket).
@@ -260,5 +261,5 @@ def _send_receipt(refund: Refund) -> None:
     changes the answer to the person who refunded."""
     account_notify(
         account_id=refund.owner_id, kind=ReminderKind.REFUND, key=f"refund-receipt:{refund.pk}",
-        write=lambda: receipt_text(refund),
+        write=lambda: receipt_text(refund, paid_owed=paid_owed),
     )
