@@ -351,6 +351,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "console.notifications.tasks.low_remaining_reminders",
         "schedule": crontab(hour=3, minute=0),
     },
+    # The overdue-payment lifecycle: suspensions at the 24-hour deadline, repossession warnings and repossessions.
+    "standing-sweep": {"task": "console.billing.tasks.standing_sweep_task", "schedule": crontab(minute="*/5")},
     # Mail whose delivery failed or whose task was lost is tried again.
     "pending-mail": {"task": "console.notifications.tasks.send_pending_mail", "schedule": crontab(minute="*/5")},
 }

@@ -1,16 +1,18 @@
 """The one way money comes back for a package, for self-service and ticket approvals alike."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from console.accounts.models import Account, Member
+from console.billing.arrears import standing_apply_locked
 from console.core import clock
 from console.core.audit import AuditAction, audit_record
 from console.core.errors import Conflict, IdempotencyKeyReused, InvalidRequest
-from console.ledger.models import Bucket, LedgerKind
+from console.ledger.models import Bucket, LedgerEntry, LedgerKind
 from console.ledger.memos import Memo
 from console.ledger.services import ledger_post
 from console.notifications.models import ReminderKind
@@ -177,12 +179,23 @@ def _refund_locked(*, package: Package, request: RefundRequest, verdict: policy.
         sub_product_code=request.sub_product_code,
         region_code=request.region_code,
     )
-    for bucket, amount in ((Bucket.CASH, amounts.cash), (Bucket.COMMISSION, amounts.commission), (Bucket.FREE, amounts.free)):
+    # In arrears, the refund's cash pays what the payer owes first (the debt is a cash debt: bills
+    # charge cash); commission and free credits go back to their own buckets.
+    to_owed = refund_owed_part(owed=package.payer.owed_balance, cash=amounts.cash)
+    if to_owed:
+        ledger_post(
+            account=package.payer, bucket=Bucket.OWED, amount=-to_owed, kind=LedgerKind.SETTLEMENT,
+            package=package, reference=f"refund:{refund.pk}", memo=Memo.refund_settles_owed(code=package.code),
+        )
+    for bucket, amount in ((Bucket.CASH, amounts.cash - to_owed), (Bucket.COMMISSION, amounts.commission), (Bucket.FREE, amounts.free)):
         if amount:
             ledger_post(
                 account=package.payer, bucket=bucket, amount=amount, kind=LedgerKind.REFUND,
                 package=package, reference=f"refund:{refund.pk}", memo=Memo.refund(code=package.code),
             )
+    if to_owed:
+        # A refund that settles everything owed lifts an overdue suspension, in this transaction.
+        standing_apply_locked(package.payer, now=now, actor=request.actor, cause=f"refund:{refund.pk}")
     package.refunded_at = now
     package.refunded_cash, package.refunded_commission, package.refunded_free = (
         amounts.cash, amounts.commission, amounts.free,
@@ -198,11 +211,24 @@ def _refund_locked(*, package: Package, request: RefundRequest, verdict: policy.
         },
         verdict=verdict.as_record(), note=request.overrule_abuse_note,
     )
-    _send_receipt(refund)
+    _send_receipt(refund, paid_owed=to_owed)
     return refund
 
 
-def receipt_text(refund: Refund) -> tuple[str, str]:
+def refund_owed_part(*, owed: Decimal, cash: Decimal) -> Decimal:
+    """How much of a refund's cash pays what the payer owes: all of it up to the amount owed."""
+    return min(owed, cash)
+
+
+def refund_paid_owed(refund: Refund) -> Decimal:
+    """What the refund paid towards the amount owed (its owed-bucket entry), for the receipt."""
+    return -sum(
+        LedgerEntry.objects.filter(reference=f"refund:{refund.pk}", bucket=Bucket.OWED).values_list("amount", flat=True),
+        Decimal("0.00"),
+    )
+
+
+def receipt_text(refund: Refund, *, paid_owed: Decimal | None = None) -> tuple[str, str]:
     """The refund receipt's subject and body in the active language: the order ID, the refund
     time with its zone, every amount with its currency, and where the money went."""
     package, payer = refund.package, refund.payer
@@ -218,10 +244,16 @@ def receipt_text(refund: Refund) -> tuple[str, str]:
         "time": zoned(refund.created_at), "cash": refund.cash, "commission": refund.commission,
         "free": refund.free, "total": refund.total, "payer": payer.name, "uin": payer.uin,
     }
+    if paid_owed is None:
+        paid_owed = refund_paid_owed(refund)
+    if paid_owed:
+        body += "\n" + _(
+            "Of the cash, USD %(owed)s paid what the account owed and USD %(cash)s went to its cash balance."
+        ) % {"owed": paid_owed, "cash": refund.cash - paid_owed}
     return subject, body
 
 
-def _send_receipt(refund: Refund) -> None:
+def _send_receipt(refund: Refund, *, paid_owed: Decimal) -> None:
     """The receipt goes to the customer: the people the account's owner chose for refund
     receipts (the owner by default), in their Message Center and by e-mail, each in their own
     language, whoever asked for the refund (a sub-user, an API key, staff approving a ticket).
@@ -229,5 +261,5 @@ def _send_receipt(refund: Refund) -> None:
     changes the answer to the person who refunded."""
     account_notify(
         account_id=refund.owner_id, kind=ReminderKind.REFUND, key=f"refund-receipt:{refund.pk}",
-        write=lambda: receipt_text(refund),
+        write=lambda: receipt_text(refund, paid_owed=paid_owed),
     )

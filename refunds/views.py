@@ -15,7 +15,7 @@ from console.core.rate_limits import rate_limit_exceeded
 from console.packages.selectors import package_of_account
 from refunds import policy, selectors
 from refunds.forms import RefundConfirmForm
-from refunds.services import RefundRefused, RefundRequest, package_refund
+from refunds.services import RefundRefused, RefundRequest, package_refund, refund_owed_part
 
 # Far above what a person clicking through dialogs needs; low enough to stop a script hammering
 # the row locks.
@@ -42,6 +42,8 @@ def _render_dialog(
         "verdict": verdict,
         "form": form,
         "why": verdict.why,
+        # In arrears, the refund's cash pays what the payer owes first; the dialog says how much.
+        "to_owed": refund_owed_part(owed=package.payer.owed_balance, cash=verdict.refund.cash) if verdict.eligible else None,
     }
     response = render(request, template, context, status=status)
     if refresh_table:

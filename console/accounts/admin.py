@@ -11,11 +11,16 @@ class MemberInline(admin.TabularInline):
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ["uin", "name", "status", "billing_mode", "cash_balance", "commission_balance", "free_balance"]
+    list_display = ["uin", "name", "status", "billing_mode", "cash_balance", "commission_balance", "free_balance", "owed_balance"]
     list_filter = ["status", "billing_mode"]
     search_fields = ["uin", "name"]
     # Balances move only through ledger entries (console.ledger.services.ledger_post).
-    readonly_fields = ["cash_balance", "commission_balance", "free_balance", "billing_started_at"]
+    # The overdue-payment standing moves only through console.billing.arrears (staff record a
+    # payment under Top-ups); staff set only a suspension for violations here.
+    readonly_fields = [
+        "cash_balance", "commission_balance", "free_balance", "owed_balance", "billing_started_at",
+        "standing_since", "arrears_deadline", "repossession_warned",
+    ]
     inlines = [MemberInline]
 
 

@@ -11,9 +11,15 @@ from console.core.money import MONEY
 
 
 class AccountStatus(models.TextChoices):
+    """The account's standing. The overdue-payment states (in arrears, suspended for overdue payment,
+    repossessed) change only through `console.billing.arrears`, the one state machine; a suspension
+    for violations is set by staff and never lifted or replaced by it."""
+
     ACTIVE = "active", _("Active")
+    IN_ARREARS = "in_arrears", _("In arrears")
     SUSPENDED_VIOLATION = "suspended_violation", _("Suspended for violating the rules")
     SUSPENDED_OVERDUE = "suspended_overdue", _("Suspended for overdue payment")
+    REPOSSESSED = "repossessed", _("Resources repossessed for overdue payment")
 
 
 class BillingMode(models.TextChoices):
@@ -38,6 +44,18 @@ class Account(models.Model):
     cash_balance = models.DecimalField(**MONEY, default=Decimal("0.00"), verbose_name=_("cash balance"))
     commission_balance = models.DecimalField(_("commission credits"), **MONEY, default=Decimal("0.00"))
     free_balance = models.DecimalField(_("free credits"), **MONEY, default=Decimal("0.00"))
+    # What bills could not collect: a balance of its own (the ledger's "owed" bucket), never a
+    # negative cash balance, so every balance column stays non-negative (docs/billing.md).
+    owed_balance = models.DecimalField(_("amount owed"), **MONEY, default=Decimal("0.00"))
+    # The overdue-payment lifecycle (console.billing.arrears): when the current standing began,
+    # the 24-hour deadline while in arrears, and the last repossession warning sent (days before).
+    standing_since = models.DateTimeField(null=True, blank=True, verbose_name=_("standing since"))
+    arrears_deadline = models.DateTimeField(null=True, blank=True, verbose_name=_("arrears deadline"))
+    repossession_warned = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("repossession warning sent (days before)"))
+    # Balance alert (Billing Center): a message when the available balance falls below it; null = off.
+    balance_alert_threshold = models.DecimalField(
+        **MONEY, null=True, blank=True, verbose_name=_("balance alert threshold")
+    )
     # Set while the daily billing run is deducting this account's usage; refunds wait for it.
     billing_started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("billing started at"))
 
@@ -47,7 +65,8 @@ class Account(models.Model):
         verbose_name_plural = _("accounts")
         constraints = [
             models.CheckConstraint(
-                condition=Q(cash_balance__gte=0) & Q(commission_balance__gte=0) & Q(free_balance__gte=0),
+                condition=Q(cash_balance__gte=0) & Q(commission_balance__gte=0) & Q(free_balance__gte=0)
+                & Q(owed_balance__gte=0),
                 name="account_balances_not_negative",
             ),
             models.CheckConstraint(condition=Q(uin__gt=0), name="account_uin_positive"),
@@ -55,6 +74,11 @@ class Account(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.uin})"
+
+    @property
+    def available_balance(self) -> Decimal:
+        """Cash, commission and free credits less what is owed: below zero while in arrears."""
+        return self.cash_balance + self.commission_balance + self.free_balance - self.owed_balance
 
     @property
     def billing_in_progress(self) -> bool:

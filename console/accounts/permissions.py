@@ -324,6 +324,12 @@ class AccountStanding:
     meaning: str
     # Why the account may not buy, or "" when it may.
     buy_refusal: str
+    # The banner shows on every page (suspended, or in arrears with its countdown).
+    banner: bool = False
+    # The standing's own refusal code (`account_suspended_overdue`, ...).
+    code: str = ""
+    # A top-up settles it (the overdue-payment states).
+    top_up_settles: bool = False
 
 
 def _standings() -> dict[str, AccountStanding]:
@@ -333,9 +339,23 @@ def _standings() -> dict[str, AccountStanding]:
         AccountStatus.ACTIVE: AccountStanding(
             status=AccountStatus.ACTIVE, suspended=False, headline="", meaning="", buy_refusal=""
         ),
+        AccountStatus.IN_ARREARS: AccountStanding(
+            status=AccountStatus.IN_ARREARS,
+            suspended=False,
+            banner=True,
+            top_up_settles=True,
+            headline=_("This account is in arrears."),
+            meaning=_(
+                "A bill could not be paid in full. Top up at least the amount owed before the deadline, "
+                "or streaming services are suspended for overdue payment, even while packages remain."
+            ),
+            buy_refusal="",
+        ),
         AccountStatus.SUSPENDED_VIOLATION: AccountStanding(
             status=AccountStatus.SUSPENDED_VIOLATION,
             suspended=True,
+            banner=True,
+            code="account_suspended_violation",
             headline=_("This account is suspended for violating the rules."),
             meaning=_(
                 "Its streaming services are stopped. Packages cannot be bought, and packages already "
@@ -346,12 +366,30 @@ def _standings() -> dict[str, AccountStanding]:
         AccountStatus.SUSPENDED_OVERDUE: AccountStanding(
             status=AccountStatus.SUSPENDED_OVERDUE,
             suspended=True,
+            banner=True,
+            top_up_settles=True,
+            code="account_suspended_overdue",
             headline=_("This account is suspended for overdue payment."),
             meaning=_(
-                "Its streaming services are stopped until the overdue bills are paid: top up the cash "
-                "balance. Packages can still be bought and refunded under the usual rules."
+                "Its streaming services are stopped until the amount owed is paid: a top-up that brings "
+                "the balance to zero or above lifts the suspension at once. Packages cannot be bought "
+                "meanwhile; packages already bought can still be refunded under the usual rules, and a "
+                "refund pays what is owed first. After 60 days suspended, the remaining packages are repossessed."
             ),
-            buy_refusal="",
+            buy_refusal=_("The account is suspended for overdue payment, so no packages can be bought. Top up to lift it."),
+        ),
+        AccountStatus.REPOSSESSED: AccountStanding(
+            status=AccountStatus.REPOSSESSED,
+            suspended=True,
+            banner=True,
+            top_up_settles=True,
+            code="account_repossessed",
+            headline=_("This account's streaming resources were repossessed for overdue payment."),
+            meaning=_(
+                "It stayed suspended for overdue payment for 60 days. Its remaining packages were reclaimed "
+                "and can no longer be refunded. A top-up that settles the amount owed restores the account."
+            ),
+            buy_refusal=_("The account's resources were repossessed for overdue payment, so no packages can be bought. Top up to restore it."),
         ),
     }
 
@@ -362,8 +400,9 @@ def account_standing(account) -> AccountStanding:
 
 
 def account_require_may_buy(account) -> None:
-    """Raise AccountSuspended (code `account_suspended_violation`) when the account's state forbids
-    buying. Services call it on the locked account row, so a suspension that lands mid-request wins."""
-    refusal = account_standing(account).buy_refusal
-    if refusal:
-        raise AccountSuspended(refusal, code="account_suspended_violation")
+    """Raise AccountSuspended (code `account_suspended_violation`, `account_suspended_overdue` or
+    `account_repossessed`) when the account's state forbids buying. Services call it on the locked
+    account row, so a suspension that lands mid-request wins."""
+    standing = account_standing(account)
+    if standing.buy_refusal:
+        raise AccountSuspended(standing.buy_refusal, code=standing.code)

@@ -3,7 +3,8 @@
 DescribeAccountBalance answers every amount as an integer number of cents (fen in Tencent's
 documentation; the console's balances are USD, so US cents here): `CashAccountBalance` the cash
 balance, `IncomeIntoAccountBalance` the commission credits, `PresentAccountBalance` the free
-credits, `OweAmount` what daily bills left unpaid, `FreezeAmount` 0 (the console freezes no money),
+credits, `OweAmount` the ledger's owed bucket (what daily bills left unpaid and no
+top-up or refund has settled yet), `FreezeAmount` 0 (the console freezes no money),
 `Balance` = `RealBalance` = cash + commission + free - freeze - owed. The console bills usage into
 arrears when cash runs out (`IsAllowArrears` true) and grants no credit (`IsCreditLimited` false,
 `CreditAmount` and `TempCredit` 0, `CreditBalance` = cash + commission + free - owed,
@@ -28,7 +29,6 @@ from django.utils.translation import gettext
 
 from console.api.caller import Caller
 from console.api.errors import ApiError, ErrorCode
-from console.billing.models import DailyBill
 from console.core.errors import IdempotencyKeyReused
 from console.packages.selectors import PackageNotFound, package_of_account
 from refunds import policy
@@ -46,12 +46,12 @@ def cents(amount: Decimal) -> int:
 
 def describe_account_balance(caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
     account = caller.account
-    account.refresh_from_db(fields=["cash_balance", "commission_balance", "free_balance"])
-    cash, commission, free = (
-        cents(account.cash_balance), cents(account.commission_balance), cents(account.free_balance)
+    # One read of the row: the four balances of one moment, so the figures below agree.
+    account.refresh_from_db(fields=["cash_balance", "commission_balance", "free_balance", "owed_balance"])
+    cash, commission, free, owed = (
+        cents(account.cash_balance), cents(account.commission_balance), cents(account.free_balance),
+        cents(account.owed_balance),
     )
-    # Summed here, not by the database: SQLite would add the decimals as floats.
-    owed = cents(sum(DailyBill.objects.filter(account=account, owed__gt=0).values_list("owed", flat=True), Decimal(0)))
     freeze = 0
     real = cash + commission + free - freeze - owed
     credit_balance = cash + commission + free - owed

@@ -10,7 +10,8 @@ is shared between watchers and billing, and nothing they receive can be changed.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,3 +41,35 @@ def shard_watchers() -> tuple[ShardWatcher, ...]:
 def shard_watch(shard: ShardToBill) -> list[AfterShard]:
     """Call every registered watcher before `shard`; answer what to call after it, in order."""
     return [after for watcher in shard_watchers() if (after := watcher(shard)) is not None]
+
+
+# --- the account's standing (console.billing.arrears) ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StandingChange:
+    """One step of the overdue-payment lifecycle, told to the areas above inside the transaction
+    that took it (a notice written there commits with the step, or not at all)."""
+
+    account_id: int
+    event: str
+    status: str
+    owed: Decimal
+    deadline: datetime | None
+    repossession_at: datetime | None
+    warned_days: int | None
+    at: datetime
+
+
+StandingWatcher = Callable[[StandingChange], None]
+_standing_watchers: list[StandingWatcher] = []
+
+
+def standing_watcher_register(watcher: StandingWatcher) -> None:
+    if watcher not in _standing_watchers:
+        _standing_watchers.append(watcher)
+
+
+def standing_changed(change: StandingChange) -> None:
+    for watcher in tuple(_standing_watchers):
+        watcher(change)

@@ -1,10 +1,11 @@
 """Billing records: usage and daily bills."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from console.accounts.models import Account
+from console.accounts.models import Account, AccountStatus
 from console.core.money import MONEY, QUANTITY, rounded_sum
 from console.packages.models import PackageKind
 
@@ -66,3 +67,54 @@ class DailyBill(models.Model):
         return f"Bill {self.account_id} {self.day}"
 
 
+
+
+class TopUpChannel(models.TextChoices):
+    CONSOLE = "console", _("Console (sandbox payment)")
+    ADMIN = "admin", _("Recorded by staff")
+    COMMAND = "command", _("Management command")
+
+
+class TopUp(models.Model):
+    """Money paid into an account: what settled the amount owed, then what went to cash. One per
+    account and idempotency key, so a retried confirmation tops up once and answers this again."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="top_ups", verbose_name=_("account"))
+    idempotency_key = models.CharField(max_length=64, verbose_name=_("idempotency key"))
+    amount = models.DecimalField(**MONEY, verbose_name=_("amount"))
+    to_owed = models.DecimalField(**MONEY, help_text=_("Paid towards the amount owed."), verbose_name=_("to the amount owed"))
+    to_cash = models.DecimalField(**MONEY, help_text=_("Credited to the cash balance."), verbose_name=_("to cash"))
+    channel = models.CharField(max_length=16, choices=TopUpChannel, verbose_name=_("channel"))
+    provider = models.CharField(max_length=32, verbose_name=_("payment provider"))
+    provider_reference = models.CharField(max_length=80, verbose_name=_("payment reference"))
+    # The account's standing before and after, so the receipt can say a suspension was lifted.
+    status_before = models.CharField(max_length=32, verbose_name=_("status before"))
+    status_after = models.CharField(max_length=32, verbose_name=_("status after"))
+    note = models.CharField(max_length=200, blank=True, verbose_name=_("note"))
+    created_at = models.DateTimeField(verbose_name=_("created at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("top-up")
+        verbose_name_plural = _("top-ups")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "idempotency_key"], name="top_up_once_per_key"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0) & Q(to_owed__gte=0) & Q(to_cash__gte=0) & Q(amount=rounded_sum("to_owed", "to_cash")),
+                name="top_up_adds_up",
+            ),
+        ]
+
+    def __str__(self):
+        return self.receipt_code
+
+    @property
+    def receipt_code(self) -> str:
+        return f"TU{self.pk:08d}"
+
+    @property
+    def lifted_suspension(self) -> bool:
+        return self.status_before in (AccountStatus.SUSPENDED_OVERDUE, AccountStatus.REPOSSESSED) and self.status_after == AccountStatus.ACTIVE

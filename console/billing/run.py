@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 from console.accounts.models import Account, BillingMode
 from console.billing import rates
 from console.billing.allocation import Slot, allocate
+from console.billing.arrears import standing_apply_locked
 from console.billing.models import METERED_KINDS, DailyBill, UsageRecord
 from console.billing.renewal import MAX_RENEWALS_PER_TYPE_PER_DAY, renew_locked
 from console.billing.selectors import stale_billing_marks
@@ -155,7 +156,7 @@ def billing_run(*, day: date, batch_size: int = DEFAULT_BATCH_SIZE, workers: int
     return summary
 
 
-def bill_accounts(account_ids: Iterable[int], *, day: date) -> BillingSummary:
+def bill_accounts(account_ids: Iterable[int], *, day: date, at: datetime | None = None) -> BillingSummary:
     """Bill `day` for the accounts of `account_ids`, as one batch: the unit of work of
     `billing_run`, and of a worker billing a shard of accounts.
 
@@ -177,7 +178,7 @@ def bill_accounts(account_ids: Iterable[int], *, day: date) -> BillingSummary:
     if ids:
         _mark_billing(ids, at=clock.now())
         try:
-            _bill_locked(ids, day=day, usage=usage, summary=summary)
+            _bill_locked(ids, day=day, usage=usage, summary=summary, at=at)
         except BaseException:
             _marks_clear(ids)
             raise
@@ -234,7 +235,7 @@ def _usage_unbilled(ids: list[int], *, day: date) -> dict[int, list[tuple[str, s
     return usage
 
 
-def _bill_locked(ids: list[int], *, day: date, usage: dict, summary: BillingSummary) -> None:
+def _bill_locked(ids: list[int], *, day: date, usage: dict, summary: BillingSummary, at: datetime | None = None) -> None:
     day_end = day_bounds(day)[1]
     # Durable: the batch's bills commit here, never inside a caller's transaction that could hide
     # the commit (and keep the marks of accounts it claims to have billed).
@@ -259,13 +260,18 @@ def _bill_locked(ids: list[int], *, day: date, usage: dict, summary: BillingSumm
             package = PackageRow(*row)
             packages[package.owner_id].append(package)
 
-        batch = _Batch(day=day, now=clock.now(), summary=summary)
+        # `at` only for the demo seed (a day billed hours ago, so its arrears began then).
+        batch = _Batch(day=day, now=at or clock.now(), summary=summary)
         for account in accounts:
             if account.pk in done or account.billing_mode != BillingMode.DAILY_TRAFFIC:
                 continue
             batch.bill_account(account, usage[account.pk], packages[account.pk])
         batch.write()
         Account.objects.filter(any_of("pk", ids)).update(billing_started_at=None)
+        # The lifecycle, under the same locks: a bill that leaves an amount owed puts the account
+        # in arrears (its notice commits with the bill); an account already overdue moves on.
+        for account, _bill in batch.bills:
+            standing_apply_locked(account, now=batch.now, cause=f"bill:{day.isoformat()}")
 
 
 def _mark_billing(ids: list[int], *, at: datetime) -> None:
@@ -377,10 +383,16 @@ class _Batch:
         bulk_set(Package, "used", {pk: package.used for pk, package in self.changed.items()})
         bulk_insert(DailyBill, BILL_FIELDS, [bill.row for _, bill in self.bills])
         reference, memo = f"bill:{self.day.isoformat()}", Memo.pay_as_you_go(day=self.day)
-        ledger_post_many(bucket=Bucket.CASH, postings=[
+        ledger_post_many(bucket=Bucket.CASH, at=self.now, postings=[
             Posting(account=account, amount=-bill.paid, kind=LedgerKind.PAY_AS_YOU_GO, reference=reference, memo=memo)
             for account, bill in self.bills
             if bill.paid
+        ])
+        # What cash could not pay is owed: posted to the owed bucket, never by driving cash negative.
+        ledger_post_many(bucket=Bucket.OWED, at=self.now, postings=[
+            Posting(account=account, amount=bill.owed, kind=LedgerKind.ARREARS, reference=reference, memo=memo)
+            for account, bill in self.bills
+            if bill.owed
         ])
         self.summary.accounts_billed += len(self.bills)
         self.summary.deductions += len(self.deductions)

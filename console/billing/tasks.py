@@ -203,3 +203,13 @@ def usage_simulate_yesterday() -> int:
     from console.billing.usage import usage_simulate
 
     return usage_simulate(day=clock.today() - timedelta(days=1))
+
+
+@shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=5, max_retries=5)
+def standing_sweep_task() -> int:
+    """The overdue-payment lifecycle's clock (console.billing.arrears.standing_sweep): deadlines
+    passed, repossession warnings and repossessions due. Idempotent; Celery beat runs it every
+    few minutes."""
+    from console.billing.arrears import standing_sweep
+
+    return standing_sweep()

@@ -1,17 +1,28 @@
 import csv
+import uuid
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import trigger_client_event
 
 from console.accounts.permissions import MemberAction, member_require
 from console.accounts.selectors import member_for
 from console.billing import selectors
-from console.billing.forms import LedgerFilterForm
+from console.billing.alerts import balance_alert_set
+from console.billing.forms import BalanceAlertForm, LedgerFilterForm, TopUpForm
+from console.billing.models import TopUp, TopUpChannel
+from console.billing.payments import payment_provider
 from console.billing.progress import billing_progress
+from console.billing.topup import account_top_up, top_up_split
 from console.core import clock
+from console.core.errors import ServiceError
+from console.core.http import PACKAGES_CHANGED
 from console.core.listing import applied_query, page_of
 from console.ledger.memos import entry_memo_english
 from console.ledger.selectors import ledger_for
@@ -92,3 +103,79 @@ def billing_progress_view(request):
     except ValueError:
         day = clock.today() - timedelta(days=1)
     return render(request, "console/billing/_progress.html", {"progress": billing_progress(day=day)})
+
+
+# --- top-up -----------------------------------------------------------------------------------
+
+TOP_UP_TEMPLATE = "console/billing/top_up.html"
+
+
+def _render_top_up(request, *, member, form, split=None, status=200):
+    template = TOP_UP_TEMPLATE
+    if request.htmx:
+        template += "#form" if request.method == "POST" else "#dialog"
+    context = {"form": form, "split": split, "account": member.account, "provider": payment_provider()}
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def top_up(request):
+    """The Top up dialog: an amount (the amount owed, to begin with), a confirmation that says what
+    it settles and credits and whether it lifts a suspension, then the receipt."""
+    member = _member_who_may_see_money(request)
+    member_require(member, MemberAction.BUY)
+    account = member.account
+    if request.method == "GET":
+        initial = {"idempotency_key": uuid.uuid4(), "amount": account.owed_balance or None}
+        return _render_top_up(request, member=member, form=TopUpForm(initial=initial))
+    form = TopUpForm(request.POST)
+    if not form.is_valid():
+        return _render_top_up(request, member=member, form=form, status=422)
+    amount = form.cleaned_data["amount"]
+    if request.POST.get("action") != "confirm":
+        return _render_top_up(request, member=member, form=form, split=top_up_split(account=account, amount=amount))
+    try:
+        result = account_top_up(
+            account_id=account.pk, amount=amount, idempotency_key=str(form.cleaned_data["idempotency_key"]),
+            channel=TopUpChannel.CONSOLE, actor=request.user, member=member,
+        )
+    except ServiceError as refused:
+        form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+        return _render_top_up(request, member=member, form=form, status=refused.http_status)
+    if not request.htmx:
+        return redirect("billing_top_up_receipt", pk=result.top_up.pk)
+    response = render(request, f"{TOP_UP_TEMPLATE}#receipt", {"top_up": result.top_up, "provider": payment_provider()})
+    # The balances on the page behind the dialog refresh themselves.
+    trigger_client_event(response, PACKAGES_CHANGED)
+    return response
+
+
+@login_required
+def top_up_receipt(request, pk: int):
+    member = _member_who_may_see_money(request)
+    top_up = get_object_or_404(TopUp, pk=pk, account=member.account)
+    return render(request, "console/billing/top_up_receipt.html", {"top_up": top_up, "provider": payment_provider()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def balance_alert(request):
+    """Billing Center's balance alert: the threshold here, who receives it with the other messages."""
+    member = _member_who_may_see_money(request)
+    account = member.account
+    form = BalanceAlertForm(request.POST or None, initial={"threshold": account.balance_alert_threshold})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                balance_alert_set(member=member, threshold=form.cleaned_data["threshold"])
+            except ServiceError as refused:
+                form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+                status = refused.http_status
+            else:
+                messages.success(request, gettext("Balance alert saved."))
+                return redirect("billing_alert")
+        else:
+            status = 422
+    return render(request, "console/billing/balance_alert.html", {"form": form, "account": account}, status=status)

@@ -12,6 +12,10 @@ from console.core.models import AuditEntry
 class AuditAction(StrEnum):
     """Every action the trail records. The values are stored, so they never change."""
 
+    ACCOUNT_STANDING_CHANGED = "account.standing_changed"
+    ACCOUNT_REPOSSESSION_WARNED = "account.repossession_warned"
+    ACCOUNT_TOPPED_UP = "account.topped_up"
+    BALANCE_ALERT_SET = "account.balance_alert_set"
     API_KEY_CREATED = "api_key.created"
     API_KEY_DELETED = "api_key.deleted"
     API_KEY_DISABLED = "api_key.disabled"

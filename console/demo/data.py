@@ -57,8 +57,16 @@ def demo_reset() -> None:
     demo_seed()
 
 
-@transaction.atomic
 def demo_seed() -> None:
+    _demo_seed_accounts()
+    # After the seed's transaction (and a reset's, which wraps it): the billing batches are durable
+    # transactions of their own. Outside any transaction this runs at once.
+    now = clock.now()
+    transaction.on_commit(lambda: _demo_overdue_cases(now=now))
+
+
+@transaction.atomic
+def _demo_seed_accounts() -> None:
     reference_data_ensure()
     now = clock.now()
     zone = clock.billing_zone()
@@ -74,7 +82,9 @@ def demo_seed() -> None:
     aurora = _account(DEMO_UIN, "Aurora Live Media Co., Ltd.", opened, cash="4800.00", commission="600.00", free="150.00")
     group = _account(100023450001, "Aurora Group Holdings (payer)", opened, cash="5000.00")
     nebula = _account(100031415926, "Nebula Esports", opened, cash="420.00", status=AccountStatus.SUSPENDED_VIOLATION)
-    harbor = _account(100027182818, "Harbor Education Online", opened, cash="90.00", status=AccountStatus.SUSPENDED_OVERDUE)
+    # Harbor and Lumen owe money: the lifecycle makes their standing (`_demo_overdue_cases`).
+    harbor = _account(100027182818, "Harbor Education Online", opened, cash="90.00")
+    lumen = _account(LUMEN_UIN, "Lumen Language School", opened, cash="12.00")
     pinewood = _account(
         100016180339, "Pinewood Radio & Podcasts", opened, cash="600.00", billing_mode=BillingMode.DAILY_BANDWIDTH
     )
@@ -83,6 +93,7 @@ def demo_seed() -> None:
     _login("viewer", aurora, MemberRole.SUB_USER, email="finance.viewer@aurora-live.example")
     _login("suspended", nebula, MemberRole.OWNER, email="admin@nebula-esports.example")
     _login("overdue", harbor, MemberRole.OWNER, email="it@harbor-edu.example")
+    _login("arrears", lumen, MemberRole.OWNER, email="office@lumen-school.example")
     _login("pinewood", pinewood, MemberRole.OWNER, email="tech@pinewood-radio.example")
     admin = _user("admin", email="css-support@tencent-demo.example")
     admin.is_staff = admin.is_superuser = True
@@ -120,7 +131,8 @@ def demo_seed() -> None:
     # Nebula (suspended for violations) and Harbor (overdue: refunds still allowed).
     buy("lvpkg-dm000021", nebula, "traffic", "1 TB", local(1, 10, 0))
     buy("lvpkg-dm000022", nebula, "transcode_standard", "100 hours", local(2, 19, 30))
-    buy("lvpkg-dm000031", harbor, "traffic", "500 GB", local(1, 8, 45))
+    # Bought three days ago (still refundable): it paid for part of the usage that put Harbor in arrears.
+    buy("lvpkg-dm000031", harbor, "traffic", "500 GB", local(3, 8, 45))
     # Pinewood bills by bandwidth, so its packages are frozen.
     buy("lvpkg-dm000041", pinewood, "traffic", "5 TB", local(30, 9, 0))
     buy("lvpkg-dm000042", pinewood, "traffic", "1 TB", local(1, 17, 0))
@@ -137,6 +149,30 @@ def demo_seed() -> None:
     ))
     # Today's reminders, as the 09:00 schedule would send them: the bell has something to show.
     expiry_reminders_create(day=today)
+
+
+LUMEN_UIN = 100014142135
+
+
+def _demo_overdue_cases(*, now: datetime) -> None:
+    """Two accounts in the overdue-payment lifecycle, made by the lifecycle itself: each has a day
+    of usage that the daily billing run (`bill_accounts`, as billed at the time given) could not
+    collect in full. Harbor was billed 30 hours ago, so its 24 hours ran out 6 hours ago and the
+    sweep suspends it; Lumen was billed 3 hours ago and is in arrears, 21 hours left."""
+    from console.billing.arrears import standing_sweep
+    from console.billing.models import UsageRecord
+    from console.billing.run import bill_accounts
+
+    zone = clock.billing_zone()
+    for uin, billed_hours_ago, gigabytes in ((100027182818, 30, "2000"), (LUMEN_UIN, 3, "600")):
+        account = Account.objects.get(uin=uin)
+        billed_at = now - timedelta(hours=billed_hours_ago)
+        day = billed_at.astimezone(zone).date() - timedelta(days=1)
+        UsageRecord.objects.get_or_create(
+            account=account, day=day, package_kind="traffic", item="lvb:mainland", defaults={"quantity": Decimal(gigabytes)},
+        )
+        bill_accounts([account.pk], day=day, at=billed_at)
+    standing_sweep(now=now)
 
 
 def _account(uin, name, opened: datetime, *, cash="0", commission="0", free="0", status=AccountStatus.ACTIVE,

@@ -19,7 +19,11 @@ PERSONA_LIST = [
     Persona("suspended", _("violations"), _("Owner of Nebula Esports, suspended for violating the rules")),
     Persona(
         "overdue", _("overdue payment"),
-        _("Owner of Harbor Education, suspended for overdue payment (refunds still allowed)"),
+        _("Owner of Harbor Education, suspended for overdue payment: billed into arrears, not paid within 24 hours (refunds still allowed)"),
+    ),
+    Persona(
+        "arrears", _("in arrears"),
+        _("Owner of Lumen Language School, in arrears: a bill it could not pay, 24 hours to top up"),
     ),
     Persona("admin", _("staff"), _("Staff superuser: reviews tickets in the admin")),
 ]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from console.accounts.models import Account
 from console.accounts.preferences import user_language_choice, user_language_set
+from console.billing.arrears import standing_sweep
 from console.core import clock
 from console.core.audit import AuditAction, audit_record
 from console.core.errors import InvalidRequest, PermissionRefused
@@ -78,6 +79,9 @@ def _clock_set(*, actor: AbstractBaseUser, offset: timedelta, action: str,
             actor=actor, action=action, obj=_demo_row(), account=account,
             before={"offset": before}, after={"offset": offset, "now": clock.now()}, note=note,
         )
+    # What Celery beat's lifecycle sweep would have done by the new time (the demo runs no beat):
+    # an account in arrears whose 24 hours passed is suspended now, on the presenter's click.
+    standing_sweep()
     return clock.now()
 
 

@@ -26,6 +26,9 @@ SENTENCES: dict[str, str] = {
     MemoKind.OPENING_BALANCE: _("Opening balance"),
     MemoKind.CAMPAIGN_FREE_CREDITS: _("Campaign free credits"),
     MemoKind.REFERRAL_COMMISSION: _("Referral commission"),
+    MemoKind.TOP_UP: _("Top-up %(receipt)s"),
+    MemoKind.REFUND_SETTLES_OWED: _("Refund of %(code)s, paying what is owed"),
+    MemoKind.OWED_CARRIED_OVER: _("Unpaid daily bills carried over"),
 }
 
 
@@ -49,6 +52,14 @@ class Memo:
     @classmethod
     def pay_as_you_go(cls, *, day: date) -> "Memo":
         return cls(MemoKind.PAY_AS_YOU_GO, {"day": day.isoformat()})
+
+    @classmethod
+    def top_up(cls, *, receipt: str) -> "Memo":
+        return cls(MemoKind.TOP_UP, {"receipt": receipt})
+
+    @classmethod
+    def refund_settles_owed(cls, *, code: str) -> "Memo":
+        return cls(MemoKind.REFUND_SETTLES_OWED, {"code": code})
 
     @classmethod
     def of(cls, kind: MemoKind) -> "Memo":

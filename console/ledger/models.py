@@ -14,9 +14,15 @@ class Bucket(models.TextChoices):
     CASH = "cash", _("Cash")
     COMMISSION = "commission", _("Commission credits")
     FREE = "free", _("Free credits")
+    # Not money the account holds but money it owes: bills post what cash could not pay here (+),
+    # top-ups and refunds settle it first (-). See docs/billing.md, "Arrears".
+    OWED = "owed", _("Amount owed")
 
 
-BALANCE_FIELD = {Bucket.CASH: "cash_balance", Bucket.COMMISSION: "commission_balance", Bucket.FREE: "free_balance"}
+BALANCE_FIELD = {
+    Bucket.CASH: "cash_balance", Bucket.COMMISSION: "commission_balance", Bucket.FREE: "free_balance",
+    Bucket.OWED: "owed_balance",
+}
 
 
 class LedgerKind(models.TextChoices):
@@ -25,6 +31,8 @@ class LedgerKind(models.TextChoices):
     REFUND = "refund", _("Package refund")
     PAY_AS_YOU_GO = "pay_as_you_go", _("Pay-as-you-go charge")
     ADJUSTMENT = "adjustment", _("Adjustment")
+    ARREARS = "arrears", _("Unpaid bill")
+    SETTLEMENT = "settlement", _("Amount owed settled")
 
 
 class MemoKind(models.TextChoices):
@@ -38,6 +46,9 @@ class MemoKind(models.TextChoices):
     OPENING_BALANCE = "opening_balance", _("Opening balance")
     CAMPAIGN_FREE_CREDITS = "campaign_free_credits", _("Campaign free credits")
     REFERRAL_COMMISSION = "referral_commission", _("Referral commission")
+    TOP_UP = "top_up", _("Top-up")
+    REFUND_SETTLES_OWED = "refund_settles_owed", _("Refund of a package, paying what is owed")
+    OWED_CARRIED_OVER = "owed_carried_over", _("Unpaid bills before arrears were kept in the ledger")
 
 
 class LedgerEntry(AppendOnlyModel):

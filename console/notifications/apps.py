@@ -14,3 +14,11 @@ class NotificationsConfig(AppConfig):
         from console.notifications.watchers import low_remaining_watch
 
         shard_watcher_register(low_remaining_watch)
+
+        # The overdue-payment lifecycle and the balance alert tell this area of each change.
+        from console.billing.hooks import standing_watcher_register
+        from console.ledger.hooks import balance_watcher_register
+        from console.notifications.standing import balance_alert_notify, standing_notify
+
+        standing_watcher_register(standing_notify)
+        balance_watcher_register(balance_alert_notify)

@@ -41,6 +41,8 @@ class ReminderKind(models.TextChoices):
     LOW_REMAINING = "low_remaining", _("Low package balance reminder")
     REFUND = "refund", _("Refund receipt")
     TICKET = "ticket", _("Ticket outcome")
+    OVERDUE = "overdue", _("Overdue payment notice")
+    BALANCE_ALERT = "balance_alert", _("Balance alert")
 
 
 # At most one reminder of these per type, account and day; receipts and ticket outcomes are one

@@ -152,15 +152,16 @@ def test_an_account_suspended_for_violations_sees_why_and_cannot_open_the_buy_di
     expect(page.get_by_test_id("account-banner")).to_be_visible()
 
 
-def test_an_account_suspended_for_overdue_payment_is_told_to_pay_and_may_still_buy(login, page, live_server, screenshot):
+def test_an_account_suspended_for_overdue_payment_is_told_to_top_up_and_cannot_buy(login, page, live_server, screenshot):
     page.set_viewport_size(LAPTOP)
     MemberFactory(user=UserFactory(username="harbor"), account=FundedAccountFactory(status=AccountStatus.SUSPENDED_OVERDUE))
 
     login("harbor", "correct-horse")
 
     expect(page.get_by_test_id("account-banner")).to_contain_text("suspended for overdue payment")
-    expect(page.get_by_test_id("account-banner")).to_contain_text("top up the cash balance")
-    expect(page.get_by_test_id("buy-package")).to_be_visible()
+    expect(page.get_by_test_id("account-banner")).to_contain_text("lifts the suspension at once")
+    expect(page.get_by_test_id("banner-top-up")).to_be_visible()
+    expect(page.get_by_test_id("buy-package-refused")).to_be_visible()
     screenshot("suspended-overdue-1280")
 
 

@@ -38,8 +38,18 @@ def test_an_account_suspended_for_violations_cannot_buy_and_the_refusal_has_a_st
     assert not Package.objects.filter(owner=member.account).exists()
 
 
-def test_an_account_suspended_for_overdue_payment_may_still_buy():
+def test_an_account_suspended_for_overdue_payment_cannot_buy_and_the_refusal_has_its_own_code():
     member = owner_of(AccountStatus.SUSPENDED_OVERDUE)
+
+    with pytest.raises(AccountSuspended) as refused:
+        buy(member)
+
+    assert refused.value.code == "account_suspended_overdue"
+    assert not Package.objects.filter(owner=member.account).exists()
+
+
+def test_an_account_in_arrears_within_its_24_hours_may_still_buy():
+    member = owner_of(AccountStatus.IN_ARREARS)
 
     assert buy(member).package.owner == member.account
 
@@ -95,8 +105,11 @@ def test_the_buy_button_of_an_account_suspended_for_violations_is_off_and_says_w
     assert "The account is suspended for violating the rules, so no packages can be bought." in html
 
 
-def test_the_buy_button_of_an_account_suspended_for_overdue_payment_still_opens_the_dialog(client):
+def test_the_buy_button_of_an_account_suspended_for_overdue_payment_is_off_and_says_to_top_up(client):
     member = owner_of(AccountStatus.SUSPENDED_OVERDUE)
     client.force_login(member.user)
 
-    assert 'data-testid="buy-package"' in client.get(reverse("packages")).content.decode()
+    html = client.get(reverse("packages")).content.decode()
+
+    assert 'data-testid="buy-package"' not in html
+    assert "suspended for overdue payment, so no packages can be bought. Top up to lift it." in html

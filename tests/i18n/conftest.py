@@ -8,9 +8,11 @@ from console.packages.models import Package
 
 
 @pytest.fixture
-def seeded(demo_mode):
-    """The demo's accounts, people and packages (every branch of the refund policy), in demo mode."""
-    call_command("seed_demo", verbosity=0)
+def seeded(demo_mode, django_capture_on_commit_callbacks):
+    """The demo's accounts, people and packages (every branch of the refund policy), in demo mode,
+    with the overdue-payment cases the seed bills after its transaction."""
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", verbosity=0)
 
 
 @pytest.fixture

@@ -200,6 +200,10 @@ def test_the_owner_saves_who_receives_which_reminder(client, owner):
         (sub_user.pk, "refund"): (False, False),
         (owner.pk, "ticket"): (False, False),
         (sub_user.pk, "ticket"): (False, False),
+        (owner.pk, "overdue"): (False, False),
+        (sub_user.pk, "overdue"): (False, False),
+        (owner.pk, "balance_alert"): (False, False),
+        (sub_user.pk, "balance_alert"): (False, False),
     }
 
 

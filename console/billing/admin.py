@@ -1,0 +1,74 @@
+import uuid
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from console.accounts.models import Account
+from console.billing.models import TopUp, TopUpChannel
+from console.billing.topup import MAX_TOP_UP, MIN_TOP_UP, account_top_up
+from console.core.admin import ReadOnlyAdmin
+from console.core.errors import ServiceError
+
+
+class RecordPaymentForm(forms.Form):
+    """Staff record a payment received elsewhere (a bank transfer): the same service as the console's Top up."""
+
+    uin = forms.IntegerField(label=_("Account UIN"))
+    amount = forms.DecimalField(label=_("Amount (USD)"), min_value=MIN_TOP_UP, max_value=MAX_TOP_UP, decimal_places=2, max_digits=10)
+    idempotency_key = forms.CharField(
+        label=_("idempotency key"), max_length=64, initial=lambda: str(uuid.uuid4()),
+        help_text=_("E.g. the bank's transfer ID: the same key records the payment once."),
+    )
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+    def clean_uin(self):
+        account = Account.objects.filter(uin=self.cleaned_data["uin"]).first()
+        if account is None:
+            raise forms.ValidationError(_("No account has this UIN."))
+        self.account = account
+        return self.cleaned_data["uin"]
+
+
+@admin.register(TopUp)
+class TopUpAdmin(ReadOnlyAdmin):
+    """Top-ups, read-only; "Record a payment" adds one through `account_top_up` (never a row save)."""
+
+    list_display = ["created_at", "account", "amount", "to_owed", "to_cash", "channel", "status_before", "status_after"]
+    list_filter = ["channel"]
+    search_fields = ["account__uin", "account__name", "idempotency_key", "provider_reference"]
+    list_select_related = ["account"]
+    change_list_template = "console/billing/admin_topup_changelist.html"
+
+    def get_urls(self):
+        record = path("record/", self.admin_site.admin_view(self.record_view), name="console_topup_record")
+        return [record, *super().get_urls()]
+
+    def record_view(self, request):
+        if not request.user.has_perm("console.add_topup"):
+            raise PermissionDenied
+        form = RecordPaymentForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = account_top_up(
+                    account_id=form.account.pk, amount=form.cleaned_data["amount"],
+                    idempotency_key=form.cleaned_data["idempotency_key"], channel=TopUpChannel.ADMIN,
+                    actor=request.user, note=form.cleaned_data["note"],
+                )
+            except ServiceError as refused:
+                form.add_error(None, refused.message)
+            else:
+                top_up = result.top_up
+                self.message_user(request, gettext("Recorded %(code)s: USD %(amount)s, USD %(owed)s to the amount owed, USD %(cash)s to cash.") % {
+                    "code": top_up.receipt_code, "amount": top_up.amount, "owed": top_up.to_owed, "cash": top_up.to_cash,
+                })
+                if result.lifted:
+                    self.message_user(request, gettext("The suspension for overdue payment is lifted."), messages.SUCCESS)
+                return redirect(reverse("admin:console_topup_change", args=[top_up.pk]))
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "title": _("Record a payment")}
+        return TemplateResponse(request, "console/billing/admin_record_payment.html", context)

@@ -1,0 +1,77 @@
+"""The overdue-payment journey on the README's demo, from outside: the `overdue` persona's amount
+owed in the console and in `DescribeAccountBalance` (the official SDK), a top-up of that amount
+plus 10 in Chromium lifting the suspension, and the presenter moving the in-arrears persona past
+its 24 hours."""
+
+import json
+from decimal import Decimal
+
+from playwright.sync_api import expect
+from tencentcloud.billing.v20180709 import billing_client
+from tencentcloud.billing.v20180709 import models as billing_models
+from tencentcloud.common import credential
+from tencentcloud.common.profile.client_profile import ClientProfile
+from tencentcloud.common.profile.http_profile import HttpProfile
+
+from tests.browser.htmx import htmx_settled
+
+SLOW = 15_000
+
+
+def balance_of(demo, username: str) -> dict:
+    printed = dict(line.split("=", 1) for line in demo.manage("api_key_create", username).split())
+    http = HttpProfile(endpoint=demo.endpoint, protocol="http")
+    client = billing_client.BillingClient(
+        credential.Credential(printed["SecretId"], printed["SecretKey"]), "", ClientProfile(httpProfile=http, language="en-US"),
+    )
+    return json.loads(client.DescribeAccountBalance(billing_models.DescribeAccountBalanceRequest()).to_json_string())
+
+
+def test_the_overdue_persona_tops_up_what_it_owes_plus_10_and_the_suspension_is_lifted(demo, sign_in, page):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    before = balance_of(demo, "overdue")
+    assert before["OweAmount"] > 0
+    assert before["Balance"] == before["RealBalance"] == before["CashAccountBalance"] - before["OweAmount"]
+
+    sign_in("overdue")
+    page.goto(f"{demo.url}/css/billing/")
+    owed = Decimal(before["OweAmount"]) / 100
+    expect(page.get_by_test_id("account-banner")).to_have_attribute("data-status", "suspended_overdue")
+    expect(page.get_by_test_id("balance-owed")).to_have_text(f"USD {owed:.2f}")
+    page.get_by_test_id("top-up").click()
+    dialog = page.get_by_role("dialog", name="Top up")
+    expect(dialog).to_be_visible(timeout=SLOW)
+    htmx_settled(page)
+    dialog.get_by_test_id("top-up-amount").fill(f"{owed + 10:.2f}")
+    dialog.get_by_test_id("top-up-review").click()
+    expect(dialog.get_by_test_id("split-lifts")).to_be_visible(timeout=SLOW)
+    htmx_settled(page)
+    dialog.get_by_test_id("top-up-confirm").click()
+    expect(page.get_by_test_id("receipt-lifted")).to_be_visible(timeout=SLOW)
+    page.get_by_test_id("top-up-done").click()
+    expect(page.get_by_test_id("account-banner")).to_have_count(0)
+
+    after = balance_of(demo, "overdue")
+    assert (after["OweAmount"], after["Balance"]) == (0, before["CashAccountBalance"] + 1000)
+
+
+def test_the_presenter_moves_the_in_arrears_persona_past_its_24_hours_and_it_is_suspended(demo, sign_in, page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in("arrears")
+    expect(page.get_by_test_id("account-banner")).to_have_attribute("data-status", "in_arrears")
+    expect(page.get_by_test_id("banner-countdown")).to_contain_text("left")
+
+    panel = page.get_by_test_id("demo-panel")
+    try:
+        panel.locator("summary").click()
+        with page.expect_navigation():
+            panel.get_by_role("button", name="+1 day").click()
+
+        expect(page.get_by_test_id("account-banner")).to_have_attribute("data-status", "suspended_overdue")
+        expect(page.get_by_test_id("buy-package-refused")).to_be_visible()
+    finally:
+        # The other journeys run on the same demo at real time.
+        if page.get_by_test_id("demo-panel").get_attribute("open") is None:
+            page.get_by_test_id("demo-panel").locator("summary").click()
+        with page.expect_navigation():
+            page.get_by_test_id("demo-panel").get_by_role("button", name="Back to real time").click()
