@@ -29,9 +29,15 @@ def api_keys(request):
     """GET lists the person's keys; POST creates one and shows its SecretKey on this answer only
     (it is not put in the session or a message, so it is nowhere once the page is left)."""
     member = member_for(request.user)
-    created = keys.api_key_create(member=member) if request.method == "POST" else None
-    context = {"keys": keys.api_keys_of(member), "created": created}
-    return render(request, API_KEYS, context, status=201 if created else 200)
+    created, refused, status = None, None, 200
+    if request.method == "POST":
+        try:
+            created, status = keys.api_key_create(member=member), 201
+        except ServiceError as refusal:  # the two keys a person may have
+            refused, status = refusal, refusal.http_status
+    own_keys = keys.api_keys_of(member)
+    context = {"keys": own_keys, "created": created, "refused": refused, "may_create": keys.api_key_may_create(own_keys)}
+    return render(request, API_KEYS, context, status=status)
 
 
 def _key_action(request, key_id: int, action, done: str):
@@ -79,7 +85,12 @@ def _users_page(request, member, *, create_form=None, status=200):
     sub_users = selectors.sub_users_of(member.account)
     context = {
         "manage": True,
-        "rows": [(sub_user, PolicyAttachForm(custom_policies=custom, prefix=f"u{sub_user.pk}")) for sub_user in sub_users],
+        "rows": [
+            (sub_user, PolicyAttachForm(
+                custom_policies=custom, attachments=sub_user.policy_attachments.all(), prefix=f"u{sub_user.pk}",
+            ))
+            for sub_user in sub_users
+        ],
         "custom_policies": custom,
         "create_form": create_form or PolicyCreateForm(),
         "presets": _presets(),

@@ -136,3 +136,28 @@ def test_the_owner_sees_every_sub_user_with_their_policies(client, owner, sub_us
 
     assert sub_user.user.username in page
     assert 'data-policy="QcloudLIVEFullAccess"' in page
+
+
+def test_the_policy_picker_offers_only_policies_not_yet_attached(client, owner, sub_user):
+    PolicyAttachment.objects.create(member=sub_user, preset=PresetPolicy.FINANCE_FULL_ACCESS, attached_at=clock.now())
+    attached = PolicyFactory(account=owner.account, name="attached-one")
+    free = PolicyFactory(account=owner.account, name="still-free")
+    PolicyAttachment.objects.create(member=sub_user, policy=attached, attached_at=clock.now())
+
+    page = client.get(reverse("users_permissions"))
+
+    form = dict(page.context["rows"])[sub_user]
+    offered = {value for _group, options in form.fields["policy"].choices for value, _label in options}
+    assert offered == {
+        "preset:QcloudLIVEFullAccess", "preset:QcloudLIVEReadOnlyAccess", f"policy:{free.pk}",
+    }
+
+
+def test_a_sub_user_with_every_policy_attached_is_offered_no_picker(client, owner, sub_user):
+    for preset in PresetPolicy:
+        PolicyAttachment.objects.create(member=sub_user, preset=preset, attached_at=clock.now())
+
+    html = client.get(reverse("users_permissions")).content.decode()
+
+    assert 'data-testid="nothing-to-attach"' in html
+    assert reverse("policy_attach", args=[sub_user.pk]) not in html
