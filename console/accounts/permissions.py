@@ -73,6 +73,12 @@ def member_require(member: Member, action: MemberAction) -> None:
         raise PermissionRefused(REFUSALS[action])
 
 
+def member_refusal(member: Member, action: MemberAction) -> str:
+    """Why `member` may not do `action`, in the active language, or "" when they may: what a
+    page says in place of the button, the same words `member_require` refuses with."""
+    return "" if member_may(member, action) else str(REFUSALS[MemberAction(action)])
+
+
 @dataclass(frozen=True)
 class MemberPermissions:
     """What the signed-in person may do, for templates: `{% if may.refund %}`."""
