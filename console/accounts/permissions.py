@@ -294,6 +294,20 @@ def staff_require_review(user: AbstractBaseUser) -> None:
         raise PermissionRefused(_("Missing permission %(permission)s.") % {"permission": REVIEW_PERMISSION})
 
 
+@dataclass(frozen=True)
+class StaffNavigation:
+    """What the console's menus offer staff without a cloud account: `{% if staff_nav.review %}`."""
+
+    review: bool
+
+
+def staff_navigation(user: AbstractBaseUser) -> StaffNavigation | None:
+    """The staff menu for a signed-in staff login, or None for anyone else."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return None
+    return StaffNavigation(review=staff_may_review(user))
+
+
 def staff_may_approve(user: AbstractBaseUser) -> bool:
     return bool(user.is_active and user.is_staff and user.has_perm(APPROVE_PERMISSION))
 
