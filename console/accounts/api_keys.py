@@ -191,6 +191,11 @@ def active_key(secret_id: str) -> ActiveKey | None:
     return ActiveKey(key=key, member=key.member, secret_key=secret_key)
 
 
+def api_key_of(*, member: Member, key_id: int) -> ApiKey:
+    """One of `member`'s own keys; ApiKeyNotFound (404) for anyone else's."""
+    return _own_key(member, key_id)
+
+
 def _own_key(member: Member, key_id: int) -> ApiKey:
     key = ApiKey.objects.filter(member=member, pk=key_id).first()
     if key is None:

@@ -25,6 +25,8 @@ from tests.factories import ApiKeyFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
 
+CONFIRMED = {"confirmed": "yes"}  # the confirmation step's answer (console.core.confirm)
+
 
 @pytest.fixture
 def member(client):
@@ -68,7 +70,7 @@ def test_secrets_are_encrypted_under_the_configured_key_and_its_fallbacks(settin
 def test_a_disabled_key_can_no_longer_sign_and_can_be_enabled_again(client, member):
     key = ApiKeyFactory(member=member)
 
-    client.post(reverse("api_key_disable", args=[key.pk]))
+    client.post(reverse("api_key_disable", args=[key.pk]), CONFIRMED)
     disabled = active_key(key.secret_id)
     client.post(reverse("api_key_enable", args=[key.pk]))
 
@@ -82,9 +84,9 @@ def test_a_disabled_key_can_no_longer_sign_and_can_be_enabled_again(client, memb
 def test_an_enabled_key_must_be_disabled_before_it_is_deleted(client, member):
     key = ApiKeyFactory(member=member)
 
-    refused = client.post(reverse("api_key_delete", args=[key.pk]), follow=True)
-    client.post(reverse("api_key_disable", args=[key.pk]))
-    client.post(reverse("api_key_delete", args=[key.pk]))
+    refused = client.post(reverse("api_key_delete", args=[key.pk]), CONFIRMED, follow=True)
+    client.post(reverse("api_key_disable", args=[key.pk]), CONFIRMED)
+    client.post(reverse("api_key_delete", args=[key.pk]), CONFIRMED)
 
     assert "Disable the key before deleting it" in refused.content.decode()
     assert not ApiKey.objects.filter(pk=key.pk).exists()
@@ -94,7 +96,7 @@ def test_nobody_disables_or_deletes_someone_elses_key(client, member):
     theirs = ApiKeyFactory(member=MemberFactory(account=member.account), enabled=False)
 
     client.post(reverse("api_key_enable", args=[theirs.pk]))
-    client.post(reverse("api_key_delete", args=[theirs.pk]))
+    client.post(reverse("api_key_delete", args=[theirs.pk]), CONFIRMED)
 
     theirs.refresh_from_db()
     assert theirs.enabled is False
@@ -183,7 +185,7 @@ def test_the_page_disables_create_key_when_the_person_has_two_keys(client, membe
 def test_a_deleted_key_makes_room_for_a_new_one(client, member):
     ApiKeyFactory(member=member)
     old = ApiKeyFactory(member=member, enabled=False)
-    client.post(reverse("api_key_delete", args=[old.pk]))
+    client.post(reverse("api_key_delete", args=[old.pk]), CONFIRMED)
 
     created = client.post(reverse("api_keys"))
 

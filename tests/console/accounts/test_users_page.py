@@ -14,6 +14,8 @@ from tests.factories import MemberFactory, PackageFactory, PolicyFactory
 
 pytestmark = pytest.mark.django_db
 
+CONFIRMED = {"confirmed": "yes"}  # the confirmation step's answer (console.core.confirm)
+
 
 @pytest.fixture
 def owner(client):
@@ -51,7 +53,7 @@ def test_the_owner_revokes_it_and_the_package_page_no_longer_offers_the_refund(c
     client.force_login(sub_user.user)
     before = page_reasons(client)
     client.force_login(owner.user)
-    client.post(reverse("policy_detach", args=[attachment.pk]))
+    client.post(reverse("policy_detach", args=[attachment.pk]), CONFIRMED)
     client.force_login(sub_user.user)
     after = page_reasons(client)
 
@@ -95,7 +97,7 @@ def test_a_policy_still_attached_cannot_be_deleted(client, owner, sub_user):
     policy = PolicyFactory(account=owner.account)
     PolicyAttachment.objects.create(member=sub_user, policy=policy, attached_at=clock.now())
 
-    client.post(reverse("policy_delete", args=[policy.pk]))
+    client.post(reverse("policy_delete", args=[policy.pk]), CONFIRMED)
 
     assert Policy.objects.filter(pk=policy.pk).exists()
 
