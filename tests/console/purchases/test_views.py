@@ -144,6 +144,17 @@ def test_a_sub_user_who_may_not_buy_is_offered_no_price_to_confirm_nor_the_balan
     assert 'data-testid="buy-quote"' not in html
 
 
+def test_a_sub_user_who_may_not_buy_is_not_shown_the_accounts_vouchers(client):
+    account = FundedAccountFactory(funds={"cash": "50.00"})
+    voucher = VoucherFactory(account=account)
+    member = MemberFactory(sub_user=True, account=account)
+    client.force_login(member.user)
+
+    html = client.get(reverse("package_buy")).content.decode()
+
+    assert voucher.code not in html
+
+
 def test_a_sub_user_allowed_to_buy_gets_the_quote_and_no_refusal(client):
     member = MemberFactory(sub_user=True, policies=["QCloudFinanceFullAccess"])
     client.force_login(member.user)
