@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from console.accounts.permissions import account_standing, member_permissions
+from console.accounts.permissions import account_standing, member_permissions, staff_navigation
 from console.accounts.selectors import member_or_none
 from console.core import clock
 from console.demo.personas import PERSONA_LIST
@@ -15,6 +15,8 @@ def console(request):
         "may": member_permissions(member) if member else None,
         # What the account's state means (suspended, and for what); the layout's banner reads it.
         "standing": account_standing(member.account) if member else None,
+        # Staff without a cloud account get their own menu (the review desk, the admin).
+        "staff_nav": staff_navigation(request.user) if member is None else None,
         "demo_mode": settings.DEMO_MODE,
         "demo_personas": PERSONA_LIST if settings.DEMO_MODE else [],
         "clock_now": clock.now(),

@@ -14,6 +14,7 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.template.loader import render_to_string
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from console.accounts.permissions import staff_may_approve, staff_may_review
@@ -86,7 +87,22 @@ AUDIT_KEYS = {
     "replayed": gettext_lazy("replayed"),
     "auto_renew": gettext_lazy("auto-renewal"),
     "used": gettext_lazy("used"),
+    "spec": gettext_lazy("specification"),
+    "list_price": gettext_lazy("list price"),
+    "discount": gettext_lazy("discount"),
+    "voucher": gettext_lazy("voucher"),
+    "voucher_code": gettext_lazy("voucher code"),
+    "paid_free": gettext_lazy("paid from free credits"),
+    "paid_commission": gettext_lazy("paid from commission credits"),
+    "paid_cash": gettext_lazy("paid from cash"),
+    "source": gettext_lazy("source"),
+    "moved_to": gettext_lazy("renewed as"),
+    "turned_off_on": gettext_lazy("turned off on"),
 }
+# Amounts of money among the audited values: written as the console writes money.
+AUDIT_MONEY_KEYS = {"total", "list_price", "discount", "voucher", "paid_free", "paid_commission", "paid_cash"}
+# Keys whose value is an identifier people read as is (an order number), not a row's "#id".
+AUDIT_PLAIN_ID_KEYS = {"order_id"}
 # (English reads the stored value with spaces for underscores, as before.)
 AUDIT_VALUES = {
     "open": pgettext_lazy("audit value", "open"),
@@ -100,6 +116,15 @@ AUDIT_VALUES = {
     "api": pgettext_lazy("audit value", "api"),
     "ticket": pgettext_lazy("audit value", "ticket"),
     "other": pgettext_lazy("audit value", "other"),
+    "unrefunded": pgettext_lazy("audit value", "not refunded"),
+    "giveaway": pgettext_lazy("audit value", "giveaway"),
+    "purchased": pgettext_lazy("audit value", "purchased"),
+}
+# What a row records without spelling it out: a completed refund stores the package's status
+# before ("unrefunded") and the refund itself after, so the desk reads "status: not refunded →
+# refunded" rather than "status was unrefunded".
+AUDIT_IMPLIED_AFTER = {
+    "refund.completed": {"status": "refunded"},
 }
 AUDIT_ACTIONS = {
     "ticket.submitted": gettext_lazy("Ticket: submitted"),
@@ -119,22 +144,35 @@ AUDIT_ACTIONS = {
 }
 
 
-def change_text(before: dict | None, after: dict | None, *, usernames: dict[int, str] | None = None) -> str:
+def change_text(
+    before: dict | None, after: dict | None, *, usernames: dict[int, str] | None = None, action: str = ""
+) -> str:
     """An audit row's change as people read it: "status: open → processing; assignee: – → alice",
-    not Python dicts. `usernames` names the users behind `assignee_id` values."""
-    before, after = before or {}, after or {}
+    not Python dicts. `usernames` names the users behind `assignee_id` values; times read in the
+    billing zone as the console writes them, money as "USD 1.00", stored words in the reader's
+    language."""
+    before = before or {}
+    after = {**AUDIT_IMPLIED_AFTER.get(action, {}), **(after or {})} if before else (after or {})
     usernames = usernames or {}
 
     def shown(key, value):
-        if key == "assignee_id" and value is not None:
+        if value is None:
+            return _value_text(value)
+        if key == "assignee_id":
             return usernames.get(value, gettext("user #%(id)s") % {"id": value})
-        if key.endswith("_id") and value is not None:
+        if key.endswith("_id") and key not in AUDIT_PLAIN_ID_KEYS:
             return f"#{value}"
+        if key.endswith("_at") and isinstance(value, str) and (moment := parse_datetime(value)) is not None:
+            return zoned(moment)
+        if key in AUDIT_MONEY_KEYS and not isinstance(value, bool):
+            return f"USD {value}"
         return _value_text(value)
 
     parts = []
     for key in dict.fromkeys([*before, *after]):
-        label = str(AUDIT_KEYS.get(key.removesuffix("_id"), key.removesuffix("_id").replace("_", " ")))
+        label = str(
+            AUDIT_KEYS.get(key) or AUDIT_KEYS.get(key.removesuffix("_id")) or key.removesuffix("_id").replace("_", " ")
+        )
         old, new = shown(key, before.get(key)), shown(key, after.get(key))
         if key in before and key in after:
             parts.append(f"{label}: {old} → {new}")
@@ -344,6 +382,10 @@ class TicketAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("refund policy says"))
     def refund_verdict(self, ticket):
+        # Once decided, the desk says what happened, not what the policy would refund today.
+        outcome = selectors.ticket_outcome(ticket)
+        if outcome is not None:
+            return _outcome_html(outcome)
         verdict = selectors.ticket_refund_verdict(ticket)
         if verdict is None:
             return "-"
@@ -379,7 +421,7 @@ class TicketAdmin(admin.ModelAdmin):
             "rows": [
                 (zoned(entry.at), actor_text(entry.actor_label), action_text(entry.action),
                  gettext("ticket") if entry.object_type == Ticket._meta.label_lower else gettext("package"),
-                 change_text(entry.before, entry.after, usernames=usernames), entry.note)
+                 change_text(entry.before, entry.after, usernames=usernames, action=entry.action), entry.note)
                 for entry in entries
             ],
         })
@@ -498,6 +540,43 @@ class TicketAdmin(admin.ModelAdmin):
             if result.replayed:
                 done += " " + gettext("The refund had already been made; no money moved again.")
             self.message_user(request, done, messages.SUCCESS)
+
+
+def _person_text(user) -> str:
+    """A person who acted, as the audit trail names them: "alice (staff)" or "alice"."""
+    name = user.get_username()
+    return gettext("%(user)s (staff)") % {"user": name} if user.is_staff else name
+
+
+def _outcome_html(outcome: selectors.TicketOutcome) -> str:
+    """What was decided on the ticket or its package: the refund with its amounts per bucket,
+    who made it and when; or the rejection, by whom, when and why."""
+    refund = outcome.refund
+    if refund is not None:
+        return render_to_string(f"{DESK_PARTS}/_outcome.html", {
+            "kind": "refunded",
+            "headline": gettext("Refunded"),
+            "lines": [
+                gettext("Refunded %(at)s by %(who)s (%(channel)s), refund order %(order)s.") % {
+                    "at": zoned(refund.created_at), "who": _person_text(refund.requested_by),
+                    "channel": refund.get_channel_display(), "order": refund.order_id,
+                },
+                gettext(
+                    "Refunded: cash USD %(cash)s, commission credits USD %(commission)s, free credits USD %(free)s; "
+                    "total USD %(total)s."
+                ) % {"cash": refund.cash, "commission": refund.commission, "free": refund.free, "total": refund.total},
+                gettext("Went back to: %(payer)s (UIN %(uin)s)") % {"payer": refund.payer.name, "uin": refund.payer.uin},
+            ],
+        })
+    rejection = outcome.rejection
+    lines = []
+    if rejection is not None:
+        lines.append(gettext("Rejected %(at)s by %(who)s; no money moved.") % {
+            "at": zoned(rejection.at), "who": actor_text(rejection.actor_label),
+        })
+        if rejection.note:
+            lines.append(gettext("Reason: %(reason)s") % {"reason": rejection.note})
+    return render_to_string(f"{DESK_PARTS}/_outcome.html", {"kind": "rejected", "headline": gettext("Rejected"), "lines": lines})
 
 
 def _ticket_says(ticket_id, message) -> str:

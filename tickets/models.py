@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from console.accounts.models import Account
@@ -110,7 +111,10 @@ class TicketMessage(AppendOnlyModel):
 
     def __str__(self):
         # The one way the console writes a time: in the billing zone, with the zone.
-        return f"{'Staff' if self.from_staff else 'Customer'} on #{self.ticket_id} at {zoned(self.created_at)}"
+        # In the reader's language: the review desk shows it above each message of the conversation.
+        if self.from_staff:
+            return gettext("Staff on #%(id)s at %(at)s") % {"id": self.ticket_id, "at": zoned(self.created_at)}
+        return gettext("Customer on #%(id)s at %(at)s") % {"id": self.ticket_id, "at": zoned(self.created_at)}
 
 
 EXTENSION_BY_TYPE = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "image/webp": ".webp", "application/pdf": ".pdf"}

@@ -1,17 +1,21 @@
 """Reads: who sees which tickets, and what the review desk shows beside a ticket."""
 
 import re
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from console.accounts.models import Member, MemberRole
 from console.core import clock
+from console.core.audit import AuditAction
 from console.core.models import AuditEntry
 from console.packages.models import Package
 from refunds import policy
 from refunds import selectors as refund_selectors
+from refunds.models import Refund
 from tickets.models import Ticket
+from tickets.transitions import Resolution
 
 
 def tickets_visible_to(member: Member) -> QuerySet[Ticket]:
@@ -71,3 +75,31 @@ def ticket_refund_verdict(ticket: Ticket) -> policy.Verdict | None:
         account_facts=refund_selectors.account_facts(package.owner, now=clock.now()),
         via=policy.Channel.TICKET,
     )
+
+
+@dataclass(frozen=True)
+class TicketOutcome:
+    """What was decided: the package's refund (whoever made it, on this ticket or not), or the
+    ticket's rejection as audited (who, when, the reason in its note)."""
+
+    refund: Refund | None = None
+    rejection: AuditEntry | None = None
+
+
+def ticket_outcome(ticket: Ticket) -> TicketOutcome | None:
+    """The decision the desk reports instead of the policy's would-refund verdict, or None while
+    nothing is decided."""
+    if ticket.package is not None and ticket.package.refunded_at is not None:
+        refund = Refund.objects.select_related("requested_by", "payer").filter(package_id=ticket.package_id).first()
+        if refund is not None:
+            return TicketOutcome(refund=refund)
+    if ticket.resolution == Resolution.REJECTED:
+        rejection = (
+            AuditEntry.objects.filter(
+                object_type=Ticket._meta.label_lower, object_id=str(ticket.pk), action=AuditAction.TICKET_REJECTED
+            )
+            .order_by("-at", "-id")
+            .first()
+        )
+        return TicketOutcome(rejection=rejection)
+    return None

@@ -4,12 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from console.accounts.permissions import staff_may_review
 from console.accounts.selectors import member_for
 from console.core import clock
+from console.core.confirm import Confirmation, confirmation_page, confirmed
 from console.core.listing import applied_query, page_of
 from tickets import selectors, services, transitions
 from tickets.catalogue import PRODUCT_BY_CODE, product_search
@@ -122,8 +124,26 @@ def reply(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def close(request, pk: int):
+    """GET (or a POST without confirmation) asks first; the confirmed POST closes the ticket."""
+    if not confirmed(request):
+        ticket = selectors.ticket_for(member_for(request.user), pk)
+        return confirmation_page(request, Confirmation(
+            title=_("Close ticket #%(id)s?") % {"id": ticket.pk},
+            what_happens=_("The ticket is closed: nobody works on it any more, and it can no longer be answered."),
+            cannot_undo=(
+                _(
+                    "This cannot be undone: a closed ticket cannot be reopened, and the refund it asks for is "
+                    "withdrawn without a decision. Submit a new ticket if you still need it."
+                )
+                # An undecided request about a package that is not refunded: closing withdraws it.
+                if ticket.package_id and ticket.package.refunded_at is None and ticket.status != transitions.Status.RESOLVED
+                else _("This cannot be undone: a closed ticket cannot be reopened. Submit a new ticket if you need help again.")
+            ),
+            confirm_label=_("Close ticket"),
+            back_url=reverse("tickets:detail", args=[ticket.pk]),
+        ))
     return _customer_status_action(request, pk, services.ticket_close, _("Ticket closed."))
 
 

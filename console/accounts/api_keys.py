@@ -28,6 +28,9 @@ from console.core.audit import AuditAction, audit_record
 from console.core.errors import Conflict, NotFound
 
 SECRET_ID_PREFIX = "AKID"
+# As Tencent Cloud's CAM allows: at most two key pairs per person, enabled or disabled (a second
+# key is for rotating the first without downtime).
+MAX_KEYS_PER_MEMBER = 2
 # A key's last use is shown to the minute: a polling loop's reads write nothing in between.
 LAST_USED_PRECISION = timedelta(minutes=1)
 SECRET_ID_LENGTH = 36  # as Tencent's: AKID and 32 letters and digits
@@ -39,6 +42,13 @@ _HKDF_INFO = b"css-console api-key secrets v1"
 class ApiKeyNotFound(NotFound):
     code = "api_key_not_found"
     default_message = gettext_lazy("No such API key of yours.")
+
+
+class ApiKeyLimitReached(Conflict):
+    code = "api_key_limit_reached"
+    default_message = gettext_lazy(
+        "You already have two API keys, the most one person may have. Disable and delete one before creating another."
+    )
 
 
 class ApiKeyStillEnabled(Conflict):
@@ -95,9 +105,15 @@ def _random(length: int) -> str:
 
 
 def api_key_create(*, member: Member) -> NewApiKey:
-    """A new enabled key for `member`; the clear SecretKey is in the answer and nowhere else."""
+    """A new enabled key for `member`; the clear SecretKey is in the answer and nowhere else.
+    Raises ApiKeyLimitReached when `member` already has MAX_KEYS_PER_MEMBER keys."""
     secret_key = _random(SECRET_KEY_LENGTH)
     with transaction.atomic():
+        # The person's row is locked while the keys are counted, so two requests at once cannot
+        # both see one key and make a third. Nothing else locks members (not in the money lock order).
+        Member.objects.select_for_update().filter(pk=member.pk).values_list("pk", flat=True).get()
+        if ApiKey.objects.filter(member_id=member.pk).count() >= MAX_KEYS_PER_MEMBER:
+            raise ApiKeyLimitReached()
         key = ApiKey.objects.create(
             member=member,
             secret_id=SECRET_ID_PREFIX + _random(SECRET_ID_LENGTH - len(SECRET_ID_PREFIX)),
@@ -150,6 +166,11 @@ def api_key_mark_used(key: ApiKey) -> None:
 # --- selectors ---------------------------------------------------------------------------------
 
 
+def api_key_may_create(keys: list[ApiKey]) -> bool:
+    """Whether a person with these keys (`api_keys_of`) may create another: the page's button."""
+    return len(keys) < MAX_KEYS_PER_MEMBER
+
+
 def api_keys_of(member: Member) -> list[ApiKey]:
     return list(ApiKey.objects.filter(member=member).order_by("created_at", "id"))
 
@@ -168,6 +189,11 @@ def active_key(secret_id: str) -> ActiveKey | None:
     if secret_key is None:
         return None
     return ActiveKey(key=key, member=key.member, secret_key=secret_key)
+
+
+def api_key_of(*, member: Member, key_id: int) -> ApiKey:
+    """One of `member`'s own keys; ApiKeyNotFound (404) for anyone else's."""
+    return _own_key(member, key_id)
 
 
 def _own_key(member: Member, key_id: int) -> ApiKey:

@@ -5,7 +5,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from console.accounts.models import Policy, PresetPolicy
+from console.accounts.models import Policy, PolicyAttachment, PresetPolicy
 from console.accounts.services import policy_choice_value
 
 POLICY_EXAMPLE = json.dumps(
@@ -24,12 +24,28 @@ class PolicyCreateForm(forms.Form):
 
 
 class PolicyAttachForm(forms.Form):
+    """The policies that can still be attached to one sub-user: those not attached to them yet."""
+
     policy = forms.ChoiceField(label=gettext_lazy("Policy"))
 
-    def __init__(self, *args, custom_policies: list[Policy] = (), **kwargs):
+    def __init__(self, *args, custom_policies: list[Policy] = (), attachments: list[PolicyAttachment] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        presets = [(policy_choice_value(preset=preset.value), preset.value) for preset in PresetPolicy]
-        custom = [(policy_choice_value(policy=policy), policy.name) for policy in custom_policies]
-        self.fields["policy"].choices = [(gettext_lazy("Preset policies"), presets)] + (
+        attached = {
+            policy_choice_value(preset=attachment.preset, policy=attachment.policy) for attachment in attachments
+        }
+        presets = [
+            (value, preset.value) for preset in PresetPolicy
+            if (value := policy_choice_value(preset=preset.value)) not in attached
+        ]
+        custom = [
+            (value, policy.name) for policy in custom_policies
+            if (value := policy_choice_value(policy=policy)) not in attached
+        ]
+        self.fields["policy"].choices = ([(gettext_lazy("Preset policies"), presets)] if presets else []) + (
             [(gettext_lazy("Custom policies"), custom)] if custom else []
         )
+
+    @property
+    def nothing_left(self) -> bool:
+        """Every policy is attached already: there is nothing to offer."""
+        return not self.fields["policy"].choices

@@ -73,6 +73,12 @@ def member_require(member: Member, action: MemberAction) -> None:
         raise PermissionRefused(REFUSALS[action])
 
 
+def member_refusal(member: Member, action: MemberAction) -> str:
+    """Why `member` may not do `action`, in the active language, or "" when they may: what a
+    page says in place of the button, the same words `member_require` refuses with."""
+    return "" if member_may(member, action) else str(REFUSALS[MemberAction(action)])
+
+
 @dataclass(frozen=True)
 class MemberPermissions:
     """What the signed-in person may do, for templates: `{% if may.refund %}`."""
@@ -286,6 +292,20 @@ def staff_may_review(user: AbstractBaseUser) -> bool:
 def staff_require_review(user: AbstractBaseUser) -> None:
     if not staff_may_review(user):
         raise PermissionRefused(_("Missing permission %(permission)s.") % {"permission": REVIEW_PERMISSION})
+
+
+@dataclass(frozen=True)
+class StaffNavigation:
+    """What the console's menus offer staff without a cloud account: `{% if staff_nav.review %}`."""
+
+    review: bool
+
+
+def staff_navigation(user: AbstractBaseUser) -> StaffNavigation | None:
+    """The staff menu for a signed-in staff login, or None for anyone else."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return None
+    return StaffNavigation(review=staff_may_review(user))
 
 
 def staff_may_approve(user: AbstractBaseUser) -> bool:

@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy
 
 from console.accounts.models import Account, Member, MemberRole, Policy, PolicyAttachment
-from console.core.errors import PermissionRefused
+from console.core.errors import NotFound, PermissionRefused
 
 
 class NoConsoleAccount(PermissionRefused):
@@ -59,3 +59,23 @@ def attachments_of(member: Member) -> list[PolicyAttachment]:
 def custom_policies_of(account: Account) -> list[Policy]:
     """The account's custom policies, each with the number of sub-users it is attached to."""
     return list(Policy.objects.filter(account=account).annotate(attached=Count("attachments")).order_by("name"))
+
+
+def attachment_of(*, account: Account, attachment_id: int) -> PolicyAttachment:
+    """One policy attachment of one of the account's members; NotFound (404) otherwise."""
+    attachment = (
+        PolicyAttachment.objects.select_related("member__user", "policy")
+        .filter(pk=attachment_id, member__account_id=account.pk)
+        .first()
+    )
+    if attachment is None:
+        raise NotFound(gettext_lazy("No such policy attachment in this account."))
+    return attachment
+
+
+def custom_policy_of(*, account: Account, policy_id: int) -> Policy:
+    """One of the account's custom policies; NotFound (404) otherwise."""
+    policy = Policy.objects.filter(pk=policy_id, account_id=account.pk).first()
+    if policy is None:
+        raise NotFound(gettext_lazy("No such policy in this account."))
+    return policy

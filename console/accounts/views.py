@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,6 +15,7 @@ from console.accounts.forms import POLICY_EXAMPLE, PolicyAttachForm, PolicyCreat
 from console.accounts.models import PresetPolicy
 from console.accounts.permissions import PRESET_DOCUMENTS, member_may_manage_access, member_require_manage_access
 from console.accounts.selectors import member_for
+from console.core.confirm import Confirmation, confirmation_page, confirmed
 from console.core.errors import ServiceError
 
 API_KEYS = "console/accounts/api_keys.html"
@@ -29,9 +31,15 @@ def api_keys(request):
     """GET lists the person's keys; POST creates one and shows its SecretKey on this answer only
     (it is not put in the session or a message, so it is nowhere once the page is left)."""
     member = member_for(request.user)
-    created = keys.api_key_create(member=member) if request.method == "POST" else None
-    context = {"keys": keys.api_keys_of(member), "created": created}
-    return render(request, API_KEYS, context, status=201 if created else 200)
+    created, refused, status = None, None, 200
+    if request.method == "POST":
+        try:
+            created, status = keys.api_key_create(member=member), 201
+        except ServiceError as refusal:  # the two keys a person may have
+            refused, status = refusal, refusal.http_status
+    own_keys = keys.api_keys_of(member)
+    context = {"keys": own_keys, "created": created, "refused": refused, "may_create": keys.api_key_may_create(own_keys)}
+    return render(request, API_KEYS, context, status=status)
 
 
 def _key_action(request, key_id: int, action, done: str):
@@ -54,8 +62,23 @@ def api_key_enable(request, key_id: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def api_key_disable(request, key_id: int):
+    """GET (or a POST without confirmation) asks first; the confirmed POST disables."""
+    if not confirmed(request):
+        key = keys.api_key_of(member=member_for(request.user), key_id=key_id)
+        return confirmation_page(request, Confirmation(
+            title=_("Disable API key %(secret_id)s?") % {"secret_id": key.secret_id},
+            what_happens=_(
+                "Every request signed with this key is refused from now on: scripts and SDKs that use it stop working at once."
+            ),
+            cannot_undo=_(
+                "Requests refused while it is disabled are not carried out later. You can enable the key again, "
+                "but a disabled key is the only kind that can be deleted, and deleting cannot be undone."
+            ),
+            confirm_label=_("Disable"),
+            back_url=reverse("api_keys"),
+        ))
     return _key_action(
         request, key_id, lambda **kw: keys.api_key_set_enabled(enabled=False, **kw),
         _("The key is disabled: requests signed with it are refused."),
@@ -63,8 +86,20 @@ def api_key_disable(request, key_id: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def api_key_remove(request, key_id: int):
+    """GET (or a POST without confirmation) asks first; the confirmed POST deletes."""
+    if not confirmed(request):
+        key = keys.api_key_of(member=member_for(request.user), key_id=key_id)
+        return confirmation_page(request, Confirmation(
+            title=_("Delete API key %(secret_id)s?") % {"secret_id": key.secret_id},
+            what_happens=_("The key pair is deleted: its SecretId and SecretKey will never sign a request again."),
+            cannot_undo=_(
+                "This cannot be undone. A deleted key cannot be restored; scripts that still use it must be given a new key."
+            ),
+            confirm_label=_("Delete"),
+            back_url=reverse("api_keys"),
+        ))
     return _key_action(request, key_id, keys.api_key_delete, _("The key is deleted."))
 
 
@@ -79,7 +114,12 @@ def _users_page(request, member, *, create_form=None, status=200):
     sub_users = selectors.sub_users_of(member.account)
     context = {
         "manage": True,
-        "rows": [(sub_user, PolicyAttachForm(custom_policies=custom, prefix=f"u{sub_user.pk}")) for sub_user in sub_users],
+        "rows": [
+            (sub_user, PolicyAttachForm(
+                custom_policies=custom, attachments=sub_user.policy_attachments.all(), prefix=f"u{sub_user.pk}",
+            ))
+            for sub_user in sub_users
+        ],
         "custom_policies": custom,
         "create_form": create_form or PolicyCreateForm(),
         "presets": _presets(),
@@ -124,8 +164,26 @@ def policy_attach_view(request, sub_user_id: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def policy_detach_view(request, attachment_id: int):
+    """GET (or a POST without confirmation) asks first; the confirmed POST detaches."""
+    if not confirmed(request):
+        owner = member_for(request.user)
+        member_require_manage_access(owner)
+        attachment = selectors.attachment_of(account=owner.account, attachment_id=attachment_id)
+        names = {"policy": attachment.policy_name, "user": attachment.member.user.get_username()}
+        return confirmation_page(request, Confirmation(
+            title=_("Detach %(policy)s from %(user)s?") % names,
+            what_happens=_(
+                "%(user)s loses at once what %(policy)s allows, in the console and through the API."
+            ) % names,
+            cannot_undo=_(
+                "Anything %(user)s is doing with it is refused from now on. You can attach the policy again later, "
+                "but refused requests are not carried out then."
+            ) % names,
+            confirm_label=_("Detach"),
+            back_url=reverse("users_permissions"),
+        ))
     return _policy_change(
         request,
         lambda owner: services.policy_detach(owner=owner, attachment_id=attachment_id),
@@ -151,8 +209,22 @@ def policy_create_view(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def policy_delete_view(request, policy_id: int):
+    """GET (or a POST without confirmation) asks first; the confirmed POST deletes."""
+    if not confirmed(request):
+        owner = member_for(request.user)
+        member_require_manage_access(owner)
+        policy = selectors.custom_policy_of(account=owner.account, policy_id=policy_id)
+        return confirmation_page(request, Confirmation(
+            title=_("Delete policy %(policy)s?") % {"policy": policy.name},
+            what_happens=_("The custom policy and its document are deleted from this account."),
+            cannot_undo=_(
+                "This cannot be undone: to grant the same again, the policy must be written again from scratch."
+            ),
+            confirm_label=_("Delete"),
+            back_url=reverse("users_permissions"),
+        ))
     return _policy_change(
         request,
         lambda owner: services.policy_delete(owner=owner, policy_id=policy_id),

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from console.accounts.permissions import MemberAction, account_standing, member_refusal
 from console.accounts.selectors import member_for
 from console.core import clock
 from console.core.errors import IdempotencyKeyReused, PermissionRefused
@@ -26,11 +27,15 @@ def _render_buy(request, *, member, form, spec=None, status=200):
     """The buy dialog with the quote for `spec` (the chosen one, else the first on sale)."""
     spec = spec or form.fields["spec"].queryset.first()
     voucher_code = (form.data.get("voucher") or "").strip() if form.is_bound else ""
-    now = clock.now()
-    vouchers = list(vouchers_usable(member.account, now=now))
+    # Why this person or account may not buy (the same words the purchase would be refused with):
+    # the page says so instead of offering a price to confirm, and shows neither the payment split
+    # of balances nor the account's vouchers, which the person may not be allowed to see.
+    refusal = member_refusal(member, MemberAction.BUY) or account_standing(member.account).buy_refusal
+    vouchers = [] if refusal else list(vouchers_usable(member.account, now=clock.now()))
     voucher = next((v for v in vouchers if v.code == voucher_code), None)
-    quote = purchase_quote(account=member.account, spec=spec, voucher=voucher) if spec else None
+    quote = purchase_quote(account=member.account, spec=spec, voucher=voucher) if spec and not refusal else None
     context = {
+        "buy_refusal": refusal,
         "form": form,
         "spec": spec,
         "quote": quote,

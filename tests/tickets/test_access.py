@@ -94,7 +94,7 @@ def test_another_customer_cannot_close_the_ticket(client, account_owner):
     ticket = TicketFactory(member=account_owner)
     client.force_login(MemberFactory().user)
 
-    response = client.post(reverse("tickets:close", args=[ticket.pk]))
+    response = client.post(reverse("tickets:close", args=[ticket.pk]), {"confirmed": "yes"})
 
     ticket.refresh_from_db()
     assert (response.status_code, ticket.status) == (404, Status.OPEN)

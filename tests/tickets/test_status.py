@@ -172,7 +172,7 @@ def test_the_close_button_closes_the_ticket(client):
     ticket = TicketFactory()
     client.force_login(ticket.raised_by)
 
-    client.post(reverse("tickets:close", args=[ticket.pk]))
+    client.post(reverse("tickets:close", args=[ticket.pk]), {"confirmed": "yes"})
 
     assert Ticket.objects.get().status == Status.CLOSED
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from console.accounts.api_keys import api_key_create, secret_decrypt
+from console.accounts.api_keys import ApiKeyLimitReached, api_key_create, secret_decrypt
 from console.accounts.models import Account, ApiKey, Member, PolicyAttachment, PresetPolicy
 from console.core import clock
 from console.demo import data as demo_data
@@ -40,13 +40,18 @@ class Command(BaseCommand):
         self.stdout.write("API keys (Tencent Cloud API 3.0 on the same address; see docs/api.md):")
         for username, (secret_id, secret_key, policy) in demo_api_keys().items():
             self.stdout.write(f"  {username}{f' ({policy})' if policy else ' (owner)'}")
+            if secret_id is None:
+                # Two keys already, none of them enabled: the seed obeys the same limit as the page.
+                self.stdout.write(f"    {secret_key}")
+                continue
             self.stdout.write(f"    SecretId={secret_id}")
             self.stdout.write(f"    SecretKey={secret_key}")
 
 
-def demo_api_keys() -> dict[str, tuple[str, str, str | None]]:
+def demo_api_keys() -> dict[str, tuple[str | None, str, str | None]]:
     """An enabled key for each of API_KEY_USERS (the first one they have, or a new one), and the
-    viewer's read-only policy; the SecretKeys decrypted, since this is demo data."""
+    viewer's read-only policy; the SecretKeys decrypted, since this is demo data. A person who
+    already has the most keys allowed and none enabled gets (None, the refusal, policy)."""
     keys = {}
     with transaction.atomic():
         for username, preset in API_KEY_USERS.items():
@@ -56,7 +61,11 @@ def demo_api_keys() -> dict[str, tuple[str, str, str | None]]:
             key = ApiKey.objects.filter(member=member, enabled=True).order_by("created_at", "id").first()
             secret_key = secret_decrypt(key.secret_key_encrypted) if key else None
             if secret_key is None:
-                created = api_key_create(member=member)
+                try:
+                    created = api_key_create(member=member)
+                except ApiKeyLimitReached as refused:
+                    keys[username] = (None, refused.message, preset.value if preset else None)
+                    continue
                 key, secret_key = created.key, created.secret_key
             keys[username] = (key.secret_id, secret_key, preset.value if preset else None)
     return keys

@@ -14,6 +14,8 @@ from tests.factories import MemberFactory, PackageFactory, PolicyFactory
 
 pytestmark = pytest.mark.django_db
 
+CONFIRMED = {"confirmed": "yes"}  # the confirmation step's answer (console.core.confirm)
+
 
 @pytest.fixture
 def owner(client):
@@ -51,7 +53,7 @@ def test_the_owner_revokes_it_and_the_package_page_no_longer_offers_the_refund(c
     client.force_login(sub_user.user)
     before = page_reasons(client)
     client.force_login(owner.user)
-    client.post(reverse("policy_detach", args=[attachment.pk]))
+    client.post(reverse("policy_detach", args=[attachment.pk]), CONFIRMED)
     client.force_login(sub_user.user)
     after = page_reasons(client)
 
@@ -95,7 +97,7 @@ def test_a_policy_still_attached_cannot_be_deleted(client, owner, sub_user):
     policy = PolicyFactory(account=owner.account)
     PolicyAttachment.objects.create(member=sub_user, policy=policy, attached_at=clock.now())
 
-    client.post(reverse("policy_delete", args=[policy.pk]))
+    client.post(reverse("policy_delete", args=[policy.pk]), CONFIRMED)
 
     assert Policy.objects.filter(pk=policy.pk).exists()
 
@@ -136,3 +138,28 @@ def test_the_owner_sees_every_sub_user_with_their_policies(client, owner, sub_us
 
     assert sub_user.user.username in page
     assert 'data-policy="QcloudLIVEFullAccess"' in page
+
+
+def test_the_policy_picker_offers_only_policies_not_yet_attached(client, owner, sub_user):
+    PolicyAttachment.objects.create(member=sub_user, preset=PresetPolicy.FINANCE_FULL_ACCESS, attached_at=clock.now())
+    attached = PolicyFactory(account=owner.account, name="attached-one")
+    free = PolicyFactory(account=owner.account, name="still-free")
+    PolicyAttachment.objects.create(member=sub_user, policy=attached, attached_at=clock.now())
+
+    page = client.get(reverse("users_permissions"))
+
+    form = dict(page.context["rows"])[sub_user]
+    offered = {value for _group, options in form.fields["policy"].choices for value, _label in options}
+    assert offered == {
+        "preset:QcloudLIVEFullAccess", "preset:QcloudLIVEReadOnlyAccess", f"policy:{free.pk}",
+    }
+
+
+def test_a_sub_user_with_every_policy_attached_is_offered_no_picker(client, owner, sub_user):
+    for preset in PresetPolicy:
+        PolicyAttachment.objects.create(member=sub_user, preset=preset, attached_at=clock.now())
+
+    html = client.get(reverse("users_permissions")).content.decode()
+
+    assert 'data-testid="nothing-to-attach"' in html
+    assert reverse("policy_attach", args=[sub_user.pk]) not in html

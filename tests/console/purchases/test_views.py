@@ -124,6 +124,57 @@ def test_a_sub_user_without_the_refund_grant_sees_no_confirm_button(client):
     assert "Confirm and pay" not in html
 
 
+def test_a_sub_user_who_may_not_buy_is_told_why_on_the_buy_page(client):
+    member = MemberFactory(sub_user=True)
+    client.force_login(member.user)
+
+    html = client.get(reverse("package_buy")).content.decode()
+
+    assert 'data-testid="buy-refusal"' in html
+    assert "You do not have permission to buy packages. Ask the account owner." in html
+
+
+def test_a_sub_user_who_may_not_buy_is_offered_no_price_to_confirm_nor_the_balances_split(client):
+    member = MemberFactory(sub_user=True, account=FundedAccountFactory(funds={"cash": "50.00"}))
+    client.force_login(member.user)
+
+    html = client.get(reverse("package_buy")).content.decode()
+
+    assert "Show price" not in html
+    assert 'data-testid="buy-quote"' not in html
+
+
+def test_a_sub_user_who_may_not_buy_is_not_shown_the_accounts_vouchers(client):
+    account = FundedAccountFactory(funds={"cash": "50.00"})
+    voucher = VoucherFactory(account=account)
+    member = MemberFactory(sub_user=True, account=account)
+    client.force_login(member.user)
+
+    html = client.get(reverse("package_buy")).content.decode()
+
+    assert voucher.code not in html
+
+
+def test_a_sub_user_allowed_to_buy_gets_the_quote_and_no_refusal(client):
+    member = MemberFactory(sub_user=True, policies=["QCloudFinanceFullAccess"])
+    client.force_login(member.user)
+
+    html = client.get(reverse("package_buy")).content.decode()
+
+    assert 'data-testid="buy-refusal"' not in html
+    assert 'data-testid="buy-quote"' in html and "Show price" in html
+
+
+def test_an_account_suspended_for_violation_is_told_why_it_cannot_buy(client):
+    member = MemberFactory(account=FundedAccountFactory(suspended_for_violation=True))
+    client.force_login(member.user)
+
+    html = client.get(reverse("package_buy"), **HTMX).content.decode()
+
+    assert "The account is suspended for violating the rules, so no packages can be bought." in html
+    assert "Confirm and pay" not in html
+
+
 def test_staff_grant_a_giveaway_from_the_admin(client):
     account = FundedAccountFactory()
     client.force_login(StaffFactory(is_superuser=True))
