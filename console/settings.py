@@ -161,13 +161,17 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)
+# Served static files, in production and by `manage.py demo` alike: `collectstatic` names each file
+# by its content (console.1a2b3c4d5e6f.css) and writes a gzip copy beside it; whitenoise sends the
+# gzip copy to browsers that accept it and marks content-named files immutable for a year
+# (Cache-Control: max-age=315360000, public, immutable), so a second visit fetches no CSS or JS.
+# Development and the tests keep plain names, read from static/ as they are edited.
+SERVED_STATICFILES_STORAGE = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if PRODUCTION
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+    "staticfiles": SERVED_STATICFILES_STORAGE
+    if PRODUCTION
+    else {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Ticket attachments live outside the web root and are only served through a view that checks
 # who is asking.
