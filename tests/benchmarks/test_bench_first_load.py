@@ -56,7 +56,7 @@ class Visit:
             status=e["response"]["status"], type=e.get("type", ""),
             cached=self.requests.get(e["requestId"], {}).get("cached") or e["response"].get("fromDiskCache")
             or e["response"].get("fromMemoryCache") or False,
-            encoding=e["response"].get("headers", {}).get("content-encoding", "")))
+            encoding={k.lower(): v for k, v in e["response"].get("headers", {}).items()}.get("content-encoding", "")))
         cdp.on("Network.loadingFinished", lambda e: self.requests.setdefault(e["requestId"], {}).update(
             wire=e.get("encodedDataLength", 0)))
 
@@ -145,7 +145,7 @@ def _measure(browser, url: str, state: dict | None) -> dict:
     })""")
     result = {
         **timing, "ratio": timing["lcp"] / timing["responseEnd"], "bytes": first.wire_bytes,
-        "requests": len(first.fetched), "after_load": first.after_load(),
+        "requests": len(first.fetched), "after_load": first.after_load(), "detail": first.fetched,
         "uncompressed": [r["url"].rsplit("/", 1)[-1] for r in first.fetched
                          if r.get("type") in ("Stylesheet", "Script") and r.get("encoding") not in ("gzip", "br")],
     }
@@ -177,6 +177,9 @@ def test_phone_first_load(demo_server, browser):
             f"requests={r['requests']} after-load={len(r['after_load'])} second-visit-css-js={len(r['second_css_js'])}"
             f" uncompressed-css-js={r['uncompressed']}"
         )
+        if os.environ.get("BENCH_FIRST_LOAD_DETAIL"):
+            for request in r["detail"]:
+                print(f"BENCH   {request.get('wire', 0):>7.0f} B  {request.get('type', '')[:10]:10} {request['url']}")
         for extra in r["after_load"]:
             print(f"BENCH   after load: {extra}")
     for name, r in results.items():
