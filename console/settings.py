@@ -221,6 +221,12 @@ if env.str("CACHE_URL", default=""):
     CACHES = {"default": env.cache_url("CACHE_URL")}
 else:
     CACHES = {"default": {"BACKEND": "console.core.cache.DatabaseCache", "LOCATION": "console_cache"}}
+# API reads (Describe* actions) write nothing, their rate-limit counters included: with CACHE_URL
+# they count in Redis like the rest; without it, in this process's memory (exact for the demo's
+# one process; N embedded workers would each allow the limit, which production avoids by setting
+# CACHE_URL). Refunds, purchases and API writes keep counting in the shared cache above.
+CACHES["api_reads"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api-reads"}
+API_READ_RATE_LIMIT_CACHE = "default" if env.str("CACHE_URL", default="") else "api_reads"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 # A counter the cache could not give back lets the request through (console.core.rate_limits):
 # a rate limit never decides money.
