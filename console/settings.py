@@ -54,6 +54,9 @@ MIDDLEWARE = [
     "console.core.middleware.RequestGuardMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages answered to GET are gzipped (a phone's first load); console.core.compression says why
+    # that gives BREACH nothing to guess. Below WhiteNoise, which sends static files' own gzip copies.
+    "console.core.compression.PageGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # i18n: Django's LocaleMiddleware, the person's stored choice first; see console/i18n.py.
     "console.i18n.ConsoleLocaleMiddleware",
@@ -134,6 +137,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Django's default, stated because console.core.compression relies on it: a request another site
+# sends from an image or script tag carries no session.
+SESSION_COOKIE_SAMESITE = "Lax"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "packages"
 LOGOUT_REDIRECT_URL = "login"
@@ -161,13 +167,17 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)
+# Served static files, in production and by `manage.py demo` alike: `collectstatic` names each file
+# by its content (console.1a2b3c4d5e6f.css) and writes a gzip copy beside it; whitenoise sends the
+# gzip copy to browsers that accept it and marks content-named files immutable for a year
+# (Cache-Control: max-age=315360000, public, immutable), so a second visit fetches no CSS or JS.
+# Development and the tests keep plain names, read from static/ as they are edited.
+SERVED_STATICFILES_STORAGE = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if PRODUCTION
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+    "staticfiles": SERVED_STATICFILES_STORAGE
+    if PRODUCTION
+    else {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Ticket attachments live outside the web root and are only served through a view that checks
 # who is asking.
@@ -211,6 +221,12 @@ if env.str("CACHE_URL", default=""):
     CACHES = {"default": env.cache_url("CACHE_URL")}
 else:
     CACHES = {"default": {"BACKEND": "console.core.cache.DatabaseCache", "LOCATION": "console_cache"}}
+# API reads (Describe* actions) write nothing, their rate-limit counters included: with CACHE_URL
+# they count in Redis like the rest; without it, in this process's memory (exact for the demo's
+# one process; N embedded workers would each allow the limit, which production avoids by setting
+# CACHE_URL). Refunds, purchases and API writes keep counting in the shared cache above.
+CACHES["api_reads"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api-reads"}
+API_READ_RATE_LIMIT_CACHE = "default" if env.str("CACHE_URL", default="") else "api_reads"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 # A counter the cache could not give back lets the request through (console.core.rate_limits):
 # a rate limit never decides money.

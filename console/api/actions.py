@@ -46,6 +46,11 @@ class Action:
     handler: Callable[[Caller, dict[str, Any]], dict[str, Any]]
 
     @property
+    def reads_only(self) -> bool:
+        """A Describe action changes nothing, and its request writes nothing (console.api.views)."""
+        return self.name.startswith("Describe")
+
+    @property
     def version(self) -> str:
         return VERSIONS[self.service]
 

@@ -51,11 +51,11 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from console.accounts.api_keys import ActiveKey, active_key, api_key_mark_used
 from console.accounts.permissions import api_action_allowed
 from console.api import envelope, signature
-from console.api.actions import action_lookup, params_check
+from console.api.actions import Action, action_lookup, params_check
 from console.api.caller import Caller
 from console.api.errors import ApiError, ErrorCode
 from console.core.errors import Conflict, InvalidRequest, NotFound, PermissionRefused, RateLimited, ServiceError
-from console.core.rate_limits import rate_limit_exceeded
+from console.core.rate_limits import counted_over_limit, rate_limit_exceeded
 
 logger = logging.getLogger("console.api")
 
@@ -181,7 +181,7 @@ def _answer(request: HttpRequest, request_id: str) -> dict:
         secret_id, service = credential.secret_id, None
     key = found["key"]
     action = action_lookup(service=service, action=parsed.action, version=parsed.version)
-    _refuse_over_limit(request, secret_id, action.name)
+    _refuse_over_limit(request, secret_id, action)
     api_key_mark_used(key.key)
     if not api_action_allowed(key.member, action.cam_action):
         raise ApiError(
@@ -208,17 +208,23 @@ def _refuse_repeated_nonce(credential: signature.V1Credential) -> None:
         )
 
 
-def _refuse_over_limit(request: HttpRequest, secret_id: str, action: str) -> None:
-    if rate_limit_exceeded(
-        request,
-        group=f"api:{action}",
-        key=lambda group, request: secret_id,
-        rate=settings.API_RATE_LIMIT,
-    ):
+def _refuse_over_limit(request: HttpRequest, secret_id: str, action: Action) -> None:
+    if action.reads_only:
+        # A read writes nothing: its counter lives in a cache that is not the database (Redis in
+        # production; without CACHE_URL, this process's memory: settings.API_READ_RATE_LIMIT_CACHE).
+        over = counted_over_limit(
+            cache_alias=settings.API_READ_RATE_LIMIT_CACHE, group=f"api:{action.name}", key=secret_id,
+            rate=settings.API_RATE_LIMIT,
+        )
+    else:
+        over = rate_limit_exceeded(
+            request, group=f"api:{action.name}", key=lambda group, request: secret_id, rate=settings.API_RATE_LIMIT,
+        )
+    if over:
         raise ApiError(
             ErrorCode.REQUEST_LIMIT_EXCEEDED,
             _("The number of requests exceeds the frequency limit (%(rate)s per SecretId for %(action)s).")
-            % {"rate": settings.API_RATE_LIMIT, "action": action},
+            % {"rate": settings.API_RATE_LIMIT, "action": action.name},
         )
 
 

@@ -74,7 +74,34 @@
     const target = event.detail && event.detail.target;
     if (!target || typeof target.querySelector !== "function") return;
     const dialog = target.querySelector("dialog[data-auto-open]:not([open])");
-    if (dialog) dialog.showModal();
+    if (!dialog) return;
+    // Where focus goes back when the dialog succeeds: the element it was opened from, by the id of
+    // its nearest element that has one (a package's row), since the table is redrawn meanwhile.
+    const opener = (event.detail.requestConfig && event.detail.requestConfig.elt) || event.detail.elt;
+    const home = opener && opener instanceof Element ? opener.closest("[id]") : null;
+    if (home && home !== document.body) dialog.dataset.returnFocusTo = home.id;
+    dialog.showModal();
+  });
+
+  // A dialog that succeeded closes while its opener is redrawn (the refreshed table replaces the
+  // button): once the swap that brings the opener's row back has settled, focus that row, so focus
+  // does not fall to <body> and a screen reader reads the row's new status. Without it (the row
+  // left the list), the status message that says what happened.
+  let focusAfterRefresh = null;
+
+  function focusHere(element) {
+    if (!element.matches("a[href], button, input, select, textarea, [tabindex]")) element.setAttribute("tabindex", "-1");
+    element.focus();
+  }
+
+  document.addEventListener("htmx:afterSettle", () => {
+    if (!focusAfterRefresh) return;
+    const element = document.getElementById(focusAfterRefresh.id);
+    if (element === focusAfterRefresh.before) return; // another part settled (the balances); not the row yet
+    focusAfterRefresh = null;
+    const status = document.querySelector("#toasts > :last-child");
+    if (element) focusHere(element);
+    else if (status) focusHere(status);
   });
 
   function closeDialog(dialog) {
@@ -84,7 +111,11 @@
   }
 
   document.addEventListener("closeDialog", () => {
-    document.querySelectorAll("dialog[open]").forEach(closeDialog);
+    document.querySelectorAll("dialog[open]").forEach((dialog) => {
+      const id = dialog.dataset.returnFocusTo;
+      if (id) focusAfterRefresh = { id, before: document.getElementById(id) };
+      closeDialog(dialog);
+    });
   });
 
   // Escape closes a modal dialog natively; drop it too, so the next one opened is the only one.

@@ -110,6 +110,14 @@
     }
   });
 
+  // --- the search box (issue 23, item 9) ---------------------------------------------------------
+  // The filters form asks htmx on `submit, change` (its selects apply when changed). Typing in the
+  // search box and pressing Enter fires both, and the second request aborted the first, which htmx
+  // logs as an error: the search box's own `change` goes no further, Enter or Search submits.
+  document.addEventListener("change", (event) => {
+    if (event.target && event.target.id === "package-search") event.stopPropagation();
+  }, true);
+
   document.addEventListener("htmx:afterSwap", () => {
     readSkew();
     tick();

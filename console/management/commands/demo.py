@@ -2,8 +2,11 @@ import ipaddress
 import os
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.files.storage import storages
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.functional import empty
 
 PUBLIC_FLAG = "--public-demo-i-understand"
 
@@ -37,6 +40,21 @@ BANNER = """
 """
 
 
+def serve_like_production() -> None:
+    """A demo is what people are shown: no debug pages (a wrong address answers the plain 404,
+    not every URL pattern), and static files as production serves them (settings'
+    SERVED_STATICFILES_STORAGE). The presenter's conveniences are demo mode's, not DEBUG's, and
+    stay: the panel, the clock, the personas, mail printed to the terminal."""
+    settings.DEBUG = False
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": settings.SERVED_STATICFILES_STORAGE}
+    # Nothing has served a file yet, but forget any storage built from the settings read at start
+    # (as Django's own setting_changed handler does), so the one named above is used.
+    storages.__dict__.pop("backends", None)
+    storages._backends = None
+    storages._storages = {}
+    staticfiles_storage._wrapped = empty
+
+
 class Command(BaseCommand):
     help = (
         "Bring up the console with demo data: migrate, seed, and serve in demo mode. Serves on this "
@@ -65,6 +83,10 @@ class Command(BaseCommand):
         # Before anything imports the URLconf, so the presenter panel's routes exist.
         os.environ["DEMO_MODE"] = "1"
         settings.DEMO_MODE = True
+        serve_like_production()
+        # The static files named by content and compressed, as production serves them (whitenoise
+        # reads STATIC_ROOT when the server starts, so before runserver).
+        call_command("collectstatic", interactive=False, verbosity=0)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("seed_demo", stdout=self.stdout)
         if not loopback:

@@ -20,8 +20,11 @@ def commands_run(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def demo_mode_restored(settings):
-    # demo switches DEMO_MODE on; set through the settings fixture, it is put back after the test.
+    # demo switches DEMO_MODE on, and DEBUG off with the served static storage; set through the
+    # settings fixture, they are put back after the test (and the storages rebuilt).
     settings.DEMO_MODE = False
+    settings.DEBUG = settings.DEBUG
+    settings.STORAGES = settings.STORAGES
 
 
 @pytest.mark.parametrize("addrport", ["0.0.0.0:8000", "0:8000", "[::]:8000", "10.1.2.3:8000", "console.example.com:80"])
@@ -56,3 +59,17 @@ def test_on_this_machine_there_is_no_banner(commands_run):
     call_command("demo", "127.0.0.1:8000", stdout=StringIO(), stderr=stderr)
 
     assert stderr.getvalue() == ""
+
+
+def test_demo_collects_its_static_files_before_it_serves(commands_run):
+    call_command("demo", "127.0.0.1:8000", stdout=StringIO(), stderr=StringIO())
+
+    names = [name for name, _ in commands_run]
+    assert names.index("collectstatic") < names.index("runserver")
+
+
+def test_demo_serves_without_debug_pages_and_with_content_named_static_files(commands_run, settings):
+    call_command("demo", "127.0.0.1:8000", stdout=StringIO(), stderr=StringIO())
+
+    assert settings.DEBUG is False
+    assert settings.STORAGES["staticfiles"] == settings.SERVED_STATICFILES_STORAGE

@@ -39,12 +39,15 @@ def delivered(member, *, kind=ReminderKind.EXPIRY, day=None, read=False, subject
 # --- the bell -----------------------------------------------------------------------------------
 
 
-def test_every_console_page_has_the_bell_which_fetches_its_count_after_loading(client, owner):
+def test_every_console_page_draws_the_bell_with_its_count_and_fetches_nothing_after_loading(client, owner):
+    delivered(owner)
+
     page = client.get(reverse("packages")).content.decode()
 
     assert 'data-testid="notification-bell"' in page
+    assert '<span class="bell-count" data-testid="bell-count">1</span>' in page
     assert f'hx-get="{reverse("notifications:bell")}"' in page
-    assert 'hx-trigger="load, notificationsChanged from:body, every 60s"' in page
+    assert 'hx-trigger="notificationsChanged from:body, every 60s"' in page
 
 
 def test_the_bell_shows_the_unread_count(client, owner):
