@@ -118,3 +118,25 @@ def demo_mode(settings, db):
     token = clock.pin_request_offset()
     yield settings
     clock.unpin(token)
+
+
+# One rate-limit window for the whole test: django-ratelimit and our own counters count in fixed
+# windows of the wall clock, so a test posting 11 times could straddle a minute's edge and count
+# from zero again (seen under load). Counters in process memory start empty.
+PINNED_RATE_LIMIT_TIME = 1_900_000_000
+
+
+@pytest.fixture
+def rate_limits_pinned(settings, monkeypatch):
+    import types
+
+    import django_ratelimit.core
+    from django.core.cache import caches
+
+    from console.core import rate_limits
+
+    settings.RATELIMIT_ENABLE = True
+    pinned = types.SimpleNamespace(time=lambda: PINNED_RATE_LIMIT_TIME)
+    monkeypatch.setattr(django_ratelimit.core, "time", pinned)
+    monkeypatch.setattr(rate_limits, "time", pinned)
+    caches[django_settings.API_READ_RATE_LIMIT_CACHE].clear()

@@ -282,8 +282,7 @@ def test_a_post_without_the_csrf_token_is_rejected(package, owner):
 
 
 @pytest.mark.django_db
-def test_refund_requests_are_rate_limited_per_user(client, owner, settings):
-    settings.RATELIMIT_ENABLE = True
+def test_refund_requests_are_rate_limited_per_user(client, owner, rate_limits_pinned):
     package = PackageFactory(owner=owner.account, purchased_at=clock.now() - timedelta(days=7))
     for _ in range(10):
         client.post(confirm_url(package), confirmation(), headers=HTMX)

@@ -11,7 +11,6 @@ import types
 import uuid
 from pathlib import Path
 
-import django_ratelimit.core
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
@@ -21,18 +20,16 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.console.core.lock_waits import wait_until_blocked
+from tests.conftest import PINNED_RATE_LIMIT_TIME
 from tests.factories import MemberFactory, PackageFactory, spec
 
 ROOT = Path(__file__).resolve().parents[3]
 HTMX = {"HTTP_HX_REQUEST": "true"}
 # Every process of a test counts in the same rate-limit window: django-ratelimit's clock pinned.
-PINNED_TIME = 1_900_000_000
+PINNED_TIME = PINNED_RATE_LIMIT_TIME
 
 
-@pytest.fixture(autouse=True)
-def pinned_rate_limit_clock(monkeypatch, settings):
-    settings.RATELIMIT_ENABLE = True
-    monkeypatch.setattr(django_ratelimit.core, "time", types.SimpleNamespace(time=lambda: PINNED_TIME))
+pytestmark = pytest.mark.usefixtures("rate_limits_pinned")
 
 
 def test_without_cache_url_the_counters_live_in_the_database():
