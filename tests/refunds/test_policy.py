@@ -130,6 +130,7 @@ SINGLE_RULES = [
     ({"package": replace(PACKAGE, has_deductions=True)}, Reason.USED),
     ({"package": replace(PACKAGE, giveaway=True)}, Reason.GIVEAWAY),
     ({"package": replace(PACKAGE, refunded=True)}, Reason.ALREADY_REFUNDED),
+    ({"package": replace(PACKAGE, reclaimed=True)}, Reason.PACKAGE_RECLAIMED),
     ({"account": replace(ACCOUNT, suspended_for_violation=True)}, Reason.ACCOUNT_SUSPENDED),
     ({"account": replace(ACCOUNT, billing_started_at=NOW - timedelta(minutes=1))}, Reason.BILLING_IN_PROGRESS),
     ({"account": replace(ACCOUNT, recent_self_service_refunds=3)}, Reason.ALLOWANCE_USED_UP),
