@@ -159,7 +159,7 @@ def test_a_refund_of_a_package_reclaimed_by_a_repossession_is_refused_with_the_p
     _, answer = signed_post(client, key, "RefundInstance", refund_params(), service="billing")
 
     assert error_code(answer) == "FailedOperation.PackageReclaimed"
-    assert "reclaimed" in answer["Response"]["Error"]["Message"]
+    assert "已被回收" in answer["Response"]["Error"]["Message"]  # the API answers in Chinese by default
     assert not Refund.objects.exists()
 
 

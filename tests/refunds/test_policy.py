@@ -176,7 +176,7 @@ def test_a_suspension_for_overdue_payment_does_not_block_a_refund():
 
 def test_every_blocking_reason_is_reported_together_not_only_the_first():
     verdict = decide(
-        package=replace(PACKAGE, has_deductions=True, giveaway=True, refunded=True),
+        package=replace(PACKAGE, has_deductions=True, giveaway=True, refunded=True, reclaimed=True),
         account=AccountFacts(
             suspended_for_violation=True, billing_started_at=datetime(2023, 1, 1, tzinfo=BEIJING), recent_self_service_refunds=9
         ),
