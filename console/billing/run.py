@@ -100,7 +100,10 @@ def pays_for_day(day_end: datetime) -> Q:
     Dec 25's usage but not Dec 24's), nor a refunded, reclaimed or used-up one, nor one not valid
     through the whole day.
     """
-    return Q(refunded_at__isnull=True, reclaimed_at__isnull=True, purchased_at__lt=day_end, expires_at__gt=day_end, used__lt=F("total"))
+    return Q(
+        refunded_at__isnull=True, reclaimed_at__isnull=True, purchased_at__lt=day_end, expires_at__gt=day_end,
+        used__lt=F("total"),
+    )
 
 
 @dataclass(slots=True)
