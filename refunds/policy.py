@@ -49,6 +49,7 @@ class Reason(StrEnum):
     GIVEAWAY = "giveaway"
     ACCOUNT_SUSPENDED = "account_suspended"
     ALREADY_REFUNDED = "already_refunded"
+    PACKAGE_RECLAIMED = "package_reclaimed"
     BILLING_IN_PROGRESS = "billing_in_progress"
     ALLOWANCE_USED_UP = "allowance_used_up"
     TICKET_REQUIRED = "ticket_required"
@@ -84,6 +85,16 @@ class ReasonDefinition:
 REASONS: dict[Reason, ReasonDefinition] = {
     Reason.ALREADY_REFUNDED: ReasonDefinition(
         message=_("The package has already been refunded."), short=_("Already refunded"), permanent=True,
+    ),
+    # The account was repossessed after 60 days suspended for overdue payment: what was left of the
+    # package was reclaimed, and no ticket or top-up gives it back.
+    Reason.PACKAGE_RECLAIMED: ReasonDefinition(
+        message=_(
+            "The package was reclaimed when the account was repossessed after 60 days suspended for "
+            "overdue payment, so it can no longer be refunded."
+        ),
+        short=_("Reclaimed for overdue payment"),
+        permanent=True,
     ),
     Reason.GIVEAWAY: ReasonDefinition(
         message=_("Giveaway packages cannot be refunded."), short=_("Giveaways are not refundable"), permanent=True,
@@ -162,6 +173,8 @@ class PackageFacts:
     voucher: Decimal
     payer_uin: int
     payer_name: str
+    # Reclaimed by the account's repossession for overdue payment (`Package.reclaimed_at`).
+    reclaimed: bool = False
 
 
 @dataclass(frozen=True)
@@ -202,8 +215,8 @@ class Verdict:
 
     @property
     def never(self) -> bool:
-        """Blocked for good: refunded, used, a giveaway, the account suspended for violations, or
-        the person may not refund."""
+        """Blocked for good: refunded, reclaimed, used, a giveaway, the account suspended for
+        violations, or the person may not refund."""
         return any(reason in PERMANENT for reason in self.reasons)
 
     @property
@@ -280,6 +293,8 @@ def evaluate(
     reasons: list[Reason] = []
     if package.refunded:
         reasons.append(Reason.ALREADY_REFUNDED)
+    if package.reclaimed:
+        reasons.append(Reason.PACKAGE_RECLAIMED)
     if now.astimezone(UTC) > deadline.astimezone(UTC):
         reasons.append(Reason.PAST_DEADLINE)
     if package.has_deductions:

@@ -48,6 +48,7 @@ def package_facts(package: Package) -> policy.PackageFacts:
         # every deduction is positive, so used > 0 exactly when a deduction ever happened.
         has_deductions=package.used > 0,
         refunded=package.is_refunded,
+        reclaimed=package.is_reclaimed,
         paid=policy.Money(cash=package.paid_cash, commission=package.paid_commission, free=package.paid_free),
         discount=package.discount,
         voucher=package.voucher,

@@ -63,6 +63,9 @@ STATUS_CODES = {
     PackageStatus.FROZEN: 3,
     PackageStatus.EXHAUSTED: 4,
     PackageStatus.REFUNDED: 5,
+    # Tencent documents no code for a package reclaimed by a repossession: the nearest it has is
+    # "frozen" (present, not usable), rather than a number its SDK's callers never expect.
+    PackageStatus.RECLAIMED: 3,
 }
 ORDERINGS = {
     "BuyTimeDesc": ("-purchased_at", "-id"),

@@ -8,7 +8,7 @@
 
 (Tencent Cloud CSS, "Processing for Overdue Payments": a notice at once, 24 hours to top up,
 suspension even with packages left, repossession after 60 days suspended, warned 7 days and 1 day
-before.) A suspension for violating the rules is staff's, not this machine's: money never lifts
+before; the repossession reclaims the packages left, `packages_reclaim_locked`.) A suspension for violating the rules is staff's, not this machine's: money never lifts
 it and this machine never replaces it.
 
 `standing_next` is the rule: plain values in, the next step (or None) out, no database. The
@@ -32,6 +32,7 @@ from console.billing.hooks import StandingChange, standing_changed
 from console.core import clock
 from console.core.audit import AuditAction, audit_record
 from console.packages.locks import account_lock
+from console.packages.services import packages_reclaim_locked
 
 S = AccountStatus
 GRACE = timedelta(hours=24)
@@ -129,6 +130,11 @@ def standing_apply_locked(account: Account, *, now: datetime | None = None, acto
             obj=account, account=account, before=before, after=_facts(account),
             verdict={"event": step.event, "owed": str(account.owed_balance)}, note=cause,
         )
+        if step.event == Event.REPOSSESSED:
+            # In the same transaction, under the same account lock: the packages left as of the
+            # repossession are reclaimed with it, or neither happens. A later top-up lifts the
+            # repossession but gives nothing back.
+            packages_reclaim_locked(account=account, at=step.since, actor=actor, cause=cause or "repossessed")
         change = StandingChange(
             account_id=account.pk, event=step.event, status=step.status, owed=account.owed_balance,
             deadline=step.deadline, repossession_at=repossession_at(step.since) if step.status == S.SUSPENDED_OVERDUE else None,

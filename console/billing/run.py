@@ -97,10 +97,13 @@ def pays_for_day(day_end: datetime) -> Q:
     """The packages that may pay for the day ending at `day_end`.
 
     Not one bought after that day ended (the purchase-day rule: bought on Dec 25, it covers
-    Dec 25's usage but not Dec 24's), nor a refunded or used-up one, nor one not valid through
-    the whole day.
+    Dec 25's usage but not Dec 24's), nor a refunded, reclaimed or used-up one, nor one not valid
+    through the whole day.
     """
-    return Q(refunded_at__isnull=True, purchased_at__lt=day_end, expires_at__gt=day_end, used__lt=F("total"))
+    return Q(
+        refunded_at__isnull=True, reclaimed_at__isnull=True, purchased_at__lt=day_end, expires_at__gt=day_end,
+        used__lt=F("total"),
+    )
 
 
 @dataclass(slots=True)
@@ -244,7 +247,10 @@ def _bill_locked(ids: list[int], *, day: date, usage: dict, summary: BillingSumm
         # Another run may have billed some of these since they were picked; the lock settles it.
         done = set(DailyBill.objects.filter(any_of("account_id", ids), day=day).order_by().values_list("account_id", flat=True))
         pays = pays_for_day(day_end)
-        wanted = Package.objects.filter(any_of("owner_id", ids), kind__in=METERED_KINDS, refunded_at__isnull=True).filter(
+        # A reclaimed package neither pays nor renews (the repossession turned its renewal off too).
+        wanted = Package.objects.filter(
+            any_of("owner_id", ids), kind__in=METERED_KINDS, refunded_at__isnull=True, reclaimed_at__isnull=True
+        ).filter(
             pays | Q(auto_renew=True)
         )
         package_ids_lock(wanted)

@@ -26,7 +26,7 @@ def usage_simulate(*, day: date) -> int:
     """
     sizes: dict[int, dict[str, Decimal]] = defaultdict(dict)
     for owner_id, kind, left in (
-        Package.objects.filter(kind__in=METERED_KINDS, refunded_at__isnull=True)
+        Package.objects.filter(kind__in=METERED_KINDS, refunded_at__isnull=True, reclaimed_at__isnull=True)
         .values("owner_id", "kind")
         .annotate(left=Sum(F("total") - F("used")))
         .values_list("owner_id", "kind", "left")

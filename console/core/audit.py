@@ -37,6 +37,8 @@ class AuditAction(StrEnum):
     PACKAGE_AUTO_RENEWED = "package.auto_renewed"
     PACKAGE_PURCHASED = "package.purchased"
     PACKAGE_GIVEAWAY_GRANTED = "package.giveaway_granted"
+    # One entry per repossession, on the account, listing the packages it reclaimed.
+    PACKAGES_RECLAIMED = "package.reclaimed"
     POLICY_ATTACHED = "policy.attached"
     POLICY_CREATED = "policy.created"
     POLICY_DELETED = "policy.deleted"

@@ -57,12 +57,16 @@ class PackageState(models.TextChoices):
     IN_USE = "in_use", _("In use")
     EXHAUSTED = "exhausted", _("Used up")
     REFUNDED = "refunded", _("Refunded")
+    # Taken back when the account was repossessed for overdue payment (console.billing.arrears).
+    RECLAIMED = "reclaimed", _("Reclaimed")
 
 
-def state_of(*, refunded: bool, total, used) -> PackageState:
+def state_of(*, refunded: bool, total, used, reclaimed: bool = False) -> PackageState:
     """`Package.state` in Python: the database computes the same from the same columns."""
     if refunded:
         return PackageState.REFUNDED
+    if reclaimed:
+        return PackageState.RECLAIMED
     if used >= total:
         return PackageState.EXHAUSTED
     if used > 0:
@@ -168,6 +172,9 @@ class Package(models.Model):
     refunded_cash = models.DecimalField(**MONEY, default=0, verbose_name=_("refunded cash"))
     refunded_commission = models.DecimalField(**MONEY, default=0, verbose_name=_("refunded commission"))
     refunded_free = models.DecimalField(**MONEY, default=0, verbose_name=_("refunded free"))
+    # When the account's repossession for overdue payment reclaimed what was left of the package
+    # (`console.packages.services.packages_reclaim`): never refunded, deducted or renewed after.
+    reclaimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reclaimed at"))
 
     # Kept by the database from the columns above, never written by Django: no writer (the billing
     # run's set-based updates included) can leave them stale. `state_of` is the same rule in Python.
@@ -186,6 +193,7 @@ class Package(models.Model):
     state = models.GeneratedField(
         expression=models.Case(
             models.When(refunded_at__isnull=False, then=models.Value(PackageState.REFUNDED.value)),
+            models.When(reclaimed_at__isnull=False, then=models.Value(PackageState.RECLAIMED.value)),
             models.When(used__gte=F("total"), then=models.Value(PackageState.EXHAUSTED.value)),
             models.When(used__gt=0, then=models.Value(PackageState.IN_USE.value)),
             default=models.Value(PackageState.UNUSED.value),
@@ -254,6 +262,10 @@ class Package(models.Model):
     @property
     def is_refunded(self) -> bool:
         return self.refunded_at is not None
+
+    @property
+    def is_reclaimed(self) -> bool:
+        return self.reclaimed_at is not None
 
 
 class Deduction(models.Model):

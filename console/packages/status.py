@@ -19,6 +19,8 @@ class PackageStatus(models.TextChoices):
     FROZEN = "frozen", gettext_lazy("Frozen")
     EXHAUSTED = "exhausted", gettext_lazy("Used up")
     REFUNDED = "refunded", gettext_lazy("Refunded")
+    # Not an API code of Tencent's: what the repossession for overdue payment left of a package.
+    RECLAIMED = "reclaimed", gettext_lazy("Reclaimed")
 
 
 def status_of(
@@ -29,13 +31,17 @@ def status_of(
     used: Decimal,
     billing_mode: str,
     now: datetime,
+    reclaimed: bool = False,
 ) -> PackageStatus:
     """The stored, time-independent state (`state_of`), then what time and billing mode add:
-    expiry beats everything but a refund, and packages only deduct under bill-by-traffic;
+    expiry beats everything but a refund or a reclaim (both final: a reclaimed package stays
+    reclaimed after its expiry date passes), and packages only deduct under bill-by-traffic;
     otherwise they wait, frozen, while time runs."""
-    state = state_of(refunded=refunded, total=total, used=used)
+    state = state_of(refunded=refunded, total=total, used=used, reclaimed=reclaimed)
     if state == PackageState.REFUNDED:
         return PackageStatus.REFUNDED
+    if state == PackageState.RECLAIMED:
+        return PackageStatus.RECLAIMED
     if now >= expires_at:
         return PackageStatus.EXPIRED
     if state == PackageState.EXHAUSTED:
@@ -48,6 +54,7 @@ def status_of(
 def package_status(package: Package, *, billing_mode: str, now: datetime) -> PackageStatus:
     return status_of(
         refunded=package.is_refunded,
+        reclaimed=package.is_reclaimed,
         expires_at=package.expires_at,
         total=package.total,
         used=package.used,
@@ -70,8 +77,10 @@ def status_filter(status: str, *, billing_mode: str, now: datetime) -> Q:
     match PackageStatus(status):
         case PackageStatus.REFUNDED:
             return Q(state=PackageState.REFUNDED)
+        case PackageStatus.RECLAIMED:
+            return Q(state=PackageState.RECLAIMED)
         case PackageStatus.EXPIRED:
-            return ~Q(state=PackageState.REFUNDED) & Q(expires_at__lte=now)
+            return ~Q(state__in=[PackageState.REFUNDED, PackageState.RECLAIMED]) & Q(expires_at__lte=now)
         case PackageStatus.EXHAUSTED:
             return Q(state=PackageState.EXHAUSTED) & live
         case PackageStatus.FROZEN:

@@ -12,6 +12,7 @@ from django.test import Client
 
 from console.api import actions
 from console.api.errors import ApiError
+from console.core import clock
 from console.core.errors import PermissionRefused
 from refunds.models import Refund
 from tests.api.signed import error_code, signed_post
@@ -149,6 +150,16 @@ def test_a_refund_without_its_region_code_is_missing_parameter(client, key, refu
     _, answer = signed_post(client, key, "RefundInstance", refund_params(RegionCode=None), service="billing")
 
     assert error_code(answer) == "MissingParameter"
+    assert not Refund.objects.exists()
+
+
+def test_a_refund_of_a_package_reclaimed_by_a_repossession_is_refused_with_the_policys_reason(client, key):
+    PackageFactory(owner=key.member.account, code="lvpkg-disp0001", reclaimed_at=clock.now() - timedelta(minutes=5))
+
+    _, answer = signed_post(client, key, "RefundInstance", refund_params(), service="billing")
+
+    assert error_code(answer) == "FailedOperation.PackageReclaimed"
+    assert "已被回收" in answer["Response"]["Error"]["Message"]  # the API answers in Chinese by default
     assert not Refund.objects.exists()
 
 

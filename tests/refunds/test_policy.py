@@ -130,6 +130,7 @@ SINGLE_RULES = [
     ({"package": replace(PACKAGE, has_deductions=True)}, Reason.USED),
     ({"package": replace(PACKAGE, giveaway=True)}, Reason.GIVEAWAY),
     ({"package": replace(PACKAGE, refunded=True)}, Reason.ALREADY_REFUNDED),
+    ({"package": replace(PACKAGE, reclaimed=True)}, Reason.PACKAGE_RECLAIMED),
     ({"account": replace(ACCOUNT, suspended_for_violation=True)}, Reason.ACCOUNT_SUSPENDED),
     ({"account": replace(ACCOUNT, billing_started_at=NOW - timedelta(minutes=1))}, Reason.BILLING_IN_PROGRESS),
     ({"account": replace(ACCOUNT, recent_self_service_refunds=3)}, Reason.ALLOWANCE_USED_UP),
@@ -175,7 +176,7 @@ def test_a_suspension_for_overdue_payment_does_not_block_a_refund():
 
 def test_every_blocking_reason_is_reported_together_not_only_the_first():
     verdict = decide(
-        package=replace(PACKAGE, has_deductions=True, giveaway=True, refunded=True),
+        package=replace(PACKAGE, has_deductions=True, giveaway=True, refunded=True, reclaimed=True),
         account=AccountFacts(
             suspended_for_violation=True, billing_started_at=datetime(2023, 1, 1, tzinfo=BEIJING), recent_self_service_refunds=9
         ),

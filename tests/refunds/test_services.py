@@ -209,6 +209,15 @@ def test_a_completed_refund_is_audited_with_the_verdict(owner):
 
 
 @pytest.mark.django_db
+def test_a_package_reclaimed_by_a_repossession_is_not_refunded_even_inside_its_window(owner):
+    package = PackageFactory(owner=owner.account, reclaimed_at=clock.now() - timedelta(minutes=5))
+
+    assert refused_reasons(package, owner) == (Reason.PACKAGE_RECLAIMED,)
+    package.refresh_from_db()
+    assert package.refunded_at is None and LedgerEntry.objects.count() == 0
+
+
+@pytest.mark.django_db
 def test_a_refused_refund_is_audited_with_its_reasons(owner):
     package = PackageFactory(owner=owner.account, giveaway=True)
 

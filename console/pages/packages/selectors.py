@@ -32,7 +32,7 @@ from refunds.selectors import account_facts, recent_self_service_refunds, recent
 # query); `payer__*` and `spec__name` are joined in.
 ROW_FIELDS = (
     "pk", "code", "kind", "source", "total", "used", "purchased_at", "expires_at", "refunded_at",
-    "paid_cash", "paid_commission", "paid_free", "discount", "voucher", "payer_id", "payer__uin", "payer__name",
+    "reclaimed_at", "paid_cash", "paid_commission", "paid_free", "discount", "voucher", "payer_id", "payer__uin", "payer__name",
     "spec__name", "auto_renew",
 )
 
@@ -147,6 +147,7 @@ def package_page(*, member: Member, query: PackageQuery, now: datetime) -> Packa
             values=values,
             status=status_of(
                 refunded=values["refunded_at"] is not None,
+                reclaimed=values["reclaimed_at"] is not None,
                 expires_at=values["expires_at"],
                 total=values["total"],
                 used=values["used"],
@@ -179,6 +180,7 @@ def _facts(values: dict) -> policy.PackageFacts:
         giveaway=values["source"] == PackageSource.GIVEAWAY,
         has_deductions=values["used"] > 0,
         refunded=values["refunded_at"] is not None,
+        reclaimed=values["reclaimed_at"] is not None,
         paid=policy.Money(cash=values["paid_cash"], commission=values["paid_commission"], free=values["paid_free"]),
         discount=values["discount"],
         voucher=values["voucher"],
@@ -197,11 +199,14 @@ def export_rows(account: Account, query: PackageQuery, *, now: datetime) -> Iter
     """The packages the query selects, every page, as the export's rows (EXPORT_HEADER): one
     statement read in chunks, whatever the number of packages."""
     zone, billing_mode = clock.billing_zone(), account.billing_mode
-    fields = ("code", "kind", "spec__name", "total", "used", "purchased_at", "expires_at", "auto_renew", "refunded_at")
+    fields = (
+        "code", "kind", "spec__name", "total", "used", "purchased_at", "expires_at", "auto_renew", "refunded_at",
+        "reclaimed_at",
+    )
     for values in matching_packages(account, query, now=now).values(*fields).iterator(chunk_size=2000):
         refunded_at, total, used = values["refunded_at"], values["total"], values["used"]
         status = status_of(
-            refunded=refunded_at is not None, expires_at=values["expires_at"], total=total, used=used,
+            refunded=refunded_at is not None, reclaimed=values["reclaimed_at"] is not None, expires_at=values["expires_at"], total=total, used=used,
             billing_mode=billing_mode, now=now,
         )
         yield [

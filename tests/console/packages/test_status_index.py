@@ -17,7 +17,8 @@ NOW = datetime(2026, 3, 9, 23, 30, tzinfo=UTC)
 
 
 def _one_package_per_combination(account) -> None:
-    for refunded, expiry, used in itertools.product(
+    for refunded, reclaimed, expiry, used in itertools.product(
+        [False, True],
         [False, True],
         [timedelta(days=-1), timedelta(0), timedelta(days=1)],  # expiry relative to now
         ["0", "40", "100"],  # used of a total of 100
@@ -25,6 +26,7 @@ def _one_package_per_combination(account) -> None:
         PackageFactory(
             owner=account, purchased_at=NOW - timedelta(days=30), expires_at=NOW + expiry,
             total=Decimal("100"), used=Decimal(used), refunded_at=NOW if refunded else None,
+            reclaimed_at=NOW - timedelta(days=2) if reclaimed else None,
         )
 
 
@@ -64,11 +66,22 @@ def test_the_stored_state_follows_every_write_even_set_based_updates():
 
 
 @pytest.mark.django_db
+def test_the_stored_state_of_a_package_reclaimed_by_a_set_based_update_is_reclaimed():
+    package = PackageFactory(total=Decimal("100"), used=Decimal("40"))
+
+    Package.objects.filter(pk=package.pk).update(reclaimed_at=NOW)  # as the repossession writes
+
+    assert Package.objects.values_list("state", flat=True).get(pk=package.pk) == "reclaimed"
+
+
+@pytest.mark.django_db
 def test_the_stored_state_is_state_of_for_every_combination():
     _one_package_per_combination(AccountFactory())
 
     for package in Package.objects.all():
-        assert package.state == state_of(refunded=package.is_refunded, total=package.total, used=package.used)
+        assert package.state == state_of(
+            refunded=package.is_refunded, total=package.total, used=package.used, reclaimed=package.is_reclaimed
+        )
 
 
 @pytest.mark.django_db
