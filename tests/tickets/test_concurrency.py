@@ -1,4 +1,3 @@
-import threading
 import uuid
 from functools import partial
 
@@ -7,33 +6,13 @@ from django.db import connection
 
 from console.ledger.models import LedgerEntry, LedgerKind
 from tests.factories import ApproverFactory, MemberFactory, PackageFactory, ReviewerFactory, TicketFactory
+from tests.threads import run_together
 from tickets.models import Ticket
 from tickets.services import ticket_refund_approve, ticket_reject, ticket_submit
 
 # Real commits: each thread runs on its own connection.
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-
-def run_together(*calls):
-    """Start every call at the same moment on its own thread and connection; return the outcomes."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as error:  # the outcome under test may be an exception
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_two_staff_approving_the_same_ticket_at_once_refund_it_once():

@@ -1,39 +1,17 @@
 """Two key creations at once for a person with one key: one is created, the other refused, so
 nobody ever holds three (the person's row is locked while the keys are counted)."""
 
-import threading
 
 import pytest
-from django.db import connection
 
 from console.accounts.api_keys import ApiKeyLimitReached, api_key_create
 from console.accounts.models import ApiKey
 from tests.factories import ApiKeyFactory, MemberFactory
+from tests.threads import run_together
 
 # Real commits: each thread runs on its own connection; row locks need PostgreSQL.
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-
-def run_together(*calls):
-    """Start every call at the same moment on its own thread and connection; return the outcomes."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as error:  # the refusal is an outcome under test
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_two_creations_at_once_leave_the_person_with_two_keys_not_three():
