@@ -1,11 +1,10 @@
-import csv
 import uuid
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
@@ -23,11 +22,12 @@ from console.billing.topup import account_top_up, top_up_split
 from console.core import clock
 from console.core.errors import ServiceError
 from console.core.http import PACKAGES_CHANGED
-from console.core.listing import applied_query, page_of
+from console.core.listing import applied_query, csv_download, page_of
 from console.ledger.memos import entry_memo_english
 from console.ledger.selectors import ledger_for
 
 LEDGER_PER_PAGE = 50
+LEDGER_CSV_HEADER = ["time", "bucket", "kind", "amount", "balance_after", "package", "reference", "memo"]
 
 
 def _member_who_may_see_money(request):
@@ -60,11 +60,6 @@ def _page(request, *, status: int = 200):
     return render(request, template, context, status=status)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 def ledger_csv(request):
     member = _member_who_may_see_money(request)
@@ -74,21 +69,16 @@ def ledger_csv(request):
         return _page(request, status=400)
     start, end = filters.dates()
     entries = ledger_for(member.account, start=start, end=end)
-    writer = csv.writer(_Echo())
-    header = ["time", "bucket", "kind", "amount", "balance_after", "package", "reference", "memo"]
-
-    def rows():
-        yield writer.writerow(header)
-        for entry in entries.iterator(chunk_size=2000):
-            yield writer.writerow([
-                entry.created_at.astimezone(clock.billing_zone()).isoformat(), entry.bucket, entry.kind,
-                entry.amount, entry.balance_after, entry.package.code if entry.package else "", entry.reference, entry_memo_english(entry),
-            ])
-
+    zone = clock.billing_zone()
+    rows = (
+        [
+            entry.created_at.astimezone(zone).isoformat(), entry.bucket, entry.kind, entry.amount, entry.balance_after,
+            entry.package.code if entry.package else "", entry.reference, entry_memo_english(entry),
+        ]
+        for entry in entries.iterator(chunk_size=2000)
+    )
     span = "-".join(day.strftime("%Y%m%d") if day else "all" for day in (start, end)) if (start or end) else "all"
-    response = StreamingHttpResponse(rows(), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="ledger-{member.account.uin}-{span}.csv"'
-    return response
+    return csv_download(filename=f"ledger-{member.account.uin}-{span}.csv", header=LEDGER_CSV_HEADER, rows=rows)
 
 
 @login_required

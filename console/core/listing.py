@@ -8,12 +8,16 @@ Drawn by `templates/core/_list_filters.html` (the form and the export link) and
 `templates/core/_list_pager.html` (the page links).
 """
 
+import csv
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from itertools import chain
 from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
+from django.http import StreamingHttpResponse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
 
@@ -115,3 +119,20 @@ def within_days(field: str, start: date | None, end: date | None) -> Q:
     if end:
         within &= Q(**{f"{field}__lt": datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)})
     return within
+
+
+class _Echo:
+    """A file that hands back what it is given: csv.writer formats a line, the response streams it."""
+
+    def write(self, value):
+        return value
+
+
+def csv_download(*, filename: str, header: list[str], rows: Iterable[Iterable]) -> StreamingHttpResponse:
+    """A list's export: `header` then `rows`, streamed (an account's whole history never sits in
+    memory), as the attachment `filename`."""
+    writer = csv.writer(_Echo())
+    lines = chain([writer.writerow(header)], (writer.writerow(row) for row in rows))
+    response = StreamingHttpResponse(lines, content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,12 +1,9 @@
 """Refund records: every refund of the account (console, API, ticket) with its order ID, filtered
 by date, order or package ID and channel, paged, and exported as CSV (the filtered rows only)."""
 
-import csv
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q, QuerySet
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -16,7 +13,7 @@ from console.accounts.models import Account
 from console.accounts.permissions import MemberAction, member_require
 from console.accounts.selectors import member_for
 from console.core import clock
-from console.core.listing import DateRangeForm, applied_query, page_of, within_days
+from console.core.listing import DateRangeForm, applied_query, csv_download, page_of, within_days
 from refunds.models import CHANNEL_CHOICES, Refund
 from refunds.selectors import refund_records_for
 
@@ -69,11 +66,6 @@ def refund_records(request, *, status: int = 200):
     return render(request, RECORDS + "#records" if partial else RECORDS, context, status=status)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 @require_GET
 def refund_records_csv(request):
@@ -82,18 +74,13 @@ def refund_records_csv(request):
     if filters.is_bound and not filters.is_valid():
         # A clear answer for a bad filter, never a 500: the page, with each error beside its field.
         return refund_records(request, status=400)
-    writer, zone = csv.writer(_Echo()), clock.billing_zone()
-    refunds = records_matching(account, filters.applied())
-
-    def rows():
-        yield writer.writerow(CSV_HEADER)
-        for refund in refunds.iterator(chunk_size=2000):
-            yield writer.writerow([
-                refund.order_id, refund.package.code, refund.package.spec.name, refund.cash, refund.commission,
-                refund.free, refund.total, refund.payer.uin, refund.channel,
-                refund.created_at.astimezone(zone).isoformat(), refund.requested_by.get_username(),
-            ])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="refunds-{account.uin}.csv"'
-    return response
+    zone = clock.billing_zone()
+    rows = (
+        [
+            refund.order_id, refund.package.code, refund.package.spec.name, refund.cash, refund.commission,
+            refund.free, refund.total, refund.payer.uin, refund.channel,
+            refund.created_at.astimezone(zone).isoformat(), refund.requested_by.get_username(),
+        ]
+        for refund in records_matching(account, filters.applied()).iterator(chunk_size=2000)
+    )
+    return csv_download(filename=f"refunds-{account.uin}.csv", header=CSV_HEADER, rows=rows)

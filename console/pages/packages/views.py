@@ -1,7 +1,4 @@
-import csv
-
 from django.contrib.auth.decorators import login_required
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
@@ -9,6 +6,7 @@ from django_htmx.middleware import HtmxDetails
 
 from console.accounts.selectors import member_for
 from console.core import clock
+from console.core.listing import csv_download
 from console.packages.status import PackageStatus
 from console.pages.packages import selectors
 from console.pages.packages.forms import PackageQueryForm
@@ -55,11 +53,6 @@ def package_list(request):
     return render(request, PACKAGE_LIST + part, context)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 @require_GET
 def package_list_csv(request):
@@ -68,13 +61,4 @@ def package_list_csv(request):
     member = member_for(request.user)
     now = clock.now()
     rows = selectors.export_rows(member.account, PackageQueryForm(request.GET).query(), now=now)
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield writer.writerow(selectors.EXPORT_HEADER)
-        for row in rows:
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="packages-{member.account.uin}.csv"'
-    return response
+    return csv_download(filename=f"packages-{member.account.uin}.csv", header=selectors.EXPORT_HEADER, rows=rows)
