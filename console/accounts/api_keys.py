@@ -26,6 +26,7 @@ from console.accounts.models import Account, ApiKey, Member
 from console.core import clock
 from console.core.audit import AuditAction, audit_record
 from console.core.errors import Conflict, NotFound
+from console.core.sql import column_converters, row_converted, written_once
 
 SECRET_ID_PREFIX = "AKID"
 # As Tencent Cloud's CAM allows: at most two key pairs per person, enabled or disabled (a second
@@ -181,7 +182,7 @@ def active_key(secret_id: str) -> ActiveKey | None:
     one statement with its member, account and login (`_KeyRead`): a key disabled or deleted a
     moment ago is refused by the next request, in every worker."""
     db = router.db_for_read(ApiKey)
-    key = _key_read(connections[db]).fetch(secret_id, db=db)
+    key = written_once(_KeyRead, connections[db]).fetch(secret_id, db=db)
     if key is None:
         return None
     secret_key = secret_decrypt(key.secret_key_encrypted)
@@ -194,7 +195,7 @@ class _KeyRead:
     """`ApiKey.objects.select_related("member__account", "member__user").filter(secret_id=..,
     enabled=True, member__user__is_active=True).first()`, with its SQL written once per database
     connection instead of compiled by the ORM on every API request (compiling that four-table
-    query took about half of a DescribeAccountBalance call). The rows are turned into models as
+    query took about half of a DescribeAccountBalance call; `console.core.sql`). The rows are turned into models as
     the ORM does (`Model.from_db`, each field's database converters); tests/api/test_key_read.py
     holds it to the queryset's answer."""
 
@@ -205,12 +206,9 @@ class _KeyRead:
         aliases = ("k", "m", "a", "u")
         self.fields = [tuple(model._meta.concrete_fields) for model in self.models]
         self.names = [tuple(field.attname for field in fields) for fields in self.fields]
-        self.converters = []
-        for alias, fields in zip(aliases, self.fields, strict=True):
-            for field in fields:
-                column = field.get_col(alias)
-                converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-                self.converters.append((column, converters))
+        self.converters = column_converters(
+            connection, [(alias, field) for alias, fields in zip(aliases, self.fields, strict=True) for field in fields]
+        )
         columns = ", ".join(
             f"{alias}.{quote(field.column)}" for alias, fields in zip(aliases, self.fields, strict=True) for field in fields
         )
@@ -237,11 +235,7 @@ class _KeyRead:
             row = cursor.fetchone()
         if row is None:
             return None
-        values = []
-        for value, (column, converters) in zip(row, self.converters, strict=True):
-            for converter in converters:
-                value = converter(value, column, self.connection)
-            values.append(value)
+        values = row_converted(row, self.converters, self.connection)
         instances, start = [], 0
         for model, names in zip(self.models, self.names, strict=True):
             instances.append(model.from_db(db, names, values[start : start + len(names)]))
@@ -252,16 +246,6 @@ class _KeyRead:
         Member._meta.get_field("user").remote_field.set_cached_value(user, member)
         key.member = member
         return key
-
-
-_KEY_READS: dict[str, _KeyRead] = {}
-
-
-def _key_read(connection) -> _KeyRead:
-    read = _KEY_READS.get(connection.alias)
-    if read is None or read.connection is not connection:
-        read = _KEY_READS[connection.alias] = _KeyRead(connection)
-    return read
 
 
 def api_key_of(*, member: Member, key_id: int) -> ApiKey:

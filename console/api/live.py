@@ -30,13 +30,15 @@ import math
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Window
+from django.db import connections, router
+from django.db.models import BooleanField, IntegerField
 from django.utils.translation import gettext
 
 from console.accounts.models import BillingMode
 from console.api.caller import Caller
 from console.api.errors import ApiError, ErrorCode
 from console.core import clock
+from console.core.sql import column_converters, row_converted, written_once
 from console.packages.models import Package, PackageKind, RenewalFailure
 from console.packages.selectors import packages_for_account
 from console.packages.status import PackageStatus, status_of
@@ -123,25 +125,20 @@ def describe_live_package_info(caller: Caller, params: dict[str, Any]) -> dict[s
         )
 
     account = caller.account
-    # Only the columns an entry reads (no spec or payer joined), as tuples (no model instances):
-    # 100 rows cost a fraction of full packages.
-    matching = packages_for_account(account).select_related(None).filter(kind__in=KINDS_BY_PACKAGE_TYPE[package_type])
-    # RenewalResult in the same statement: whether the daily billing renewed it (a package it
-    # bought links back, renewed_from) or failed to (a RenewalFailure row); TotalNum too, as a
-    # window over every row the filter keeps (counted before LIMIT and OFFSET).
-    packages = matching.annotate(
-        was_renewed=Exists(Package.objects.filter(renewed_from=OuterRef("pk"))),
-        renewal_failed=Exists(RenewalFailure.objects.filter(package=OuterRef("pk"))),
-        total_num=Window(Count("pk")),
-    ).order_by(*ORDERINGS[order_by]).values_list(*PACKAGE_INFO_COLUMNS)
+    kinds = KINDS_BY_PACKAGE_TYPE[package_type]
+    db = router.db_for_read(Package)
+    listing = written_once(_PackageList, connections[db])
     if page_num is not None and page_size is not None:
         start = (page_num - 1) * page_size
-        page = list(packages[start : start + page_size])
+        page = listing.rows(account_id=account.pk, kinds=kinds, order_by=order_by, limit=page_size, offset=start)
         # A page past the last has no row to carry the total: counted alone (only then).
-        total_num = page[0][-1] if page else matching.count() if start else 0
+        if page:
+            total_num = page[0][-1]
+        else:
+            total_num = packages_for_account(account).filter(kind__in=kinds).count() if start else 0
         total_page = math.ceil(total_num / page_size)
     else:
-        page = list(packages)
+        page = listing.rows(account_id=account.pk, kinds=kinds, order_by=order_by)
         total_num = len(page)
         page_num, page_size = 1, total_num
         total_page = 1 if total_num else 0
@@ -159,6 +156,53 @@ def describe_live_package_info(caller: Caller, params: dict[str, Any]) -> dict[s
         "PageSize": page_size,
         "FluxPackageBillMode": ",".join([str(traffic_mode)] * 4) if package_type == 0 else "",
     }
+
+
+class _PackageList:
+    """An account's packages of some kinds, in one statement written once per connection (the ORM
+    compiling the same query on every call cost more than running it; `console.core.sql`):
+    `PACKAGE_INFO_COLUMNS` of each, only the columns an entry reads, RenewalResult's facts as two
+    EXISTS (the daily billing renewed it: a package it bought links back, `renewed_from`; or it
+    failed to: a RenewalFailure row), and TotalNum as a window over every row the filter keeps
+    (counted before LIMIT and OFFSET). tests/api/test_package_list_statement.py holds it to the
+    queryset it replaces."""
+
+    def __init__(self, connection):
+        quote = connection.ops.quote_name
+
+        def column(model, name: str) -> str:
+            return quote(model._meta.get_field(name).column)
+
+        packages, failures = quote(Package._meta.db_table), quote(RenewalFailure._meta.db_table)
+        fields = [Package._meta.get_field(name) for name in PACKAGE_INFO_COLUMNS[:8]]
+        self.converters = column_converters(
+            connection, [("p", field) for field in fields] + [("", BooleanField()), ("", BooleanField()), ("", IntegerField())]
+        )
+        pk = column(Package, "id")
+        self.select = (
+            "SELECT " + ", ".join(f"p.{quote(field.column)}" for field in fields)
+            + f", EXISTS(SELECT 1 FROM {packages} r WHERE r.{column(Package, 'renewed_from')} = p.{pk})"
+            + f", EXISTS(SELECT 1 FROM {failures} f WHERE f.{column(RenewalFailure, 'package')} = p.{pk})"
+            + f", COUNT(*) OVER () FROM {packages} p WHERE p.{column(Package, 'owner')} = %s AND p.{column(Package, 'kind')} IN "
+        )
+        self.orderings = {
+            name: " ORDER BY " + ", ".join(
+                f"p.{column(Package, field.lstrip('-'))} {'DESC' if field.startswith('-') else 'ASC'}" for field in fields_order
+            )
+            for name, fields_order in ORDERINGS.items()
+        }
+        self.connection = connection
+
+    def rows(self, *, account_id: int, kinds: tuple[str, ...], order_by: str, limit: int | None = None, offset: int = 0) -> list:
+        sql = self.select + "(" + ", ".join(["%s"] * len(kinds)) + ")" + self.orderings[order_by]
+        params = [account_id, *kinds]
+        if limit is not None:
+            sql += " LIMIT %s OFFSET %s"
+            params += [limit, offset]
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+        return [row_converted(row, self.converters, self.connection) for row in fetched]
 
 
 def _package_info(row: tuple, *, billing_mode: str, now, zone) -> dict[str, Any]:

@@ -136,6 +136,14 @@ def _floor(key, login_p50: float) -> None:
     }
     from django.test import Client, override_settings
 
+    with connection.cursor() as cursor:
+        cursor.execute(rows_sql)
+        fetched = cursor.fetchall()
+    zone, moment = clock.billing_zone(), clock.now()
+
+    def entries():
+        [live._package_info(row, billing_mode="daily_traffic", now=moment, zone=zone) for row in fetched]
+
     bare = Client()
 
     def without_middleware():
@@ -150,6 +158,7 @@ def _floor(key, login_p50: float) -> None:
         "SecretKey decryption (Fernet)": lambda: secret_decrypt(found.key.secret_key_encrypted),
         "key lookup statement (key, member, account, login)": lambda: active_key(key.secret_id),
         "100 rows statement alone (executed and fetched)": rows_fetched,
+        "100 entries from fetched rows (no database)": entries,
         "the action (its statement, 100 entries)": lambda: live.describe_live_package_info(caller, params),
         "JSON envelope of 100 entries": lambda: envelope.encode(body),
         "the API view alone (no middleware, no test client)": view_alone,
@@ -168,6 +177,13 @@ def _floor(key, login_p50: float) -> None:
                 except Exception:  # noqa: BLE001 - a middleware another one needs
                     continue
             print(f"BENCH   without {name:60} {ms:6.3f}ms")
+    if os.environ.get("BENCH_PROFILE_VIEW"):
+        profile = cProfile.Profile()
+        profile.enable()
+        for _ in range(100):
+            view_alone()
+        profile.disable()
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(60)
     print(f"BENCH parts of DescribeLivePackageInfo (100), against GET /login/ p50 {login_p50:.2f}ms:")
     for name, call in parts.items():
         ms = _timed(call)
