@@ -6,6 +6,7 @@ PostgreSQL needs none)."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 
 from django.db import models
@@ -33,13 +34,15 @@ def row_converted(row: Sequence, converters: Converters, connection) -> list:
     return values
 
 
-_WRITTEN: dict[tuple[type, str], object] = {}
+# Per connection object (each thread has its own), forgotten with it.
+_WRITTEN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def written_once(statement_class: type, connection):
     """`statement_class(connection)`, made once per connection (its SQL is in that database's
-    dialect) and kept for the process."""
-    found = _WRITTEN.get((statement_class, connection.alias))
-    if found is None or found.connection is not connection:
-        found = _WRITTEN[statement_class, connection.alias] = statement_class(connection)
+    dialect) and kept while the connection object lives."""
+    statements = _WRITTEN.setdefault(connection, {})
+    found = statements.get(statement_class)
+    if found is None:
+        found = statements[statement_class] = statement_class(connection)
     return found
