@@ -182,7 +182,8 @@ def active_key(secret_id: str) -> ActiveKey | None:
     one statement with its member, account and login (`_KeyRead`): a key disabled or deleted a
     moment ago is refused by the next request, in every worker."""
     db = router.db_for_read(ApiKey)
-    key = written_once(_KeyRead, connections[db]).fetch(secret_id, db=db)
+    connection = connections[db]
+    key = written_once(_KeyRead, connection).fetch(connection, secret_id, db=db)
     if key is None:
         return None
     secret_key = secret_decrypt(key.secret_key_encrypted)
@@ -195,9 +196,9 @@ class _KeyRead:
     """`ApiKey.objects.select_related("member__account", "member__user").filter(secret_id=..,
     enabled=True, member__user__is_active=True).first()`, with its SQL written once per database
     connection instead of compiled by the ORM on every API request (compiling that four-table
-    query took about half of a DescribeAccountBalance call; `console.core.sql`). The rows are turned into models as
-    the ORM does (`Model.from_db`, each field's database converters); tests/api/test_key_read.py
-    holds it to the queryset's answer."""
+    query took about half of a DescribeAccountBalance call; `console.core.sql`). The row is
+    turned into models as the ORM does (`Model.from_db`, each field's database converters);
+    tests/api/test_key_read.py holds it to the queryset's answer."""
 
     def __init__(self, connection):
         quote = connection.ops.quote_name
@@ -227,15 +228,14 @@ class _KeyRead:
             f" WHERE k.{column(ApiKey, 'secret_id')} = %s AND k.{column(ApiKey, 'enabled')} = %s"
             f" AND u.{column(user_model, 'is_active')} = %s"
         )
-        self.connection = connection
 
-    def fetch(self, secret_id: str, *, db: str) -> ApiKey | None:
-        with self.connection.cursor() as cursor:
+    def fetch(self, connection, secret_id: str, *, db: str) -> ApiKey | None:
+        with connection.cursor() as cursor:
             cursor.execute(self.sql, [secret_id, True, True])
             row = cursor.fetchone()
         if row is None:
             return None
-        values = row_converted(row, self.converters, self.connection)
+        values = row_converted(row, self.converters, connection)
         instances, start = [], 0
         for model, names in zip(self.models, self.names, strict=True):
             instances.append(model.from_db(db, names, values[start : start + len(names)]))

@@ -127,10 +127,11 @@ def describe_live_package_info(caller: Caller, params: dict[str, Any]) -> dict[s
     account = caller.account
     kinds = KINDS_BY_PACKAGE_TYPE[package_type]
     db = router.db_for_read(Package)
-    listing = written_once(_PackageList, connections[db])
+    connection = connections[db]
+    listing = written_once(_PackageList, connection)
     if page_num is not None and page_size is not None:
         start = (page_num - 1) * page_size
-        page = listing.rows(account_id=account.pk, kinds=kinds, order_by=order_by, limit=page_size, offset=start)
+        page = listing.rows(connection, account_id=account.pk, kinds=kinds, order_by=order_by, limit=page_size, offset=start)
         # A page past the last has no row to carry the total: counted alone (only then).
         if page:
             total_num = page[0][-1]
@@ -138,7 +139,7 @@ def describe_live_package_info(caller: Caller, params: dict[str, Any]) -> dict[s
             total_num = packages_for_account(account).filter(kind__in=kinds).count() if start else 0
         total_page = math.ceil(total_num / page_size)
     else:
-        page = listing.rows(account_id=account.pk, kinds=kinds, order_by=order_by)
+        page = listing.rows(connection, account_id=account.pk, kinds=kinds, order_by=order_by)
         total_num = len(page)
         page_num, page_size = 1, total_num
         total_page = 1 if total_num else 0
@@ -191,18 +192,17 @@ class _PackageList:
             )
             for name, fields_order in ORDERINGS.items()
         }
-        self.connection = connection
 
-    def rows(self, *, account_id: int, kinds: tuple[str, ...], order_by: str, limit: int | None = None, offset: int = 0) -> list:
+    def rows(self, connection, *, account_id: int, kinds: tuple[str, ...], order_by: str, limit: int | None = None, offset: int = 0) -> list:
         sql = self.select + "(" + ", ".join(["%s"] * len(kinds)) + ")" + self.orderings[order_by]
         params = [account_id, *kinds]
         if limit is not None:
             sql += " LIMIT %s OFFSET %s"
             params += [limit, offset]
-        with self.connection.cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
-        return [row_converted(row, self.converters, self.connection) for row in fetched]
+        return [row_converted(row, self.converters, connection) for row in fetched]
 
 
 def _package_info(row: tuple, *, billing_mode: str, now, zone) -> dict[str, Any]:

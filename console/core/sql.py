@@ -34,7 +34,8 @@ def row_converted(row: Sequence, converters: Converters, connection) -> list:
     return values
 
 
-# Per connection object (each thread has its own), forgotten with it.
+# Per connection object (each thread has its own), forgotten with it: a statement keeps no
+# reference to its connection, which is passed to each call.
 _WRITTEN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 

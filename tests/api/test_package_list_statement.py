@@ -54,7 +54,7 @@ def account():
 def test_the_statement_answers_the_querysets_rows_in_every_ordering(account, order_by):
     kinds = (PackageKind.TRAFFIC,)
 
-    rows = _PackageList(connection).rows(account_id=account.pk, kinds=kinds, order_by=order_by)
+    rows = _PackageList(connection).rows(connection, account_id=account.pk, kinds=kinds, order_by=order_by)
 
     assert rows == orm_rows(account, kinds, order_by)
     assert len(rows) == 4
@@ -63,14 +63,14 @@ def test_the_statement_answers_the_querysets_rows_in_every_ordering(account, ord
 def test_a_page_of_the_statement_is_the_querysets_page_with_the_whole_count(account):
     kinds = (PackageKind.TRAFFIC,)
 
-    rows = _PackageList(connection).rows(account_id=account.pk, kinds=kinds, order_by="BuyTimeAsc", limit=2, offset=1)
+    rows = _PackageList(connection).rows(connection, account_id=account.pk, kinds=kinds, order_by="BuyTimeAsc", limit=2, offset=1)
 
     assert rows == orm_rows(account, kinds, "BuyTimeAsc", start=1, size=2)
     assert [row[-1] for row in rows] == [4, 4]
 
 
 def test_the_renewal_facts_are_booleans_as_the_orm_converts_them(account):
-    rows = _PackageList(connection).rows(account_id=account.pk, kinds=(PackageKind.TRAFFIC,), order_by="BuyTimeAsc")
+    rows = _PackageList(connection).rows(connection, account_id=account.pk, kinds=(PackageKind.TRAFFIC,), order_by="BuyTimeAsc")
 
     assert {(row[-3], row[-2]) for row in rows} == {(True, False), (False, False), (False, True)}
     assert all(type(row[-3]) is bool and type(row[-2]) is bool for row in rows)
@@ -79,7 +79,7 @@ def test_the_renewal_facts_are_booleans_as_the_orm_converts_them(account):
 def test_two_kinds_are_listed_together(account):
     kinds = (PackageKind.TRANSCODE_STANDARD, PackageKind.TRAFFIC)
 
-    rows = _PackageList(connection).rows(account_id=account.pk, kinds=kinds, order_by="BuyTimeDesc")
+    rows = _PackageList(connection).rows(connection, account_id=account.pk, kinds=kinds, order_by="BuyTimeDesc")
 
     assert rows == orm_rows(account, kinds, "BuyTimeDesc")
     assert len(rows) == 5

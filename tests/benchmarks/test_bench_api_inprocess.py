@@ -97,9 +97,9 @@ def _timed(call, repeat: int = 200) -> float:
 
 def _floor(key, login_p50: float) -> None:
     """What a DescribeLivePackageInfo of 100 packages cannot do without, each part timed alone."""
-    from console.accounts.api_keys import active_key, secret_decrypt
     from django.test import RequestFactory
 
+    from console.accounts.api_keys import active_key, secret_decrypt
     from console.api import envelope, live, views
     from console.api.caller import Caller
     from console.api.signature import authorization_header
@@ -173,8 +173,9 @@ def _floor(key, login_p50: float) -> None:
             with override_settings(MIDDLEWARE=[m for m in full if m != name]):
                 without = Client(raise_request_exception=False)
                 try:
-                    ms = _timed(lambda: signed_post(without, key, "DescribeLivePackageInfo", params), repeat=100)
-                except Exception:  # noqa: BLE001 - a middleware another one needs
+                    ms = _timed(lambda c=without: signed_post(c, key, "DescribeLivePackageInfo", params), repeat=100)
+                except Exception as error:  # noqa: BLE001 - a middleware another one needs
+                    print(f"BENCH   without {name:60} fails: {error!r}")
                     continue
             print(f"BENCH   without {name:60} {ms:6.3f}ms")
     if os.environ.get("BENCH_PROFILE_VIEW"):
