@@ -45,9 +45,9 @@ def cents(amount: Decimal) -> int:
 
 
 def describe_account_balance(caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+    # The row as this request's key lookup read it (`active_key`, one statement with the key and
+    # member): the four balances of one moment, so the figures below agree, and no second read.
     account = caller.account
-    # One read of the row: the four balances of one moment, so the figures below agree.
-    account.refresh_from_db(fields=["cash_balance", "commission_balance", "free_balance", "owed_balance"])
     cash, commission, free, owed = (
         cents(account.cash_balance), cents(account.commission_balance), cents(account.free_balance),
         cents(account.owed_balance),

@@ -30,16 +30,18 @@ import math
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db import connections, router
+from django.db.models import BooleanField, IntegerField
 from django.utils.translation import gettext
 
 from console.accounts.models import BillingMode
 from console.api.caller import Caller
 from console.api.errors import ApiError, ErrorCode
 from console.core import clock
+from console.core.sql import column_converters, row_converted, written_once
 from console.packages.models import Package, PackageKind, RenewalFailure
 from console.packages.selectors import packages_for_account
-from console.packages.status import PackageStatus, package_status
+from console.packages.status import PackageStatus, status_of
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 BYTES_PER_GB = 1000**3
@@ -88,7 +90,11 @@ DURATION_BILL_MODE = 205
 NO_BILL_MODE = -1
 
 
-PACKAGE_INFO_FIELDS = ("id", "code", "kind", "total", "used", "purchased_at", "expires_at", "refunded_at", "auto_renew")
+# What one entry reads, in this order (`_package_info` unpacks it).
+PACKAGE_INFO_COLUMNS = (
+    "code", "kind", "total", "used", "purchased_at", "expires_at", "refunded_at", "auto_renew",
+    "was_renewed", "renewal_failed", "total_num",
+)
 
 
 def describe_live_package_info(caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
@@ -122,35 +128,31 @@ def describe_live_package_info(caller: Caller, params: dict[str, Any]) -> dict[s
         )
 
     account = caller.account
-    # Only the columns an entry reads (no spec or payer joined): 100 rows cost a tenth as much.
-    packages = (
-        packages_for_account(account).select_related(None).only(*PACKAGE_INFO_FIELDS)
-        .filter(kind__in=KINDS_BY_PACKAGE_TYPE[package_type])
-    )
-    # RenewalResult in the same statement: whether the daily billing renewed it (a package it
-    # bought links back, renewed_from) or failed to (a RenewalFailure row).
-    packages = packages.annotate(
-        was_renewed=Exists(Package.objects.filter(renewed_from=OuterRef("pk"))),
-        renewal_failed=Exists(RenewalFailure.objects.filter(package=OuterRef("pk"))),
-    )
-    packages = packages.order_by(*ORDERINGS[order_by])
-    total_num = packages.count()
+    kinds = KINDS_BY_PACKAGE_TYPE[package_type]
+    db = router.db_for_read(Package)
+    connection = connections[db]
+    listing = written_once(_PackageList, connection)
     if page_num is not None and page_size is not None:
         start = (page_num - 1) * page_size
-        page = list(packages[start : start + page_size]) if start < total_num else []
+        page = listing.rows(connection, account_id=account.pk, kinds=kinds, order_by=order_by, limit=page_size, offset=start)
+        # A page past the last has no row to carry the total: counted alone (only then).
+        if page:
+            total_num = page[0][-1]
+        else:
+            total_num = packages_for_account(account).filter(kind__in=kinds).count() if start else 0
         total_page = math.ceil(total_num / page_size)
     else:
-        page = list(packages)
-        page_num, page_size = 1, len(page)
+        page = listing.rows(connection, account_id=account.pk, kinds=kinds, order_by=order_by)
+        total_num = len(page)
+        page_num, page_size = 1, total_num
         total_page = 1 if total_num else 0
 
     now = clock.now()
-    traffic_mode = TRAFFIC_BILL_MODES.get(account.billing_mode, NO_BILL_MODE)
+    billing_mode = account.billing_mode
+    zone = clock.billing_zone()
+    traffic_mode = TRAFFIC_BILL_MODES.get(billing_mode, NO_BILL_MODE)
     return {
-        "LivePackageInfoList": [
-            _package_info(package, billing_mode=account.billing_mode, now=now, renewal_result=_renewal_result(package))
-            for package in page
-        ],
+        "LivePackageInfoList": [_package_info(row, billing_mode=billing_mode, now=now, zone=zone) for row in page],
         "PackageBillMode": traffic_mode if package_type == 0 else DURATION_BILL_MODE,
         "TotalPage": total_page,
         "TotalNum": total_num,
@@ -160,25 +162,76 @@ def describe_live_package_info(caller: Caller, params: dict[str, Any]) -> dict[s
     }
 
 
-def _package_info(package: Package, *, billing_mode: str, now, renewal_result: int) -> dict[str, Any]:
-    total, used = amounts_in_api_units(package)
+class _PackageList:
+    """An account's packages of some kinds, in one statement written once per connection (the ORM
+    compiling the same query on every call cost more than running it; `console.core.sql`):
+    `PACKAGE_INFO_COLUMNS` of each, only the columns an entry reads, RenewalResult's facts as two
+    EXISTS (the daily billing renewed it: a package it bought links back, `renewed_from`; or it
+    failed to: a RenewalFailure row), and TotalNum as a window over every row the filter keeps
+    (counted before LIMIT and OFFSET). tests/api/test_package_list_statement.py holds it to the
+    queryset it replaces."""
+
+    def __init__(self, connection):
+        quote = connection.ops.quote_name
+
+        def column(model, name: str) -> str:
+            return quote(model._meta.get_field(name).column)
+
+        packages, failures = quote(Package._meta.db_table), quote(RenewalFailure._meta.db_table)
+        fields = [Package._meta.get_field(name) for name in PACKAGE_INFO_COLUMNS[:8]]
+        self.converters = column_converters(
+            connection, [("p", field) for field in fields] + [("", BooleanField()), ("", BooleanField()), ("", IntegerField())]
+        )
+        pk = column(Package, "id")
+        self.select = (
+            "SELECT " + ", ".join(f"p.{quote(field.column)}" for field in fields)
+            + f", EXISTS(SELECT 1 FROM {packages} r WHERE r.{column(Package, 'renewed_from')} = p.{pk})"
+            + f", EXISTS(SELECT 1 FROM {failures} f WHERE f.{column(RenewalFailure, 'package')} = p.{pk})"
+            + f", COUNT(*) OVER () FROM {packages} p WHERE p.{column(Package, 'owner')} = %s AND p.{column(Package, 'kind')} IN "
+        )
+        self.orderings = {
+            name: " ORDER BY " + ", ".join(
+                f"p.{column(Package, field.lstrip('-'))} {'DESC' if field.startswith('-') else 'ASC'}" for field in fields_order
+            )
+            for name, fields_order in ORDERINGS.items()
+        }
+
+    def rows(self, connection, *, account_id: int, kinds: tuple[str, ...], order_by: str, limit: int | None = None, offset: int = 0) -> list:
+        sql = self.select + "(" + ", ".join(["%s"] * len(kinds)) + ")" + self.orderings[order_by]
+        params = [account_id, *kinds]
+        if limit is not None:
+            sql += " LIMIT %s OFFSET %s"
+            params += [limit, offset]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+        return [row_converted(row, self.converters, connection) for row in fetched]
+
+
+def _package_info(row: tuple, *, billing_mode: str, now, zone) -> dict[str, Any]:
+    code, kind, total, used, purchased_at, expires_at, refunded_at, auto_renew, was_renewed, renewal_failed, _ = row
+    kind = PackageKind(kind)
+    total_units, used_units = quantities_in_api_units(kind, total, used)
+    status = status_of(
+        refunded=refunded_at is not None, expires_at=expires_at, total=total, used=used,
+        billing_mode=billing_mode, now=now,
+    )
     return {
-        "Id": package.code,
-        "Total": total,
-        "Used": used,
-        "Left": max(total - used, 0),
-        "BuyTime": billing_time(package.purchased_at),
-        "ExpireTime": billing_time(package.expires_at),
-        "Type": TYPE_CODES[PackageKind(package.kind)],
-        "Status": STATUS_CODES[package_status(package, billing_mode=billing_mode, now=now)],
-        "WillRenew": 1 if package.auto_renew else 0,
-        "RenewalResult": renewal_result,
+        "Id": code,
+        "Total": total_units,
+        "Used": used_units,
+        "Left": max(total_units - used_units, 0),
+        "BuyTime": purchased_at.astimezone(zone).strftime(TIME_FORMAT),
+        "ExpireTime": expires_at.astimezone(zone).strftime(TIME_FORMAT),
+        "Type": TYPE_CODES[kind],
+        "Status": STATUS_CODES[status],
+        "WillRenew": 1 if auto_renew else 0,
+        "RenewalResult": renewal_result(was_renewed=was_renewed, renewal_failed=renewal_failed, auto_renew=auto_renew),
     }
 
 
-def amounts_in_api_units(package: Package) -> tuple[int, int]:
+def quantities_in_api_units(kind: PackageKind, total: Decimal, used: Decimal) -> tuple[int, int]:
     """(Total, Used): bytes for traffic, minutes for transcoding, hours for co-anchoring."""
-    kind = PackageKind(package.kind)
 
     def convert(quantity: Decimal) -> Decimal:
         if kind == PackageKind.TRAFFIC:
@@ -187,20 +240,16 @@ def amounts_in_api_units(package: Package) -> tuple[int, int]:
             return quantity / MINUTES_PER_HOUR
         return quantity
 
-    total = convert(Decimal(package.total)).to_integral_value(rounding=ROUND_FLOOR)
-    used = convert(Decimal(package.used)).to_integral_value(rounding=ROUND_CEILING)
-    return int(total), int(used)
+    return (
+        int(convert(Decimal(total)).to_integral_value(rounding=ROUND_FLOOR)),
+        int(convert(Decimal(used)).to_integral_value(rounding=ROUND_CEILING)),
+    )
 
 
-def billing_time(moment) -> str:
-    """A time as the API writes it: in the billing time zone (BILLING_TIME_ZONE), without the zone."""
-    return moment.astimezone(clock.billing_zone()).strftime(TIME_FORMAT)
-
-
-def _renewal_result(package: Package) -> int:
+def renewal_result(*, was_renewed: bool, renewal_failed: bool, auto_renew: bool) -> int:
     """RenewalResult: 1 renewed, -1 renewal failed (and still set to renew), 0 not yet."""
-    if package.was_renewed:
+    if was_renewed:
         return 1
-    if package.renewal_failed and package.auto_renew:
+    if renewal_failed and auto_renew:
         return -1
     return 0
