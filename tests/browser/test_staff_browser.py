@@ -99,3 +99,22 @@ def test_the_conversations_short_headers_stay_on_one_line_in_chinese(page, live_
            })"""
     )
     assert lines and all(count == 1 for _, count in lines), [line for line in lines if line[1] != 1]
+
+
+@pytest.mark.parametrize("language, button", [("en", "Log in"), ("zh-hans", "登录")])
+def test_the_review_desks_queue_shows_every_column_at_a_laptops_width(page, live_server, language, button, screenshot):
+    for title in ("Please refund my package", "Stream keeps dropping in the evening"):
+        TicketFactory(member=MemberFactory(), package=PackageFactory(kind="co_anchoring"), title=title)
+    ApproverFactory(username=f"desk4-{language}")
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.set_viewport_size(LAPTOP)
+    admin_login(page, live_server, f"desk4-{language}", button=button)
+
+    page.goto(f"{live_server.url}/admin/tickets/ticket/")
+
+    results = page.locator("#changelist .results")
+    expect(results.locator("tbody tr")).to_have_count(2)
+    screenshot(f"desk-queue-{language}-1280")
+    assert results.evaluate("box => box.scrollWidth <= box.clientWidth + 1"), results.evaluate(
+        "box => [box.scrollWidth, box.clientWidth]"
+    )
