@@ -75,6 +75,22 @@ LAYOUT = """
     }
     return false;
   };
+  // The part of a text's box a person can see: boxes that clip (overflow, `clip`, as the hidden
+  // header of a phone's card table) cut it, or hide it whole.
+  const seen = (el, rect) => {
+    let r = {left: rect.left, right: rect.right, top: rect.top, bottom: rect.bottom};
+    for (let a = el; a && a !== document.documentElement; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      if ((s.clip && s.clip !== 'auto') || (s.clipPath && s.clipPath !== 'none')) return null;
+      if (s.overflowX !== 'visible' || s.overflowY !== 'visible') {
+        const b = a.getBoundingClientRect();
+        r = {left: Math.max(r.left, b.left), right: Math.min(r.right, b.right),
+             top: Math.max(r.top, b.top), bottom: Math.min(r.bottom, b.bottom)};
+        if (r.right - r.left <= 1 || r.bottom - r.top <= 1) return null;
+      }
+    }
+    return r;
+  };
   const wide = [];
   for (const el of document.body.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
@@ -91,8 +107,9 @@ LAYOUT = """
     if (!el || el.closest('script, style, noscript') || away(el) || !shown(el) || overlay(el)) continue;
     const range = document.createRange();
     range.selectNodeContents(node);
-    for (const rect of range.getClientRects()) {
-      if (rect.width > 1 && rect.height > 1 && rect.right > 0) boxes.push({el, rect, text: node.data.trim().slice(0, 24)});
+    for (const client of range.getClientRects()) {
+      const rect = client.width > 1 && client.height > 1 && client.right > 0 ? seen(el, client) : null;
+      if (rect) boxes.push({el, rect, text: node.data.trim().slice(0, 24)});
     }
   }
   boxes.sort((a, b) => a.rect.top - b.rect.top);
@@ -139,7 +156,7 @@ def _scenery():
         package = Package.objects.filter(owner=member.account).order_by("pk").first()
         try:
             ticket = ticket_services.ticket_submit(
-                member=member, product="css", issue_type="other", title="Pass ticket", description="Looking around.",
+                member=member, product="css", issue_type="other", title="巡检工单", description="看看工单页面。",
                 package=package, contact_email="ops@example.com", contact_phone="+86 13800000000",
                 contact_time=next(iter(dict(Ticket._meta.get_field("contact_time").choices))),
                 attachments=[], submission_key=uuid.uuid4(),
@@ -210,7 +227,7 @@ def test_every_persona_page_at_both_sizes_in_both_languages(browser, live_server
         username = persona.username
         pages = _pages(username, tickets)
         for language in LANGUAGES:
-            context = browser.new_context(viewport=SIZES["1280"])
+            context = browser.new_context(viewport=SIZES["1280"], locale="zh-CN" if language == "zh-hans" else "en-US")
             context.add_init_script(WATCH)
             _login(context, base, username, language)
             offered = {"/"}
