@@ -283,7 +283,7 @@ def test_every_persona_page_at_both_sizes_in_both_languages(browser, live_server
     lines = [
         f"persona-pages: {len(persona_pages)} x {len(SIZES)} sizes x {len(LANGUAGES)} languages = {len(rows)} visits",
         f"with a defect: {len(with_defect)}",
-        "by kind: " + ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())) or "none",
+        "by kind: " + (", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())) or "none"),
         f"not openable (refused, not offered): {sorted(set(not_openable))}",
         "",
     ]
