@@ -3,15 +3,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from console.api.views import console_or_api
 from console.i18n import language_switch
-from console.login import ConsoleLoginView
+from console.login import ConsoleLoginView, home
 
 urlpatterns = [
     # `POST /` with X-TC-Action is the Tencent Cloud API 3.0 (console.api); the rest, the console.
-    path("", console_or_api(RedirectView.as_view(pattern_name="packages")), name="home"),
+    path("", console_or_api(home), name="home"),
     path("login/", ConsoleLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", language_switch, name="set_language"),

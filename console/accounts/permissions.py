@@ -426,3 +426,9 @@ def account_require_may_buy(account) -> None:
     standing = account_standing(account)
     if standing.buy_refusal:
         raise AccountSuspended(standing.buy_refusal, code=standing.code)
+
+
+def buy_refusal(member: Member) -> str:
+    """Why `member` may not buy (their permission first, then the account's standing), or "":
+    the words the buy page and the package page's disabled Buy button both show."""
+    return member_refusal(member, MemberAction.BUY) or account_standing(member.account).buy_refusal

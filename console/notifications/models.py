@@ -45,6 +45,20 @@ class ReminderKind(models.TextChoices):
     BALANCE_ALERT = "balance_alert", _("Balance alert")
 
 
+# When each reminder is sent: the settings page says it under each type's title.
+REMINDER_WHEN = {
+    ReminderKind.EXPIRY: _("Sent when a package is 30, 15, 7 or 1 day from expiry."),
+    ReminderKind.LOW_REMAINING: _("Sent when the day's settlement leaves a package with less than 15% remaining."),
+    ReminderKind.REFUND: _("Sent for every refund: in the console, through the API or approved on a ticket."),
+    ReminderKind.TICKET: _("Sent when staff approve or reject a refund asked for on a ticket."),
+    ReminderKind.OVERDUE: _(
+        "Sent at each step of an unpaid bill: arrears, suspension for overdue payment, the warnings before "
+        "repossession and repossession."
+    ),
+    ReminderKind.BALANCE_ALERT: _("Sent when the available balance falls below the alert threshold you set."),
+}
+
+
 # At most one reminder of these per type, account and day; receipts and ticket outcomes are one
 # per event.
 DAILY_KINDS = (ReminderKind.EXPIRY, ReminderKind.LOW_REMAINING)

@@ -13,12 +13,12 @@ from console.core import clock
 from console.ledger.hooks import BalanceCrossing
 from console.notifications.models import ReminderKind
 from console.notifications.services import account_notify
+from console.templatetags.console_format import zoned
 
 
 def _when(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    return f"{moment.astimezone(clock.billing_zone()):%Y-%m-%d %H:%M} ({clock.billing_zone().key})"
+    """The one way a moment is written (`zoned`): 2026-03-02 09:30:00 (UTC+8), 2026-03-02 09:30:00（UTC+8）."""
+    return zoned(moment)
 
 
 def standing_text(change: StandingChange) -> tuple[str, str]:

@@ -13,7 +13,7 @@ from console.accounts.selectors import member_for
 from console.core.errors import PermissionRefused
 from console.notifications import selectors, services
 from console.notifications.forms import ReminderRecipientsForm
-from console.notifications.models import ReminderKind
+from console.notifications.models import REMINDER_WHEN, ReminderKind
 
 PER_PAGE = 20
 # Fired after something was read; the bell listens and fetches its count again.
@@ -96,4 +96,4 @@ def reminder_settings(request):
         services.reminder_recipients_set(member=member, choices=form.choices())
         messages.success(request, gettext("Reminder settings saved."))
         return redirect("notifications:settings")
-    return render(request, "console/notifications/settings.html", {"form": form, "kinds": dict(ReminderKind.choices)})
+    return render(request, "console/notifications/settings.html", {"form": form, "kinds": dict(ReminderKind.choices), "sent_when": REMINDER_WHEN})

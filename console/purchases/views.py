@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from console.accounts.permissions import MemberAction, account_standing, member_refusal
+from console.accounts.permissions import buy_refusal
 from console.accounts.selectors import member_for
 from console.core import clock
 from console.core.errors import IdempotencyKeyReused, PermissionRefused
@@ -30,7 +30,7 @@ def _render_buy(request, *, member, form, spec=None, status=200):
     # Why this person or account may not buy (the same words the purchase would be refused with):
     # the page says so instead of offering a price to confirm, and shows neither the payment split
     # of balances nor the account's vouchers, which the person may not be allowed to see.
-    refusal = member_refusal(member, MemberAction.BUY) or account_standing(member.account).buy_refusal
+    refusal = buy_refusal(member)
     vouchers = [] if refusal else list(vouchers_usable(member.account, now=clock.now()))
     voucher = next((v for v in vouchers if v.code == voucher_code), None)
     quote = purchase_quote(account=member.account, spec=spec, voucher=voucher) if spec and not refusal else None

@@ -29,3 +29,21 @@ def test_the_buy_page_tells_a_sub_user_who_may_not_buy_why(login, page, live_ser
     expect(page.get_by_test_id("buy-quote")).to_have_count(0)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(f"buy-refused-{viewport['width']}")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_the_package_page_says_beside_the_disabled_buy_button_why_in_the_buy_pages_words(
+    login, page, live_server, viewport, screenshot
+):
+    MemberFactory(sub_user=True, user=UserFactory(username="lookonly2"))
+    page.set_viewport_size(viewport)
+    login("lookonly2", "correct-horse")
+
+    page.goto(f"{live_server.url}/css/packages/")
+
+    expect(page.get_by_test_id("buy-package-refused")).to_have_attribute("aria-disabled", "true")
+    reason = page.get_by_test_id("buy-package-reason")
+    expect(reason).to_be_visible()
+    expect(reason).to_have_text("You do not have permission to buy packages. Ask the account owner.")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(f"package-page-buy-refused-{viewport['width']}")

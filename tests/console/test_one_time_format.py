@@ -85,3 +85,28 @@ def test_the_refund_dialog_in_chinese_writes_the_uin_in_full_width_brackets(owne
 
     assert f"（UIN {account.uin}）" in html
     assert f"(UIN {account.uin})" not in html
+
+
+def test_an_overdue_payment_notice_writes_its_deadline_as_utc_plus_8(settings):
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from console.billing.arrears import Event
+    from console.billing.hooks import StandingChange
+    from console.notifications.standing import standing_text
+
+    settings.BILLING_TIME_ZONE = "Asia/Shanghai"
+    change = StandingChange(
+        account_id=1, event=Event.ARREARS, status="arrears", owed=Decimal("19.74"),
+        deadline=datetime(2026, 3, 2, 9, 30, tzinfo=BEIJING), repossession_at=None, warned_days=None,
+        at=datetime(2026, 3, 1, 9, 30, tzinfo=BEIJING),
+    )
+
+    subject, body = standing_text(change)
+    with translation.override("zh-hans"):
+        chinese_subject, _ = standing_text(change)
+
+    assert "2026-03-02 09:30:00 (UTC+8)" in subject and "2026-03-02 09:30:00 (UTC+8)" in body
+    assert "Asia/Shanghai" not in subject + body
+    assert "2026-03-02 09:30:00（UTC+8）" in chinese_subject

@@ -64,3 +64,28 @@ def test_a_customer_keeps_the_customer_menus(client):
 
     assert 'data-testid="staff-nav"' not in html
     assert {reverse("packages"), reverse("api_keys"), reverse("tickets:mine")} <= set(layout_links(html))
+
+
+def test_a_reviewer_opening_the_consoles_root_lands_on_the_review_desk(client):
+    client.force_login(ReviewerFactory())
+
+    answer = client.get("/")
+
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == reverse("admin:tickets_ticket_changelist")
+
+
+def test_staff_who_may_not_review_opening_the_consoles_root_land_on_the_admin(client):
+    client.force_login(StaffFactory())
+
+    answer = client.get("/")
+
+    assert answer.headers["Location"] == reverse("admin:index")
+
+
+def test_a_customer_opening_the_consoles_root_lands_on_the_package_page(client):
+    client.force_login(MemberFactory().user)
+
+    answer = client.get("/")
+
+    assert answer.headers["Location"] == reverse("packages")

@@ -4,6 +4,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
+from console.accounts.permissions import buy_refusal
 from console.accounts.selectors import member_for
 from console.core import clock
 from console.core.listing import csv_download
@@ -49,6 +50,8 @@ def package_list(request):
         "page_sizes": PAGE_SIZE_CHOICES,
         "server_now": page.now.isoformat(timespec="seconds"),
         "search_limit": selectors.SEARCH_COUNT_LIMIT,
+        # Why the Buy button is disabled, said beside it in the buy page's own words.
+        "buy_refusal": buy_refusal(member),
     }
     return render(request, PACKAGE_LIST + part, context)
 

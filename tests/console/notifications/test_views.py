@@ -1,6 +1,7 @@
 """The message center: the bell in the top bar, the list, mark as read, the owner's settings page."""
 
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -224,3 +225,13 @@ def test_the_list_links_the_settings_for_the_owner_only(client, owner):
     client.force_login(sub_user.user)
 
     assert "reminder-settings-link" not in client.get(reverse("notifications:list")).content.decode()
+
+
+def test_each_reminder_type_on_the_settings_page_says_when_it_is_sent(client, owner):
+    html = client.get(reverse("notifications:settings")).content.decode()
+
+    hints = re.findall(r'<p class="hint" data-testid="reminder-when">(.*?)</p>', html)
+    assert len(hints) == len(ReminderKind.choices)
+    assert len(set(hints)) == len(hints), hints  # not one kind's sentence under another's title
+    assert any("refund" in hint for hint in hints)
+    assert any("ticket" in hint for hint in hints)

@@ -112,3 +112,15 @@ def test_the_page_costs_the_same_queries_for_1_or_30_deductions(client, owner, d
 
     with django_assert_num_queries(len(one)):
         detail(client, package)
+
+
+@pytest.mark.parametrize("auto_renew, word", [(False, "关闭"), (True, "开启")])
+def test_a_sub_user_who_may_not_change_auto_renewal_reads_it_in_chinese(client, auto_renew, word):
+    sub_user = MemberFactory(sub_user=True)
+    package = PackageFactory(owner=sub_user.account, auto_renew=auto_renew)
+    client.force_login(sub_user.user)
+    client.cookies["django_language"] = "zh-hans"
+
+    html = client.get(reverse("package_detail", args=[package.code])).content.decode()
+
+    assert f'data-testid="auto-renew-state">{word}<' in html
