@@ -173,3 +173,12 @@ def test_a_sub_user_without_finance_access_cannot_top_up(client, now):
     response = client.get(reverse("billing_top_up"))
 
     assert response.status_code == 403
+
+
+def test_the_dialog_names_the_sandbox_provider_once(client, now):
+    member = MemberFactory(account=owing("7.50"))
+    client.force_login(member.user)
+
+    html = client.get(reverse("billing_top_up"), HTTP_HX_REQUEST="true").content.decode()
+
+    assert html.count("Sandbox") == 1
