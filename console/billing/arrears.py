@@ -8,8 +8,9 @@
 
 (Tencent Cloud CSS, "Processing for Overdue Payments": a notice at once, 24 hours to top up,
 suspension even with packages left, repossession after 60 days suspended, warned 7 days and 1 day
-before; the repossession reclaims the packages left, `packages_reclaim_locked`.) A suspension for violating the rules is staff's, not this machine's: money never lifts
-it and this machine never replaces it.
+before; the repossession reclaims the packages left, `packages_reclaim_locked`.) A suspension for
+violating the rules is staff's, not this machine's: money never lifts it and this machine never
+replaces it.
 
 `standing_next` is the rule: plain values in, the next step (or None) out, no database. The
 writers take the account row locked (`console.packages.locks`) and apply steps until none is left:
