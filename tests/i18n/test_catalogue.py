@@ -48,6 +48,18 @@ def test_every_translation_keeps_the_placeholders_of_its_message(catalogue):
     assert differs == []
 
 
+def test_every_chinese_amount_is_written_usd_first_as_the_console_writes_money(catalogue):
+    # The balances, bills and dialogs show "USD 8.45" in both languages; "8.45 美元" beside them
+    # read as a second currency format on the same card.
+    assert [entry.msgid for entry in catalogue.translated_entries() if "美元" in entry.msgstr] == []
+
+
+def test_a_guess_left_by_makemessages_is_not_kept_as_a_translation(catalogue):
+    # makemessages marks a new message it matched to a similar old one with its previous msgid;
+    # taking that guess as the translation gave the suspension notice the words of another one.
+    assert [entry.msgid for entry in catalogue if entry.previous_msgid] == []
+
+
 def test_the_committed_compiled_catalogue_is_its_source_compiled():
     """The .mo is committed so that nothing has to be built on the README's path (a fresh clone's
     `manage.py demo`, the API, production); it must say what the .po says."""
