@@ -1,37 +1,24 @@
 """The overdue-payment lifecycle: in arrears -> suspended at the deadline -> repossessed after 60
 days (warned 7 days and 1 day before); settled at any point -> good standing; violations untouched."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core import mail
-from django.test import override_settings
 from django.urls import reverse
 
 from console.accounts.models import AccountStatus as S
 from console.billing.arrears import GRACE, REPOSSESS_AFTER, Event, standing_next, standing_sweep
 from console.billing.run import billing_run
 from console.billing.tasks import standing_sweep_task
-from console.core import clock
 from console.core.models import AuditEntry
 from console.notifications.models import Notification, OutboxMessage, ReminderKind
+from tests.console.arrears.moments import DAY, NOW
 from tests.factories import FundedAccountFactory, MemberFactory, UsageRecordFactory
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2026, 3, 9, 23, 30, tzinfo=UTC)
-DAY = NOW.astimezone(clock.billing_zone()).date() - timedelta(days=1)
 OWED = Decimal("5.00")
-
-
-@pytest.fixture
-def now(monkeypatch):
-    class Pinned:
-        at = NOW
-
-    monkeypatch.setattr(clock, "now", lambda: Pinned.at)
-    return Pinned
 
 
 def in_arrears(now):

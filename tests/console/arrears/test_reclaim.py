@@ -3,7 +3,7 @@ its remaining packages are reclaimed, in the same transaction: their own status 
 "已回收"), shown and explained, never refunded, deducted or renewed again, and a top-up gives
 nothing back."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from html import unescape
 
@@ -22,22 +22,12 @@ from console.core.models import AuditEntry
 from console.packages.models import Deduction, Package
 from console.packages.services import packages_reclaim_locked
 from console.packages.locks import account_lock
+from tests.console.arrears.moments import DAY, NOW
 from tests.factories import FundedAccountFactory, MemberFactory, PackageFactory, UsageRecordFactory
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2026, 3, 9, 23, 30, tzinfo=UTC)
-DAY = NOW.astimezone(clock.billing_zone()).date() - timedelta(days=1)
 REPOSSESSED_AT = NOW + GRACE + REPOSSESS_AFTER
-
-
-@pytest.fixture
-def now(monkeypatch):
-    class Pinned:
-        at = NOW
-
-    monkeypatch.setattr(clock, "now", lambda: Pinned.at)
-    return Pinned
 
 
 @pytest.fixture

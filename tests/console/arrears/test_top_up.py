@@ -1,7 +1,7 @@
 """A top-up settles what is owed first, then credits cash; it lifts an overdue suspension at once."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -9,30 +9,16 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from console.accounts.models import AccountStatus
-from console.billing.arrears import standing_sweep
 from console.billing.models import TopUp, TopUpChannel
 from console.billing.topup import TopUpRefused, account_top_up
-from console.core import clock
 from console.core.errors import IdempotencyKeyMismatch
 from console.core.models import AuditEntry
 from console.ledger.checks import ledger_drift
-from console.ledger.models import Bucket, LedgerEntry
+from console.ledger.models import LedgerEntry
+from tests.console.arrears.moments import NOW
 from tests.factories import FundedAccountFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
-
-NOW = datetime(2026, 3, 9, 23, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def now(monkeypatch):
-    """The clock every service reads; tests move it by assigning `now.at`."""
-
-    class Pinned:
-        at = NOW
-
-    monkeypatch.setattr(clock, "now", lambda: Pinned.at)
-    return Pinned
 
 
 def owing(amount: str, *, status=AccountStatus.IN_ARREARS):
