@@ -52,7 +52,7 @@ MIDDLEWARE = [
     # Before anything reads the body, the session or the database: a request too large for its
     # address (413), or with a NUL character anywhere (400), is answered without being read.
     "console.core.middleware.RequestGuardMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "console.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages answered to GET are gzipped (a phone's first load); console.core.compression says why
     # that gives BREACH nothing to guess. Below WhiteNoise, which sends static files' own gzip copies.
@@ -254,7 +254,8 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "console.core.client_ip.client_ip"
 
 # --- Content-Security-Policy (django-csp), enforced --------------------------------------------
-# Scripts and styles come only from our own static files: no inline <script>, no on...= handlers,
+# Scripts come only from our own static files: no inline <script>, no on...= handlers. Styles too, or
+# written into the page from those files, each <style> allowed by its hash (console.core.inline_styles);
 # no style="" attributes (htmx's own indicator <style> is switched off in base.html's htmx-config).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

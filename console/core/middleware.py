@@ -9,7 +9,10 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 
+from csp.middleware import CSPMiddleware, PolicyParts
+
 from console.core import clock
+from console.core.inline_styles import page_style_hashes
 
 
 class ClockMiddleware:
@@ -119,3 +122,17 @@ class AdminSelectionMiddleware:
 
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's policy, with `style-src` naming the hashes of the stylesheets this page carries
+    inline (console.core.inline_styles) and no others."""
+
+    def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        hashes = page_style_hashes(request)
+        if hashes:
+            update = dict(parts.update or {})
+            update["style-src"] = [*update.get("style-src", ()), *hashes]
+            parts.update = update
+        return parts
