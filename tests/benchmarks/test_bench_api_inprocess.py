@@ -103,6 +103,7 @@ def _floor(key, login_p50: float) -> None:
     from console.api import envelope, live, views
     from console.api.caller import Caller
     from console.api.signature import authorization_header
+    from console.core.sql import row_converted
 
     found = active_key(key.secret_id)
     caller = Caller(member=found.member, key=found.key, request_id="r", language="zh-CN")
@@ -136,9 +137,11 @@ def _floor(key, login_p50: float) -> None:
     }
     from django.test import Client, override_settings
 
+    # Converted as the action converts them (aware times on SQLite too).
+    converters = live._PackageList(connection).converters
     with connection.cursor() as cursor:
         cursor.execute(rows_sql)
-        fetched = cursor.fetchall()
+        fetched = [row_converted(row, converters, connection) for row in cursor.fetchall()]
     zone, moment = clock.billing_zone(), clock.now()
 
     def entries():
