@@ -59,9 +59,9 @@ def _build_data_set():
     with connection.cursor() as cur:
         cur.execute(
             """
-            INSERT INTO console_account (uin, name, status, billing_mode, cash_balance, commission_balance, free_balance)
+            INSERT INTO console_account (uin, name, status, billing_mode, cash_balance, commission_balance, free_balance, owed_balance)
             SELECT 900000000000 + i, 'Bench ' || i, 'active',
-                   CASE WHEN i %% 20 = 0 THEN 'daily_bandwidth' ELSE 'daily_traffic' END, 50.00, 0, 0
+                   CASE WHEN i %% 20 = 0 THEN 'daily_bandwidth' ELSE 'daily_traffic' END, 50.00, 0, 0, 0
             FROM generate_series(1, %s) AS i
             """,
             [ACCOUNTS],
