@@ -28,7 +28,7 @@ from datetime import time as clock_time
 from decimal import Decimal
 
 from django.db import DatabaseError, connection, connections, transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext
 
 from console.accounts.models import Account, BillingMode
@@ -38,7 +38,7 @@ from console.billing.arrears import standing_apply_locked
 from console.billing.models import METERED_KINDS, DailyBill, DailyPeak, UsageRecord
 from console.billing.modes import traffic_packages_frozen
 from console.billing.renewal import MAX_RENEWALS_PER_TYPE_PER_DAY, renew_locked
-from console.billing.selectors import billing_modes_on, stale_billing_marks
+from console.billing.selectors import billing_mode_on_day, stale_billing_marks
 from console.core import clock
 from console.core.audit import AuditAction, audit_record
 from console.core.bulk import any_of, bulk_insert, bulk_set
@@ -275,8 +275,13 @@ def _bill_locked(ids: list[int], *, day: date, usage: dict, summary: BillingSumm
 
         # The day's own mode (a change asked today only ever takes effect from tomorrow, so the
         # lock is not needed for it; read here with the rest of the batch's facts).
-        modes = billing_modes_on(ids, day=day)
-        peaks = dict(DailyPeak.objects.filter(any_of("account_id", ids), day=day).order_by().values_list("account_id", "mbps"))
+        peak = DailyPeak.objects.filter(account=OuterRef("pk"), day=day).values("mbps")[:1]
+        modes, peaks = {}, {}
+        for pk, mode, mbps in (
+            Account.objects.filter(any_of("pk", ids)).order_by().values_list("pk", billing_mode_on_day(day), Subquery(peak))
+        ):
+            # Quantized again: SQLite hands a subquery's decimal back without its column's places.
+            modes[pk], peaks[pk] = mode, None if mbps is None else Decimal(str(mbps)).quantize(rates.QUANTITY_STEP)
         # `at` only for the demo seed (a day billed hours ago, so its arrears began then).
         batch = _Batch(day=day, now=at or clock.now(), summary=summary)
         for account in accounts:
