@@ -180,3 +180,17 @@ def test_a_member_of_another_account_cannot_change_this_one(moment):
         billing_mode_change(account_id=owner.account_id, mode=BANDWIDTH, actor=stranger.user, member=stranger)
 
     assert refused.value.code == "not_found"
+
+
+def test_staff_set_the_monthly_mode_in_the_admin_and_the_history_records_it(client, moment):
+    owner = MemberFactory()
+    client.force_login(StaffFactory(is_superuser=True))
+
+    response = client.post(
+        "/admin/console/billingmodechange/set/", {"uin": owner.account.uin, "mode": BillingMode.MONTHLY_PEAK_BANDWIDTH},
+    )
+
+    assert response.status_code == 302
+    row = BillingModeChange.objects.get()
+    assert (row.to_mode, row.channel) == (BillingMode.MONTHLY_PEAK_BANDWIDTH, "admin")
+    assert client.get("/admin/console/billingmodechange/").status_code == 200
