@@ -9,7 +9,7 @@ first's row and is refused ("again tomorrow"), and the database's one-row-a-day 
 it even without the lock.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -33,11 +33,12 @@ class BillingModeRefused(Conflict):
 
 def billing_mode_change(
     *, account_id: int, mode: str, actor: AbstractBaseUser, member: Member | None = None,
-    channel: BillingModeChannel = BillingModeChannel.CONSOLE,
+    channel: BillingModeChannel = BillingModeChannel.CONSOLE, at: datetime | None = None,
 ) -> BillingModeChange:
     """Ask for `account_id` to be billed in `mode`: from the console `member` (owner, or a
     sub-user allowed `live:ModifyBillingMode`), from the admin a staff `actor`. Returns the row
-    appended (its `effective_on` says when it takes effect); refuses with `BillingModeRefused`."""
+    appended (its `effective_on` says when it takes effect); refuses with `BillingModeRefused`.
+    `at` only for the demo seed (a request made yesterday), decided by the same rule as of then."""
     staff = channel == BillingModeChannel.ADMIN
     if staff:
         staff_require_billing_mode(actor)
@@ -45,7 +46,7 @@ def billing_mode_change(
         if member is None or member.account_id != account_id:
             raise NotFound()
         member_require(member, MemberAction.MODIFY_BILLING_MODE)
-    now = clock.now()
+    now = at or clock.now()
     today = now.astimezone(clock.billing_zone()).date()
     with transaction.atomic(durable=True):
         account = _locked(account_id)
