@@ -9,9 +9,10 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max, Min
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_http_methods
 
 from console.accounts.models import Account, BillingMode
@@ -22,11 +23,14 @@ from console.billing.modes import REFUSAL_MESSAGES, traffic_packages_frozen
 from console.billing.selectors import billing_mode_state
 from console.billing.services import BillingModeRefused, billing_mode_change
 from console.core import clock
-from console.core.confirm import Confirmation, confirmation_page, confirmed
+from console.core.confirm import CONFIRMED_FIELD, Confirmation, confirmation_page, confirmed
 from console.core.errors import InvalidRequest
 from console.core.http import dialog_done
 from console.packages.models import Package, PackageFamily, PackageState
 from console.templatetags.console_format import zoned, zoned_day
+
+
+CONFIRM_IN_PLACE = "pages/billing_mode_confirm.html"
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,14 @@ def traffic_packages_live(account: Account, *, now: datetime) -> TrafficPackages
         owner=account, family=PackageFamily.TRAFFIC, state__in=[PackageState.UNUSED, PackageState.IN_USE], expires_at__gt=now,
     ).aggregate(count=Count("pk"), first=Min("expires_at"), last=Max("expires_at"))
     return TrafficPackages(count=counted["count"], first_expiry=counted["first"], last_expiry=counted["last"])
+
+
+def _sentences(*sentences: str) -> str:
+    """Sentences one after the other: a space between them in English, none in Chinese."""
+    joined = sentences[0]
+    for sentence in sentences[1:]:
+        joined = pgettext("two sentences in a row", "%(first)s %(second)s") % {"first": joined, "second": sentence}
+    return joined
 
 
 def _mode_name(mode: str) -> str:
@@ -64,7 +76,7 @@ def _frozen_words(packages: TrafficPackages, day: date) -> str:
         "Its %(count)s traffic packages are frozen from %(day)s: they are not deducted while the account is billed by bandwidth.",
         packages.count,
     ) % {"count": packages.count, "day": zoned_day(day)}
-    return f"{frozen} {validity}"
+    return _sentences(frozen, validity)
 
 
 def _back_words(packages: TrafficPackages, day: date) -> str:
@@ -100,13 +112,13 @@ def change_confirmation(account: Account, *, target: str, now: datetime) -> Conf
         )
     packages = traffic_packages_live(account, now=now)
     freezes = traffic_packages_frozen(target)
-    starts = _("From %(day)s the account is billed by %(mode)s.") % {"day": zoned_day(day), "mode": _mode_name(target)}
+    starts = _("From %(day)s the billing mode is %(mode)s.") % {"day": zoned_day(day), "mode": _mode_name(target)}
     if day > today + timedelta(days=1):
-        starts += " " + _("It has usage today already, so today and tomorrow are still billed in the current mode.")
+        starts = _sentences(starts, _("It has usage today already, so today and tomorrow are still billed in the current mode."))
     words = _frozen_words(packages, day) if freezes else _back_words(packages, day)
     return Confirmation(
         title=_("Change the billing mode to %(mode)s?") % {"mode": _mode_name(target)},
-        what_happens=f"{starts} {words} " + _("Transcoding packages are not affected."),
+        what_happens=_sentences(starts, words, _("Transcoding packages are not affected.")),
         cannot_undo=undo, confirm_label=_("Change"), back_url=back_url, danger=False,
     )
 
@@ -121,7 +133,11 @@ def billing_mode_change_view(request, mode: str):
     now = clock.now()
     if not confirmed(request):
         member_require(member, MemberAction.MODIFY_BILLING_MODE)
-        return confirmation_page(request, change_confirmation(member.account, target=mode, now=now))
+        confirmation = change_confirmation(member.account, target=mode, now=now)
+        if not request.htmx:
+            return confirmation_page(request, confirmation)
+        context = {"confirmation": confirmation, "action_url": request.path, "confirmed_field": CONFIRMED_FIELD}
+        return render(request, CONFIRM_IN_PLACE, context)
     change = billing_mode_change(account_id=member.account_id, mode=mode, actor=request.user, member=member, channel=BillingModeChannel.CONSOLE)
     if change.cancels_pending:
         message = _("The pending billing mode change is cancelled.")

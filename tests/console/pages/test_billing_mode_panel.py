@@ -62,7 +62,7 @@ def test_the_confirmation_says_how_many_traffic_packages_freeze_and_until_when_t
 
     text = response.content.decode()
     assert response.status_code == 200 and "<dialog" in text
-    assert "From 2026-12-09 (UTC+8) the account is billed by Bill-by-bandwidth (daily peak)." in text
+    assert "From 2026-12-09 (UTC+8) the billing mode is Bill-by-bandwidth (daily peak)." in text
     assert "Its 2 traffic packages are frozen from 2026-12-09 (UTC+8)" in text
     assert "from 2027-03-01 12:00:00 (UTC+8) to 2027-12-06 12:00:00 (UTC+8)" in text
     assert "Transcoding packages are not affected." in text
