@@ -50,7 +50,7 @@ class Account(models.Model):
         _("CSS billing mode"), max_length=32, choices=BillingMode, default=BillingMode.DAILY_TRAFFIC
     )
     billing_mode_next = models.CharField(
-        _("next CSS billing mode"), max_length=32, choices=BillingMode, blank=True, default=""
+        _("next CSS billing mode"), max_length=32, choices=BillingMode, blank=True, default="", db_default=""
     )
     billing_mode_next_from = models.DateField(_("next billing mode from"), null=True, blank=True)
     cash_balance = models.DecimalField(**MONEY, default=Decimal("0.00"), verbose_name=_("cash balance"))

@@ -17,16 +17,13 @@ from console.core.admin import ReadOnlyAdmin
 from console.core.errors import ServiceError
 
 
-class RecordPaymentForm(forms.Form):
-    """Staff record a payment received elsewhere (a bank transfer): the same service as the console's Top up."""
+ADMIN_FORM = "console/billing/admin_form.html"
+
+
+class AccountByUinForm(forms.Form):
+    """A staff form about one account, named by its UIN (`self.account` once valid)."""
 
     uin = forms.IntegerField(label=_("Account UIN"))
-    amount = forms.DecimalField(label=_("Amount (USD)"), min_value=MIN_TOP_UP, max_value=MAX_TOP_UP, decimal_places=2, max_digits=10)
-    idempotency_key = forms.CharField(
-        label=_("idempotency key"), max_length=64, initial=lambda: str(uuid.uuid4()),
-        help_text=_("E.g. the bank's transfer ID: the same key records the payment once."),
-    )
-    note = forms.CharField(label=_("note"), max_length=200, required=False)
 
     def clean_uin(self):
         account = Account.objects.filter(uin=self.cleaned_data["uin"]).first()
@@ -34,6 +31,17 @@ class RecordPaymentForm(forms.Form):
             raise forms.ValidationError(_("No account has this UIN."))
         self.account = account
         return self.cleaned_data["uin"]
+
+
+class RecordPaymentForm(AccountByUinForm):
+    """Staff record a payment received elsewhere (a bank transfer): the same service as the console's Top up."""
+
+    amount = forms.DecimalField(label=_("Amount (USD)"), min_value=MIN_TOP_UP, max_value=MAX_TOP_UP, decimal_places=2, max_digits=10)
+    idempotency_key = forms.CharField(
+        label=_("idempotency key"), max_length=64, initial=lambda: str(uuid.uuid4()),
+        help_text=_("E.g. the bank's transfer ID: the same key records the payment once."),
+    )
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
 
 
 @admin.register(TopUp)
@@ -71,23 +79,22 @@ class TopUpAdmin(ReadOnlyAdmin):
                 if result.lifted:
                     self.message_user(request, gettext("The suspension for overdue payment is lifted."), messages.SUCCESS)
                 return redirect(reverse("admin:console_topup_change", args=[top_up.pk]))
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "title": _("Record a payment")}
-        return TemplateResponse(request, "console/billing/admin_record_payment.html", context)
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "title": _("Record a payment"),
+            "changelist": "admin:console_topup_changelist",
+            "intro": _(
+                "A payment received outside the console (a bank transfer). It pays what the account owes first, then "
+                "credits cash, and lifts a suspension for overdue payment once nothing is owed. Audited with your name."
+            ),
+        }
+        return TemplateResponse(request, ADMIN_FORM, context)
 
 
-class SetBillingModeForm(forms.Form):
+class SetBillingModeForm(AccountByUinForm):
     """Staff set an account's billing mode (the contract customers' monthly 95th percentile, or a
     daily mode on a customer's behalf): the same service and rule as the console's panel."""
 
-    uin = forms.IntegerField(label=_("Account UIN"))
     mode = forms.ChoiceField(label=_("billing mode"), choices=BillingMode.choices)
-
-    def clean_uin(self):
-        account = Account.objects.filter(uin=self.cleaned_data["uin"]).first()
-        if account is None:
-            raise forms.ValidationError(_("No account has this UIN."))
-        self.account = account
-        return self.cleaned_data["uin"]
 
 
 @admin.register(BillingModeChange)
@@ -120,5 +127,12 @@ class BillingModeChangeAdmin(ReadOnlyAdmin):
                     "account": form.account, "mode": change.get_to_mode_display(), "day": change.effective_on.isoformat(),
                 })
                 return redirect(reverse("admin:console_billingmodechange_changelist"))
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "title": _("Set a billing mode")}
-        return TemplateResponse(request, "console/billing/admin_set_billing_mode.html", context)
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "title": _("Set a billing mode"),
+            "changelist": "admin:console_billingmodechange_changelist",
+            "intro": _(
+                "The change takes effect at the start of the next billing day, or the day after when the account already "
+                "has usage today; one change a day. The monthly 95th percentile is for contract customers. Audited with your name."
+            ),
+        }
+        return TemplateResponse(request, ADMIN_FORM, context)

@@ -154,7 +154,7 @@ class BillingModeChange(models.Model):
     billing day it takes effect (`console.billing.modes.change_decide` decided it). The mode in
     force on any billing day is the `to_mode` of the latest row (by `effective_on`, then id)
     taking effect on or before it, else the `from_mode` of the first row, else the account's own
-    (`console.billing.modes.mode_on`, `billing_modes_on` in SQL). A row whose `to_mode` is the
+    (`console.billing.modes.mode_on`, `billing_mode_on_day` in SQL). A row whose `to_mode` is the
     mode already in force cancels a change still pending (same `effective_on`, asked later)."""
 
     account = models.ForeignKey(

@@ -118,7 +118,7 @@ class HistoryRow:
 def mode_on(day: date, rows: list[HistoryRow], *, default: str) -> str:
     """The mode in force on billing day `day`: the `to_mode` of the latest row (by effective day,
     then id) taking effect on or before it, else the `from_mode` of the first row, else `default`
-    (an account that never changed). `billing_modes_on` says the same in SQL."""
+    (an account that never changed). `billing_mode_on_day` says the same in SQL."""
     in_effect = [row for row in rows if row.effective_on <= day]
     if in_effect:
         return max(in_effect, key=lambda row: (row.effective_on, row.id)).to_mode

@@ -1,7 +1,7 @@
 """The daily billing run: deduct a day's usage from packages, charge the rest pay-as-you-go.
 
 Each account's day is billed in the billing mode in force on that day (read from the history,
-`console.billing.selectors.billing_modes_on`, so a day billed late or again keeps its own mode):
+`console.billing.selectors.billing_mode_on_day`, so a day billed late or again keeps its own mode):
 by daily traffic, traffic packages deduct and the rest is charged by the GB; by daily peak
 bandwidth, traffic packages are frozen (not deducted) and the day's traffic is charged once, from
 its peak bandwidth at the price list's tier (`rates.PEAK_BANDWIDTH_TIERS`). Transcoding packages

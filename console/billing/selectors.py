@@ -1,7 +1,6 @@
 """Reads for the billing pages and checks: an account's daily bills, stale billing marks, the
 billing mode on a day and the state of an account's billing-mode changes."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -11,7 +10,6 @@ from django.db.models.functions import Coalesce
 from console.accounts.models import Account, BillingMode, billing_mark_cutoff
 from console.billing.models import BillingModeChange, BillingModeChannel, DailyBill, UsageRecord
 from console.billing.modes import CUSTOMER_MODES, AccountModes, ChangeDecision, Pending, change_decide, pending_of
-from console.core.bulk import any_of
 
 
 def recent_bills(account: Account, *, limit: int = 14) -> list[DailyBill]:
@@ -37,16 +35,6 @@ def billing_mode_on_day(day: date):
         Subquery(changes.filter(effective_on__lte=day).order_by("-effective_on", "-id").values("to_mode")[:1]),
         Subquery(changes.order_by("effective_on", "id").values("from_mode")[:1]),
         F("billing_mode"),
-    )
-
-
-def billing_modes_on(account_ids: Iterable[int], *, day: date) -> dict[int, str]:
-    """The billing mode in force on `day` of each account: a day billed late, or billed again, is
-    billed in its own day's mode, not today's."""
-    return dict(
-        Account.objects.filter(any_of("pk", list(account_ids)))
-        .order_by()
-        .values_list("pk", billing_mode_on_day(day))
     )
 
 

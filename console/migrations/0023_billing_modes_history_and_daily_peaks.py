@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='account',
             name='billing_mode_next',
-            field=models.CharField(blank=True, choices=[('daily_traffic', 'Bill-by-traffic (daily)'), ('daily_bandwidth', 'Bill-by-bandwidth (daily peak)'), ('monthly_peak_bandwidth', 'Monthly 95th percentile peak bandwidth')], default='', max_length=32, verbose_name='next CSS billing mode'),
+            field=models.CharField(blank=True, choices=[('daily_traffic', 'Bill-by-traffic (daily)'), ('daily_bandwidth', 'Bill-by-bandwidth (daily peak)'), ('monthly_peak_bandwidth', 'Monthly 95th percentile peak bandwidth')], db_default='', default='', max_length=32, verbose_name='next CSS billing mode'),
         ),
         migrations.AddField(
             model_name='account',

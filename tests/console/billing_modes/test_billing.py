@@ -1,7 +1,7 @@
 """The daily run bills each day in the mode in force on that day: traffic packages deduct under
 daily traffic and are frozen under daily peak bandwidth, whose day is charged from its peak."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -15,25 +15,16 @@ from console.billing.usage import usage_simulate
 from console.core import clock
 from console.ledger.checks import ledger_drift
 from console.packages.models import Deduction
+from tests.console.billing_modes.moments import NOW
 from tests.factories import DailyPeakFactory, FundedAccountFactory, MemberFactory, PackageFactory, UsageRecordFactory
 
 pytestmark = pytest.mark.django_db
 
-# 18:00 on 8 December in Beijing: the owner asks for daily peak bandwidth (no usage yet today).
-ASKED = datetime(2026, 12, 8, 10, 0, tzinfo=UTC)
+# The owner asks for daily peak bandwidth at the tests' moment (no usage yet today).
+ASKED = NOW
 ASKED_ON = ASKED.astimezone(clock.billing_zone()).date()
 BEFORE, AFTER = ASKED_ON, ASKED_ON + timedelta(days=1)
 BANDWIDTH = BillingMode.DAILY_BANDWIDTH
-
-
-@pytest.fixture
-def moment(monkeypatch):
-    class Moment:
-        now = ASKED
-
-    pinned = Moment()
-    monkeypatch.setattr(clock, "now", lambda: pinned.now)
-    return pinned
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """The one service that changes a billing mode (`billing_mode_change`): the rule under the lock, the
 history appended, the account's kept modes derived from it, the audit, the permission."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -11,29 +11,13 @@ from console.billing.services import BillingModeRefused, billing_mode_change
 from console.core import clock
 from console.core.errors import PermissionRefused
 from console.core.models import AuditEntry
+from tests.console.billing_modes.moments import NOW
 from tests.factories import MemberFactory, PolicyFactory, StaffFactory, UsageRecordFactory
 
 pytestmark = pytest.mark.django_db
 
-# 18:00 on 8 December in Beijing.
-NOW = datetime(2026, 12, 8, 10, 0, tzinfo=UTC)
 TODAY = NOW.astimezone(clock.billing_zone()).date()
 TRAFFIC, BANDWIDTH = BillingMode.DAILY_TRAFFIC, BillingMode.DAILY_BANDWIDTH
-
-
-@pytest.fixture
-def moment(monkeypatch):
-    """The clock, pinned; `moment.set(days=n)` moves it n days on."""
-
-    class Moment:
-        now = NOW
-
-        def set(self, days):
-            self.now = NOW + timedelta(days=days)
-
-    pinned = Moment()
-    monkeypatch.setattr(clock, "now", lambda: pinned.now)
-    return pinned
 
 
 def change(member, mode=BANDWIDTH):
@@ -89,7 +73,7 @@ def test_switching_back_the_next_day_cancels_the_pending_change(moment):
     owner = MemberFactory()
     UsageRecordFactory(account=owner.account, day=TODAY)
     change(owner)  # takes effect the day after tomorrow
-    moment.set(days=1)
+    moment.now = NOW + timedelta(days=1)
 
     row = change(owner, TRAFFIC)
 
@@ -102,7 +86,7 @@ def test_switching_back_the_next_day_cancels_the_pending_change(moment):
 def test_switching_back_after_the_change_took_effect_is_a_change_of_its_own(moment):
     owner = MemberFactory()
     change(owner)
-    moment.set(days=1)
+    moment.now = NOW + timedelta(days=1)
 
     row = change(owner, TRAFFIC)
 

@@ -11,26 +11,15 @@ from console.accounts.models import Account, BillingMode, PresetPolicy
 from console.billing.models import BillingModeChange
 from console.core import clock
 from console.packages.status import PackageStatus
+from tests.console.billing_modes.moments import NOW
 from tests.factories import MemberFactory, PackageFactory, UsageRecordFactory
 
 pytestmark = pytest.mark.django_db
 
-# 18:00 on 8 December in Beijing.
-NOW = datetime(2026, 12, 8, 10, 0, tzinfo=UTC)
 PAGE = reverse("packages")
 TO_BANDWIDTH = reverse("billing_mode_change", args=[BillingMode.DAILY_BANDWIDTH])
 TO_TRAFFIC = reverse("billing_mode_change", args=[BillingMode.DAILY_TRAFFIC])
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def moment(monkeypatch):
-    class Moment:
-        now = NOW
-
-    pinned = Moment()
-    monkeypatch.setattr(clock, "now", lambda: pinned.now)
-    return pinned
 
 
 @pytest.fixture
