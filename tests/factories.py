@@ -279,3 +279,14 @@ class ApproverFactory(StaffFactory):
         lambda user, create, extracted, **kwargs: _grant(user, extracted or ["review_ticket", "approve_refund"])
         if create else None
     )
+
+
+class DailyPeakFactory(factory.django.DjangoModelFactory):
+    """A day's peak bandwidth (what a day billed by daily peak bandwidth is charged from)."""
+
+    class Meta:
+        model = "console.DailyPeak"
+
+    account = factory.SubFactory(AccountFactory)
+    day = factory.LazyFunction(lambda: clock.today() - timedelta(days=1))
+    mbps = Decimal("100.000")

@@ -363,7 +363,7 @@ class TicketAdmin(admin.ModelAdmin):
         package = ticket.package
         if package is None:
             return gettext("No package named on this ticket.")
-        status = package_status(package, billing_mode=package.owner.billing_mode, now=clock.now())
+        status = package_status(package, billing_mode=package.owner.billing_mode_at(clock.now()), now=clock.now())
         # As the customer's package page shows it: units people read, one time format with its zone.
         facts = gettext(
             "status %(status)s · bought %(bought)s · used %(used)s of %(total)s · "

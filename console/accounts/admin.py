@@ -17,8 +17,10 @@ class AccountAdmin(admin.ModelAdmin):
     # Balances move only through ledger entries (console.ledger.services.ledger_post).
     # The overdue-payment standing moves only through console.billing.arrears (staff record a
     # payment under Top-ups); staff set only a suspension for violations here.
+    # The billing mode changes only through console.billing.services.billing_mode_change (Billing
+    # mode changes -> Set a billing mode), which keeps these three from its history.
     readonly_fields = [
-        "cash_balance", "commission_balance", "free_balance", "owed_balance", "billing_started_at",
+        "billing_mode", "billing_mode_next", "billing_mode_next_from", "cash_balance", "commission_balance", "free_balance", "owed_balance", "billing_started_at",
         "standing_since", "arrears_deadline", "repossession_warned",
     ]
     inlines = [MemberInline]

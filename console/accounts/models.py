@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -23,6 +23,10 @@ class AccountStatus(models.TextChoices):
 
 
 class BillingMode(models.TextChoices):
+    """How CSS charges the account's basic service. Customers switch between the two daily modes
+    themselves; the monthly 95th percentile is for contract customers and set by staff. Every
+    change goes through `console.billing.modes_service.billing_mode_change` and its history."""
+
     DAILY_TRAFFIC = "daily_traffic", _("Bill-by-traffic (daily)")
     DAILY_BANDWIDTH = "daily_bandwidth", _("Bill-by-bandwidth (daily peak)")
     MONTHLY_PEAK_BANDWIDTH = "monthly_peak_bandwidth", _("Monthly 95th percentile peak bandwidth")
@@ -38,9 +42,17 @@ class Account(models.Model):
     uin = models.BigIntegerField("UIN", unique=True)
     name = models.CharField(max_length=120, verbose_name=_("name"))
     status = models.CharField(max_length=32, choices=AccountStatus, default=AccountStatus.ACTIVE, verbose_name=_("status"))
+    # The billing mode, kept here so a page or an API call reads it with the account: the mode in
+    # force until `billing_mode_next_from`, and from that billing day on `billing_mode_next` (empty
+    # when no change is asked). Derived from the history (`BillingModeChange`) by the one service
+    # that writes it, never edited alone; `billing_mode_on` answers any day from today on.
     billing_mode = models.CharField(
         _("CSS billing mode"), max_length=32, choices=BillingMode, default=BillingMode.DAILY_TRAFFIC
     )
+    billing_mode_next = models.CharField(
+        _("next CSS billing mode"), max_length=32, choices=BillingMode, blank=True, default="", db_default=""
+    )
+    billing_mode_next_from = models.DateField(_("next billing mode from"), null=True, blank=True)
     cash_balance = models.DecimalField(**MONEY, default=Decimal("0.00"), verbose_name=_("cash balance"))
     commission_balance = models.DecimalField(_("commission credits"), **MONEY, default=Decimal("0.00"))
     free_balance = models.DecimalField(_("free credits"), **MONEY, default=Decimal("0.00"))
@@ -70,6 +82,11 @@ class Account(models.Model):
                 name="account_balances_not_negative",
             ),
             models.CheckConstraint(condition=Q(uin__gt=0), name="account_uin_positive"),
+            models.CheckConstraint(
+                condition=Q(billing_mode_next="", billing_mode_next_from__isnull=True)
+                | (~Q(billing_mode_next="") & Q(billing_mode_next_from__isnull=False)),
+                name="account_next_billing_mode_has_a_day",
+            ),
         ]
 
     def __str__(self):
@@ -79,6 +96,17 @@ class Account(models.Model):
     def available_balance(self) -> Decimal:
         """Cash, commission and free credits less what is owed: below zero while in arrears."""
         return self.cash_balance + self.commission_balance + self.free_balance - self.owed_balance
+
+    def billing_mode_on(self, day: date) -> str:
+        """The billing mode in force on billing day `day` (today or later; the billing run reads
+        any day from the history itself)."""
+        if self.billing_mode_next and day >= self.billing_mode_next_from:
+            return self.billing_mode_next
+        return self.billing_mode
+
+    def billing_mode_at(self, moment: datetime) -> str:
+        """The billing mode in force at `moment` (its billing-zone day): what freezes traffic packages."""
+        return self.billing_mode_on(moment.astimezone(clock.billing_zone()).date())
 
     @property
     def billing_in_progress(self) -> bool:

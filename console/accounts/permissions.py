@@ -34,6 +34,7 @@ class MemberAction(StrEnum):
     BUY = "buy"
     CHANGE_AUTO_RENEW = "change_auto_renew"
     SEE_MONEY = "see_money"
+    MODIFY_BILLING_MODE = "modify_billing_mode"
 
 
 # The CAM action each console action needs. Buying and auto-renewal spend the account's money,
@@ -48,6 +49,9 @@ CAM_ACTIONS: dict[MemberAction, str] = {
     MemberAction.BUY: "finance:PayDeals",
     MemberAction.CHANGE_AUTO_RENEW: "finance:ModifyAutoRenewFlag",
     MemberAction.SEE_MONEY: "finance:DescribeAccountBalance",
+    # Changing the CSS billing mode is a CSS action (Tencent's console asks for it under live:), so
+    # QcloudLIVEFullAccess grants it and the read-only preset does not.
+    MemberAction.MODIFY_BILLING_MODE: "live:ModifyBillingMode",
 }
 
 REFUSALS = {
@@ -58,6 +62,9 @@ REFUSALS = {
     ),
     MemberAction.SEE_MONEY: gettext_lazy(
         "You do not have permission to see the account's balances, bills and refunds. Ask the account owner."
+    ),
+    MemberAction.MODIFY_BILLING_MODE: gettext_lazy(
+        "You do not have permission to change the billing mode (live:ModifyBillingMode). Ask the account owner."
     ),
 }
 
@@ -87,6 +94,7 @@ class MemberPermissions:
     buy: bool
     change_auto_renew: bool
     see_money: bool
+    modify_billing_mode: bool
     manage_access: bool = False
 
 
@@ -306,6 +314,16 @@ def staff_navigation(user: AbstractBaseUser) -> StaffNavigation | None:
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return None
     return StaffNavigation(review=staff_may_review(user))
+
+
+BILLING_MODE_PERMISSION = "console.change_account"
+
+
+def staff_require_billing_mode(user: AbstractBaseUser) -> None:
+    """Staff set an account's billing mode (the contract customers' monthly mode) with the
+    permission to change accounts."""
+    if not (user.is_active and user.is_staff and user.has_perm(BILLING_MODE_PERMISSION)):
+        raise PermissionRefused(_("Missing permission %(permission)s.") % {"permission": BILLING_MODE_PERMISSION})
 
 
 def staff_may_approve(user: AbstractBaseUser) -> bool:

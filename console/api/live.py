@@ -13,11 +13,13 @@ Choices where Tencent's documentation leaves the behaviour open:
   10 to 100 or a `PageNum` below 1 is refused whenever it is sent; so is a `PageNum` whose first
   row lies beyond a signed 64-bit offset (`PAGE_NUM_MAX`), where both databases' OFFSET ends. A
   page past the last is answered empty without asking the database for it.
-- `PackageBillMode`: for traffic packages the account's CSS billing mode (204 daily traffic, 203
-  daily bandwidth, 201 monthly peak bandwidth); for transcoding and co-anchoring packages 205
-  (daily duration), as they are deducted by the minute each day. `FluxPackageBillMode` repeats
-  the traffic mode four times (standard live and LEB, mainland and outside; the console bills
-  them alike) and is empty for the other package types.
+- `PackageBillMode`: for traffic packages the account's CSS billing mode in force now, not a
+  change still pending (204 daily traffic, 203 daily peak bandwidth, 201 monthly bandwidth, which
+  the monthly 95th percentile is; Tencent's API reference gives 202 to monthly traffic); for
+  transcoding and co-anchoring packages 205 (daily duration), as they are deducted by the minute
+  each day. `FluxPackageBillMode` gives the same mode four times, for LVB Chinese mainland, LVB
+  outside the mainland, LEB Chinese mainland and LEB outside (an account's one mode covers them
+  all here), and is empty for the other package types.
 - `WillRenew` is 1 when the package will auto-renew, else 0. `RenewalResult` is 1 when the
   package was renewed (its spec bought again by the daily billing), -1 when a renewal failed and
   it is still marked to renew, else 0.
@@ -148,7 +150,8 @@ def describe_live_package_info(caller: Caller, params: dict[str, Any]) -> dict[s
         total_page = 1 if total_num else 0
 
     now = clock.now()
-    billing_mode = account.billing_mode
+    # The mode in force today (a change still pending does not count yet).
+    billing_mode = account.billing_mode_at(now)
     zone = clock.billing_zone()
     traffic_mode = TRAFFIC_BILL_MODES.get(billing_mode, NO_BILL_MODE)
     return {
@@ -214,7 +217,7 @@ def _package_info(row: tuple, *, billing_mode: str, now, zone) -> dict[str, Any]
     total_units, used_units = quantities_in_api_units(kind, total, used)
     status = status_of(
         refunded=refunded_at is not None, expires_at=expires_at, total=total, used=used,
-        billing_mode=billing_mode, now=now,
+        kind=kind, billing_mode=billing_mode, now=now,
     )
     return {
         "Id": code,

@@ -5,7 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from console.accounts.models import Account, AccountStatus
+from console.accounts.models import Account, AccountStatus, BillingMode
+from console.billing.modes import HistoryRow
 from console.core.money import MONEY, QUANTITY, rounded_sum
 from console.packages.models import PackageKind
 
@@ -118,3 +119,78 @@ class TopUp(models.Model):
     @property
     def lifted_suspension(self) -> bool:
         return self.status_before in (AccountStatus.SUSPENDED_OVERDUE, AccountStatus.REPOSSESSED) and self.status_after == AccountStatus.ACTIVE
+
+
+class DailyPeak(models.Model):
+    """One account's peak bandwidth on one billing day: what a day billed by daily peak bandwidth
+    is charged from (the usage simulation writes it with the day's traffic)."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="daily_peaks", verbose_name=_("account"), db_index=False)
+    day = models.DateField(verbose_name=_("day"))
+    mbps = models.DecimalField(**QUANTITY, help_text=_("The day's peak bandwidth in Mbps."), verbose_name=_("peak bandwidth (Mbps)"))
+
+    class Meta:
+        ordering = ["-day", "account"]
+        verbose_name = _("daily peak bandwidth")
+        verbose_name_plural = _("daily peak bandwidths")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "day"], name="daily_peak_once_per_day"),
+            models.CheckConstraint(condition=Q(mbps__gte=0), name="daily_peak_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.account_id} {self.day} {self.mbps} Mbps"
+
+
+class BillingModeChannel(models.TextChoices):
+    CONSOLE = "console", _("Console")
+    ADMIN = "admin", _("Staff (admin)")
+    # The mode an account had before the history began (migration 0023).
+    HISTORY_START = "history_start", _("Mode before the history began")
+
+
+class BillingModeChange(models.Model):
+    """One billing-mode request, append-only: who asked, when, from which mode to which, and the
+    billing day it takes effect (`console.billing.modes.change_decide` decided it). The mode in
+    force on any billing day is the `to_mode` of the latest row (by `effective_on`, then id)
+    taking effect on or before it, else the `from_mode` of the first row, else the account's own
+    (`console.billing.modes.mode_on`, `billing_mode_on_day` in SQL). A row whose `to_mode` is the
+    mode already in force cancels a change still pending (same `effective_on`, asked later)."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="billing_mode_changes", verbose_name=_("account"), db_index=False
+    )
+    asked_at = models.DateTimeField(verbose_name=_("asked at"))
+    # The billing-zone day it was asked on: one request per account and day.
+    asked_on = models.DateField(verbose_name=_("asked on"))
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("asked by")
+    )
+    asked_by_label = models.CharField(max_length=160, blank=True, verbose_name=_("asked by (name)"))
+    channel = models.CharField(max_length=16, choices=BillingModeChannel, verbose_name=_("channel"))
+    from_mode = models.CharField(max_length=32, choices=BillingMode, verbose_name=_("from"))
+    to_mode = models.CharField(max_length=32, choices=BillingMode, verbose_name=_("to"))
+    effective_on = models.DateField(help_text=_("The first billing day billed under the new mode."), verbose_name=_("takes effect on"))
+    # The rule's input: whether the account had usage on the day it asked (then the change waits a day more).
+    usage_that_day = models.BooleanField(default=False, verbose_name=_("usage on the day asked"))
+    cancels_pending = models.BooleanField(default=False, verbose_name=_("cancels the pending change"))
+
+    class Meta:
+        ordering = ["-asked_at", "-id"]
+        verbose_name = _("billing mode change")
+        verbose_name_plural = _("billing mode changes")
+        indexes = [models.Index(fields=["account", "effective_on", "id"], name="billing_mode_change_day")]
+        constraints = [
+            # One request a day (the rule says so; the database holds it under any race).
+            models.UniqueConstraint(
+                fields=["account", "asked_on"], condition=~Q(channel="history_start"), name="billing_mode_change_once_a_day"
+            ),
+            models.CheckConstraint(condition=Q(effective_on__gte=models.F("asked_on")), name="billing_mode_change_not_backdated"),
+        ]
+
+    def __str__(self):
+        return f"{self.account_id}: {self.from_mode} -> {self.to_mode} from {self.effective_on}"
+
+    @property
+    def rule_row(self) -> HistoryRow:
+        return HistoryRow(id=self.pk, from_mode=self.from_mode, to_mode=self.to_mode, effective_on=self.effective_on)

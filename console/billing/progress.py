@@ -1,7 +1,7 @@
 """How far a day's billing has got: for `run_billing`'s progress bar and the presenter panel.
 
 Read from the data itself, so it is right however many workers bill and whichever of them died:
-the accounts the day has to bill (billed daily by traffic, with usage on the day) and how many
+the accounts the day has to bill (every account with usage on the day, in whatever mode) and how many
 of them have their daily bill.
 """
 
@@ -10,7 +10,7 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q
 
-from console.accounts.models import Account, BillingMode, billing_mark_cutoff
+from console.accounts.models import Account, billing_mark_cutoff
 from console.billing.models import DailyBill, UsageRecord
 from console.core import clock
 
@@ -35,10 +35,7 @@ class BillingProgress:
 def billing_progress(*, day: date) -> BillingProgress:
     """One pass over the day's accounts with usage (an index probe each for the bill), however long
     the bill history is."""
-    to_bill = Account.objects.filter(
-        billing_mode=BillingMode.DAILY_TRAFFIC,
-        pk__in=UsageRecord.objects.filter(day=day).values("account_id"),
-    )
+    to_bill = Account.objects.filter(pk__in=UsageRecord.objects.filter(day=day).values("account_id"))
     counts = to_bill.aggregate(
         accounts=Count("pk"),
         billed=Count("pk", filter=Exists(DailyBill.objects.filter(account=OuterRef("pk"), day=day))),

@@ -80,6 +80,37 @@ PAY_AS_YOU_GO_PRICE = {
 }
 
 
+
+@dataclass(frozen=True)
+class BandwidthTier:
+    """Up to `up_to_mbps` (None: no limit) of daily peak, each Mbps of the day's peak costs `price`."""
+
+    up_to_mbps: Decimal | None
+    price: Decimal
+
+
+# USD per Mbps of the day's peak bandwidth, for days billed by daily peak bandwidth (inferred
+# figures, shaped like Tencent's tiers: the tier the day's peak falls in prices the whole peak).
+PEAK_BANDWIDTH_TIERS = (
+    BandwidthTier(Decimal("500"), Decimal("0.0800")),
+    BandwidthTier(Decimal("5000"), Decimal("0.0750")),
+    BandwidthTier(Decimal("20000"), Decimal("0.0700")),
+    BandwidthTier(None, Decimal("0.0650")),
+)
+PEAK_LABEL = "Daily peak bandwidth"
+
+
+def peak_bandwidth_price(mbps: Decimal) -> Decimal:
+    """USD per Mbps for a day whose peak was `mbps`: the price of the tier the peak falls in."""
+    return next(tier.price for tier in PEAK_BANDWIDTH_TIERS if tier.up_to_mbps is None or mbps <= tier.up_to_mbps)
+
+
+def average_mbps(gb: Decimal) -> Decimal:
+    """A day's traffic as its average rate in Mbps (1 GB = 8,000 Mb, 86,400 s): the least its peak
+    can have been, used for a day billed by peak bandwidth with no peak recorded."""
+    return (gb * 8000 / 86400).quantize(QUANTITY_STEP, rounding=ROUND_HALF_UP)
+
+
 def rate_for(package_kind: str, item: str) -> Rate:
     return RATES[(package_kind, item)]
 

@@ -1,5 +1,12 @@
 """The daily billing run: deduct a day's usage from packages, charge the rest pay-as-you-go.
 
+Each account's day is billed in the billing mode in force on that day (read from the history,
+`console.billing.selectors.billing_mode_on_day`, so a day billed late or again keeps its own mode):
+by daily traffic, traffic packages deduct and the rest is charged by the GB; by daily peak
+bandwidth, traffic packages are frozen (not deducted) and the day's traffic is charged once, from
+its peak bandwidth at the price list's tier (`rates.PEAK_BANDWIDTH_TIERS`). Transcoding packages
+deduct in every mode.
+
 Accounts are billed in batches (`bill_accounts`, one per batch): a batch's usage is read at once,
 the accounts are marked "billing in progress", then in one short transaction the batch's Account
 rows are locked (pk order), then their packages (pk order), the deductions, new package totals,
@@ -21,16 +28,17 @@ from datetime import time as clock_time
 from decimal import Decimal
 
 from django.db import DatabaseError, connection, connections, transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext
 
 from console.accounts.models import Account, BillingMode
 from console.billing import rates
 from console.billing.allocation import Slot, allocate
 from console.billing.arrears import standing_apply_locked
-from console.billing.models import METERED_KINDS, DailyBill, UsageRecord
+from console.billing.models import METERED_KINDS, DailyBill, DailyPeak, UsageRecord
+from console.billing.modes import traffic_packages_frozen
 from console.billing.renewal import MAX_RENEWALS_PER_TYPE_PER_DAY, renew_locked
-from console.billing.selectors import stale_billing_marks
+from console.billing.selectors import billing_mode_on_day, stale_billing_marks
 from console.core import clock
 from console.core.audit import AuditAction, audit_record
 from console.core.bulk import any_of, bulk_insert, bulk_set
@@ -39,7 +47,7 @@ from console.ledger.memos import Memo
 from console.ledger.models import Bucket, LedgerKind
 from console.ledger.services import Posting, ledger_post_many
 from console.packages.locks import account_ids_lock, account_lock, accounts_lock, package_ids_lock
-from console.packages.models import Deduction, Package
+from console.packages.models import Deduction, Package, PackageKind
 
 # A batch's statements and commits cost the same however many accounts it holds: at a tenth of the
 # benchmark, 1,000 accounts per batch cost 9% less PostgreSQL CPU than 500, and 2,000 only 3% less
@@ -68,7 +76,7 @@ class BillingSummary:
             "Billed %(day)s: %(accounts)s accounts, %(deductions)s deductions, "
             "USD %(paygo)s pay-as-you-go (USD %(owed)s owed), "
             "%(renewals)s auto-renewals (%(failures)s failed), "
-            "%(frozen)s accounts on bandwidth billing left frozen, in %(seconds)s s."
+            "%(frozen)s accounts billed by bandwidth (traffic packages frozen), in %(seconds)s s."
         ) % {
             "day": self.day, "accounts": self.accounts_billed, "deductions": self.deductions,
             "paygo": self.pay_as_you_go, "owed": self.owed, "renewals": self.renewals,
@@ -127,8 +135,8 @@ class PackageRow:
 
 
 def billing_run(*, day: date, batch_size: int = DEFAULT_BATCH_SIZE, workers: int = 1) -> BillingSummary:
-    """Bill `day` for every account billed daily by traffic that has usage and no bill yet,
-    `batch_size` accounts at a time (each batch is one `bill_accounts`).
+    """Bill `day` for every account that has usage and no bill yet, each in the billing mode in
+    force on `day`, `batch_size` accounts at a time (each batch is one `bill_accounts`).
 
     `workers` > 1 bills that many batches at a time, each on a database connection of its own, so
     one batch's Python work overlaps another's database work. Only on PostgreSQL, and only
@@ -139,11 +147,10 @@ def billing_run(*, day: date, batch_size: int = DEFAULT_BATCH_SIZE, workers: int
     summary = BillingSummary(day=day)
     has_usage = Exists(UsageRecord.objects.filter(account=OuterRef("pk"), day=day))
     billed = Exists(DailyBill.objects.filter(account=OuterRef("pk"), day=day))
-    summary.frozen_accounts = Account.objects.filter(has_usage).exclude(billing_mode=BillingMode.DAILY_TRAFFIC).count()
     # Picked once (a list of ids, under a megabyte for 100,000 accounts), not once per batch: the
     # pick is a scan of the day's usage and bills.
     pending = list(
-        Account.objects.filter(has_usage, billing_mode=BillingMode.DAILY_TRAFFIC)
+        Account.objects.filter(has_usage)
         .exclude(billed)
         .order_by("pk")
         .values_list("pk", flat=True)
@@ -163,9 +170,9 @@ def bill_accounts(account_ids: Iterable[int], *, day: date, at: datetime | None 
     """Bill `day` for the accounts of `account_ids`, as one batch: the unit of work of
     `billing_run`, and of a worker billing a shard of accounts.
 
-    Idempotent: it bills only the accounts that have usage on `day` and no bill for it yet, and
-    of those only the ones billed daily by traffic (decided under their locks, so a concurrent
-    run or a second call bills nothing twice). Self-contained: it marks those accounts "billing
+    Idempotent: it bills only the accounts that have usage on `day` and no bill for it yet
+    (decided under their locks, so a concurrent run or a second call bills nothing twice), each
+    in the billing mode in force on `day`. Self-contained: it marks those accounts "billing
     in progress" (refunds wait), bills them in one transaction that clears the marks together
     with the bills it writes, and if that transaction fails it clears the marks before raising,
     so a failed batch leaves nothing behind and running it again bills it.
@@ -266,12 +273,23 @@ def _bill_locked(ids: list[int], *, day: date, usage: dict, summary: BillingSumm
             package = PackageRow(*row)
             packages[package.owner_id].append(package)
 
+        # The day's own mode (a change asked today only ever takes effect from tomorrow, so the
+        # lock is not needed for it; read here with the rest of the batch's facts).
+        peak = DailyPeak.objects.filter(account=OuterRef("pk"), day=day).values("mbps")[:1]
+        modes, peaks = {}, {}
+        for pk, mode, mbps in (
+            Account.objects.filter(any_of("pk", ids)).order_by().values_list("pk", billing_mode_on_day(day), Subquery(peak))
+        ):
+            # Quantized again: SQLite hands a subquery's decimal back without its column's places.
+            modes[pk], peaks[pk] = mode, None if mbps is None else Decimal(str(mbps)).quantize(rates.QUANTITY_STEP)
         # `at` only for the demo seed (a day billed hours ago, so its arrears began then).
         batch = _Batch(day=day, now=at or clock.now(), summary=summary)
         for account in accounts:
-            if account.pk in done or account.billing_mode != BillingMode.DAILY_TRAFFIC:
+            if account.pk in done:
                 continue
-            batch.bill_account(account, usage[account.pk], packages[account.pk])
+            batch.bill_account(
+                account, usage[account.pk], packages[account.pk], mode=modes[account.pk], peak=peaks.get(account.pk),
+            )
         batch.write()
         Account.objects.filter(any_of("pk", ids)).update(billing_started_at=None)
         # The lifecycle, under the same locks: a bill that leaves an amount owed puts the account
@@ -320,10 +338,19 @@ class _Batch:
         self.changed: dict[int, PackageRow] = {}
         self.bills: list[tuple[Account, _Bill]] = []
 
-    def bill_account(self, account: Account, usage: list[tuple[str, str, Decimal]], packages: list[PackageRow]) -> None:
+    def bill_account(
+        self, account: Account, usage: list[tuple[str, str, Decimal]], packages: list[PackageRow], *,
+        mode: str = BillingMode.DAILY_TRAFFIC, peak: Decimal | None = None,
+    ) -> None:
+        # Under a bandwidth mode traffic packages are frozen: no slot to draw from, no renewal.
+        frozen = traffic_packages_frozen(mode)
+        if frozen:
+            self.summary.frozen_accounts += 1
+            packages = [package for package in packages if package.kind != PackageKind.TRAFFIC]
         by_id = {p.pk: p for p in packages}
         slots: dict[str, list[Slot]] = defaultdict(list)
         renewing_kinds = set()
+        traffic_gb = ZERO
         for package in packages:
             if package.pays:
                 slots[package.kind].append(Slot(package_id=package.pk, remaining=package.total - package.used))
@@ -333,6 +360,14 @@ class _Batch:
         lines, charge, deducted = [], ZERO, 0
         for kind, item, quantity in usage:
             rate = rates.rate_for(kind, item)
+            if frozen and kind == PackageKind.TRAFFIC:
+                # Charged by the day's peak below (or, monthly, at the month's end), not by the GB.
+                traffic_gb += quantity
+                lines.append({
+                    "kind": kind, "item": item, "label": rate.label, "usage": str(quantity), "ratio": str(rate.ratio),
+                    "covered": "0.000", "uncovered": "0.000", "charge": "0.00", "billed_by": mode,
+                })
+                continue
             need = rates.package_units(quantity, rate.ratio)
             if kind in renewing_kinds:
                 self._renew_while_short(account, kind, need, slots[kind], by_id, renewals)
@@ -350,6 +385,15 @@ class _Batch:
             lines.append({
                 "kind": kind, "item": item, "label": rate.label, "usage": str(quantity), "ratio": str(rate.ratio),
                 "covered": str(need - uncovered), "uncovered": str(uncovered), "charge": str(line_charge),
+            })
+        if mode == BillingMode.DAILY_BANDWIDTH and traffic_gb:
+            mbps = peak if peak is not None else rates.average_mbps(traffic_gb)
+            price = rates.peak_bandwidth_price(mbps)
+            line_charge = money(mbps * price)
+            charge += line_charge
+            lines.append({
+                "kind": "peak_bandwidth", "label": rates.PEAK_LABEL, "peak_mbps": str(mbps), "price": str(price),
+                "charge": str(line_charge), "billed_by": mode,
             })
         paid = min(account.cash_balance, charge)
         self.bills.append((account, _Bill(paid=paid, owed=charge - paid, row=(

@@ -1,7 +1,7 @@
 """The daily billing over Celery workers: a day is split into shards of accounts, one task each.
 
-`billing_dispatch` picks the accounts to bill (billed daily by traffic, with usage on the day,
-no bill yet), cuts them into shards of consecutive primary keys and queues one `bill_shard` per
+`billing_dispatch` picks the accounts to bill (with usage on the day, no bill yet; each is billed
+in the mode in force on the day), cuts them into shards of consecutive primary keys and queues one `bill_shard` per
 shard; any number of workers, on any number of machines, take them. A shard bills its accounts
 with `console.billing.run.bill_accounts`, a batch at a time.
 
@@ -34,6 +34,7 @@ from console.accounts.models import Account, BillingMode
 from console.billing.hooks import ShardToBill, shard_watch
 from console.billing.models import DailyBill, UsageRecord
 from console.billing.run import DEFAULT_BATCH_SIZE, BillingSummary, bill_accounts
+from console.billing.selectors import billing_mode_on_day
 from console.core import clock
 
 logger = logging.getLogger(__name__)
@@ -84,12 +85,9 @@ def summary_from_json(data: dict) -> BillingSummary:
 
 
 def pending_accounts(*, day: date) -> list[int]:
-    """The accounts `day` still has to bill: billed daily by traffic, with usage, without a bill."""
+    """The accounts `day` still has to bill: with usage, without a bill."""
     return list(
-        Account.objects.filter(
-            Exists(UsageRecord.objects.filter(account=OuterRef("pk"), day=day)),
-            billing_mode=BillingMode.DAILY_TRAFFIC,
-        )
+        Account.objects.filter(Exists(UsageRecord.objects.filter(account=OuterRef("pk"), day=day)))
         .exclude(Exists(DailyBill.objects.filter(account=OuterRef("pk"), day=day)))
         .order_by("pk")
         .values_list("pk", flat=True)
@@ -97,10 +95,11 @@ def pending_accounts(*, day: date) -> list[int]:
 
 
 def frozen_accounts(*, day: date) -> int:
-    """Accounts with usage on `day` on bandwidth billing: their packages stay frozen, nothing is billed."""
+    """Accounts with usage on `day` billed by a bandwidth mode that day: their traffic packages stay frozen."""
     return (
         Account.objects.filter(Exists(UsageRecord.objects.filter(account=OuterRef("pk"), day=day)))
-        .exclude(billing_mode=BillingMode.DAILY_TRAFFIC)
+        .alias(mode=billing_mode_on_day(day))
+        .exclude(mode=BillingMode.DAILY_TRAFFIC)
         .count()
     )
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import F, Sum
 
 from console.billing import rates
-from console.billing.models import METERED_KINDS, UsageRecord
+from console.billing.models import METERED_KINDS, DailyPeak, UsageRecord
 from console.packages.models import Package
 
 # A day's traffic as a share of the account's traffic packages: most days eat 0.2-3%, so a
@@ -18,7 +18,8 @@ OVERSEAS_ITEMS = ["lvb:ap1", "lvb:na_eu", "lvb:ap2", "upstream:na_eu", "leb:ap1"
 
 
 def usage_simulate(*, day: date) -> int:
-    """Write plausible usage on `day` for every account that has metered packages.
+    """Write plausible usage on `day` for every account that has metered packages, and the day's
+    peak bandwidth (what a day billed by daily peak bandwidth is charged from).
 
     Idempotent per account and day: accounts that already have usage on `day` are left as they
     are. The numbers are drawn from a generator seeded by the account and the day, so a rerun on
@@ -34,14 +35,28 @@ def usage_simulate(*, day: date) -> int:
     ):
         sizes[owner_id][kind] = left
     done = set(UsageRecord.objects.filter(day=day).values_list("account_id", flat=True).distinct())
-    records = [
-        UsageRecord(account_id=account_id, day=day, package_kind=kind, item=item, quantity=quantity)
-        for account_id, by_kind in sizes.items()
-        if account_id not in done
-        for kind, item, quantity in simulated_usage(account_id=account_id, day=day, left_by_kind=by_kind)
-    ]
+    records, peaks = [], []
+    for account_id, by_kind in sizes.items():
+        if account_id in done:
+            continue
+        usage = simulated_usage(account_id=account_id, day=day, left_by_kind=by_kind)
+        records += [
+            UsageRecord(account_id=account_id, day=day, package_kind=kind, item=item, quantity=quantity)
+            for kind, item, quantity in usage
+        ]
+        traffic = sum((quantity for kind, _item, quantity in usage if kind == "traffic"), Decimal(0))
+        peaks.append(DailyPeak(account_id=account_id, day=day, mbps=simulated_peak(account_id=account_id, day=day, traffic_gb=traffic)))
     UsageRecord.objects.bulk_create(records, batch_size=2000)
+    # A peak written before its usage (by hand, or a run that died between the two) is kept.
+    DailyPeak.objects.bulk_create(peaks, batch_size=2000, ignore_conflicts=True)
     return len(records)
+
+
+def simulated_peak(*, account_id: int, day: date, traffic_gb: Decimal) -> Decimal:
+    """The day's peak bandwidth: its average rate times a peak factor of 2.5 to 4 (evening peaks)."""
+    rng = random.Random(f"peak:{account_id}:{day.isoformat()}")
+    factor = Decimal(str(round(rng.uniform(2.5, 4.0), 2)))
+    return _q(rates.average_mbps(traffic_gb) * factor)
 
 
 def simulated_usage(*, account_id: int, day: date, left_by_kind: dict[str, Decimal]) -> list[tuple[str, str, Decimal]]:

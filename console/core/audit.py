@@ -53,6 +53,8 @@ class AuditAction(StrEnum):
     TICKET_REJECTED = "ticket.rejected"
     TICKET_REFUND_APPROVED = "ticket.refund_approved"
     TICKET_REFUND_REFUSED = "ticket.refund_refused"
+    # A billing-mode request accepted (a change, or the cancellation of a pending one).
+    BILLING_MODE_CHANGE_REQUESTED = "account.billing_mode_change_requested"
 
 
 def actor_label(actor: AbstractBaseUser | None) -> str:

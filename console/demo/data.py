@@ -63,6 +63,7 @@ def demo_seed() -> None:
     # transactions of their own. Outside any transaction this runs at once.
     now = clock.now()
     transaction.on_commit(lambda: _demo_overdue_cases(now=now))
+    transaction.on_commit(lambda: _demo_billing_modes(now=now))
 
 
 @transaction.atomic
@@ -85,9 +86,10 @@ def _demo_seed_accounts() -> None:
     # Harbor and Lumen owe money: the lifecycle makes their standing (`_demo_overdue_cases`).
     harbor = _account(100027182818, "Harbor Education Online", opened, cash="90.00")
     lumen = _account(LUMEN_UIN, "Lumen Language School", opened, cash="12.00")
-    pinewood = _account(
-        100016180339, "Pinewood Radio & Podcasts", opened, cash="600.00", billing_mode=BillingMode.DAILY_BANDWIDTH
-    )
+    # Pinewood switched to daily peak bandwidth yesterday and Cedar asks for it today
+    # (`_demo_billing_modes`, through the one service, after this transaction).
+    pinewood = _account(PINEWOOD_UIN, "Pinewood Radio & Podcasts", opened, cash="600.00")
+    cedar = _account(CEDAR_UIN, "Cedar Sports Live", opened, cash="900.00")
 
     _login("demo", aurora, MemberRole.OWNER, email="ops@aurora-live.example")
     _login("viewer", aurora, MemberRole.SUB_USER, email="finance.viewer@aurora-live.example")
@@ -95,6 +97,7 @@ def _demo_seed_accounts() -> None:
     _login("overdue", harbor, MemberRole.OWNER, email="it@harbor-edu.example")
     _login("arrears", lumen, MemberRole.OWNER, email="office@lumen-school.example")
     _login("pinewood", pinewood, MemberRole.OWNER, email="tech@pinewood-radio.example")
+    _login("cedar", cedar, MemberRole.OWNER, email="noc@cedar-sports.example")
     admin = _user("admin", email="css-support@tencent-demo.example")
     admin.is_staff = admin.is_superuser = True
     admin.save()
@@ -133,9 +136,13 @@ def _demo_seed_accounts() -> None:
     buy("lvpkg-dm000022", nebula, "transcode_standard", "100 hours", local(2, 19, 30))
     # Bought three days ago (still refundable): it paid for part of the usage that put Harbor in arrears.
     buy("lvpkg-dm000031", harbor, "traffic", "500 GB", local(3, 8, 45))
-    # Pinewood bills by bandwidth, so its packages are frozen.
+    # Pinewood bills by bandwidth since today, so its traffic packages are frozen.
     buy("lvpkg-dm000041", pinewood, "traffic", "5 TB", local(30, 9, 0))
     buy("lvpkg-dm000042", pinewood, "traffic", "1 TB", local(1, 17, 0))
+    # Cedar's change to bandwidth is pending until tomorrow: its traffic packages deduct until then.
+    buy("lvpkg-dm000051", cedar, "traffic", "10 TB", local(40, 10, 0), deductions=[(3, "LVB Chinese mainland", "812.400", "1")])
+    buy("lvpkg-dm000052", cedar, "traffic", "1 TB", local(2, 15, 30))
+    buy("lvpkg-dm000053", cedar, "transcode_standard", "1,000 hours", local(40, 10, 5))
     packages = buy.settle(now)
 
     # One earlier self-service refund, through the real service, so the allowance shows 2 of 3
@@ -152,6 +159,29 @@ def _demo_seed_accounts() -> None:
 
 
 LUMEN_UIN = 100014142135
+PINEWOOD_UIN = 100016180339
+CEDAR_UIN = 100017320508
+
+
+def _demo_billing_modes(*, now: datetime) -> None:
+    """Two billing-mode changes, through the one service (durable: after the seed's transaction).
+    Pinewood asked for daily peak bandwidth yesterday morning, with no usage then: in force since
+    today, its traffic packages frozen; it has streamed today, so switching back now would wait
+    until the day after tomorrow. Cedar asked today (no usage yet): pending, in force from
+    tomorrow, which the presenter's "+1 day" shows."""
+    from console.billing.models import DailyPeak, UsageRecord
+    from console.billing.services import billing_mode_change
+
+    zone = clock.billing_zone()
+    today = now.astimezone(zone).date()
+    for uin, at in ((PINEWOOD_UIN, datetime.combine(today - timedelta(days=1), time(9, 30), tzinfo=zone)), (CEDAR_UIN, now)):
+        owner = Member.objects.select_related("user").get(account__uin=uin, role=MemberRole.OWNER)
+        billing_mode_change(account_id=owner.account_id, mode=BillingMode.DAILY_BANDWIDTH, actor=owner.user, member=owner, at=at)
+    pinewood = Account.objects.get(uin=PINEWOOD_UIN)
+    UsageRecord.objects.get_or_create(
+        account=pinewood, day=today, package_kind="traffic", item="lvb:mainland", defaults={"quantity": Decimal("180")},
+    )
+    DailyPeak.objects.get_or_create(account=pinewood, day=today, defaults={"mbps": Decimal("52.000")})
 
 
 def _demo_overdue_cases(*, now: datetime) -> None:

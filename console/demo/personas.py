@@ -25,6 +25,14 @@ PERSONA_LIST = [
         "arrears", _("in arrears"),
         _("Owner of Lumen Language School, in arrears: a bill it could not pay, 24 hours to top up"),
     ),
+    Persona(
+        "pinewood", _("billed by bandwidth"),
+        _("Owner of Pinewood Radio: switched to daily peak bandwidth yesterday, so its traffic packages are frozen"),
+    ),
+    Persona(
+        "cedar", _("mode change pending"),
+        _("Owner of Cedar Sports Live: asked today for daily peak bandwidth, in force from tomorrow"),
+    ),
     Persona("admin", _("staff"), _("Staff superuser: reviews tickets in the admin")),
 ]
 PERSONAS: dict[str, str] = {persona.username: persona.who for persona in PERSONA_LIST}

@@ -82,6 +82,11 @@ TOUR: list[TourStop] = [
         _("Click \"Submit a ticket to refund\" on lvpkg-dm000011, fill in the form and submit. Then click admin in the panel, open Tickets and the new ticket, and click Approve refund."),
         persona="demo", query="tab=other",
     ),
+    TourStop(
+        "billing_mode", _("Changing the billing mode"),
+        _("Cedar asked today for daily peak bandwidth: the Billing mode panel says when it takes effect, and its traffic packages still deduct. Click \"+1 day\" in the Clock group: the panel shows bill-by-bandwidth in force and the traffic packages turn Frozen (the transcoding package is unaffected). Then sign in as pinewood, which switched yesterday: Change to bill-by-traffic says the frozen packages come back the day after tomorrow, as Pinewood has streamed today."),
+        persona="cedar", query="tab=traffic",
+    ),
 ]
 # The session key of the stop set up last, which the panel shows with its steps and a "Next stop".
 SESSION_KEY = "demo_tour_stop"

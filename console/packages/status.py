@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
 from console.accounts.models import BillingMode
-from console.packages.models import Package, PackageState, state_of
+from console.packages.models import Package, PackageFamily, PackageKind, PackageState, state_of
 
 
 class PackageStatus(models.TextChoices):
@@ -31,12 +31,14 @@ def status_of(
     used: Decimal,
     billing_mode: str,
     now: datetime,
+    kind: str,
     reclaimed: bool = False,
 ) -> PackageStatus:
     """The stored, time-independent state (`state_of`), then what time and billing mode add:
     expiry beats everything but a refund or a reclaim (both final: a reclaimed package stays
-    reclaimed after its expiry date passes), and packages only deduct under bill-by-traffic;
-    otherwise they wait, frozen, while time runs."""
+    reclaimed after its expiry date passes), and traffic packages only deduct under
+    bill-by-traffic; under a bandwidth mode in force (`billing_mode`, today's, not a pending one)
+    they wait, frozen, while time runs. Other kinds are never frozen."""
     state = state_of(refunded=refunded, total=total, used=used, reclaimed=reclaimed)
     if state == PackageState.REFUNDED:
         return PackageStatus.REFUNDED
@@ -46,7 +48,7 @@ def status_of(
         return PackageStatus.EXPIRED
     if state == PackageState.EXHAUSTED:
         return PackageStatus.EXHAUSTED
-    if billing_mode != BillingMode.DAILY_TRAFFIC:
+    if kind == PackageKind.TRAFFIC and billing_mode != BillingMode.DAILY_TRAFFIC:
         return PackageStatus.FROZEN
     return PackageStatus(state.value)  # in use or unused
 
@@ -55,6 +57,7 @@ def package_status(package: Package, *, billing_mode: str, now: datetime) -> Pac
     return status_of(
         refunded=package.is_refunded,
         reclaimed=package.is_reclaimed,
+        kind=package.kind,
         expires_at=package.expires_at,
         total=package.total,
         used=package.used,
@@ -73,7 +76,9 @@ def status_filter(status: str, *, billing_mode: str, now: datetime) -> Q:
     (the package page's indexes hold both after the account and tab). Agrees with `status_of` on
     every combination (tests/console/packages/test_status_index.py)."""
     live = Q(expires_at__gt=now)
-    billed_by_traffic = billing_mode == BillingMode.DAILY_TRAFFIC
+    # Only traffic packages freeze; the traffic tab (family) holds exactly them.
+    traffic = Q(family=PackageFamily.TRAFFIC)
+    frozen = billing_mode != BillingMode.DAILY_TRAFFIC
     match PackageStatus(status):
         case PackageStatus.REFUNDED:
             return Q(state=PackageState.REFUNDED)
@@ -84,6 +89,6 @@ def status_filter(status: str, *, billing_mode: str, now: datetime) -> Q:
         case PackageStatus.EXHAUSTED:
             return Q(state=PackageState.EXHAUSTED) & live
         case PackageStatus.FROZEN:
-            return Q(state__in=[PackageState.UNUSED, PackageState.IN_USE]) & live if not billed_by_traffic else NOTHING
+            return Q(state__in=[PackageState.UNUSED, PackageState.IN_USE]) & live & traffic if frozen else NOTHING
         case PackageStatus.IN_USE | PackageStatus.UNUSED:
-            return Q(state=status) & live if billed_by_traffic else NOTHING
+            return Q(state=status) & live & ~traffic if frozen else Q(state=status) & live

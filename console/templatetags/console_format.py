@@ -1,12 +1,14 @@
 """How the console writes quantities, times and the refund countdown."""
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.translation import gettext, ngettext
 
+from console.accounts.models import BillingMode
+from console.billing.modes import REFUSAL_MESSAGES, Refusal
 from console.core import clock
 from console.ledger.memos import entry_memo_text
 from console.packages.catalogue import GB_PER_TB, MINUTES_PER_HOUR
@@ -143,6 +145,28 @@ def zoned(moment: datetime | None) -> str:
     """A moment in the billing zone, with the zone spelt out: 2026-11-26 10:00:00 (UTC+8), in
     Chinese 2026-11-26 10:00:00（UTC+8）. The one way a moment is written, in pages and messages."""
     return zoned_writer()(moment)
+
+
+@register.filter
+def zoned_day(day: date | None) -> str:
+    """A billing day with its zone, as `zoned` writes a moment: 2026-12-09 (UTC+8), in Chinese
+    2026-12-09（UTC+8）."""
+    if day is None:
+        return ""
+    start = datetime.combine(day, datetime.min.time(), tzinfo=clock.billing_zone())
+    return gettext("%(datetime)s (%(zone)s)") % {"datetime": day.isoformat(), "zone": _zone_label(start)}
+
+
+@register.filter
+def billing_mode_name(mode: str) -> str:
+    """A billing mode's name in the active language."""
+    return str(BillingMode(mode).label)
+
+
+@register.filter
+def billing_mode_refusal(refusal: str) -> str:
+    """Why a billing-mode change cannot be asked now, in the active language."""
+    return str(REFUSAL_MESSAGES[Refusal(refusal)])
 
 
 @register.simple_tag

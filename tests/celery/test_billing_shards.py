@@ -47,7 +47,7 @@ def test_run_billing_splits_the_day_into_shards_of_consecutive_accounts(capsys):
     assert DailyBill.objects.filter(day=DAY).count() == 5
 
 
-def test_accounts_already_billed_or_on_bandwidth_billing_are_not_in_a_shard():
+def test_accounts_already_billed_are_not_in_a_shard_and_bandwidth_ones_are_billed_frozen():
     billed = account_with_usage()
     frozen = account_with_usage(billing_mode=BillingMode.DAILY_BANDWIDTH)
     pending = account_with_usage()
@@ -55,9 +55,9 @@ def test_accounts_already_billed_or_on_bandwidth_billing_are_not_in_a_shard():
 
     dispatch = billing_dispatch(day=DAY, shard_size=10)
 
-    assert dispatch.shards == [(pending.pk, pending.pk)]
+    assert dispatch.shards == [(frozen.pk, pending.pk)]
     assert dispatch.frozen_accounts == 1
-    assert frozen.pk not in DailyBill.objects.values_list("account_id", flat=True)
+    assert frozen.pk in DailyBill.objects.values_list("account_id", flat=True)
 
 
 def test_a_shard_run_twice_bills_nothing_twice():
@@ -140,7 +140,8 @@ def test_the_progress_counts_the_days_accounts_and_their_bills():
 
     progress = billing_progress(day=DAY)
 
-    assert (progress.accounts, progress.billed, progress.in_progress, progress.percent, progress.done) == (2, 1, 1, 50, False)
+    # Every account with usage is billed, whatever its mode.
+    assert (progress.accounts, progress.billed, progress.in_progress, progress.percent, progress.done) == (3, 1, 1, 33, False)
 
 
 def test_a_billed_shard_sends_the_low_remaining_reminders_of_its_accounts(django_capture_on_commit_callbacks):

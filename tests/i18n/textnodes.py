@@ -24,6 +24,10 @@ PROPER_NAMES = (
     "Harbor Education",
     "Pinewood Radio & Podcasts",
     "Lumen Language School",
+    "Cedar Sports Live",
+    "Pinewood Radio",
+    "Pinewood",
+    "Cedar",
     "Tencent Cloud API 3.0",
     "TC3-HMAC-SHA256",
     "Django",
@@ -34,11 +38,11 @@ ALLOWED_WORDS = {
     "CSS", "UIN", "USD", "GB", "TB", "PB", "MB", "KB", "API", "SDK", "SDKs", "SecretId", "SecretKey", "CAM", "JSON",
     "CSV", "ID", "UTC", "PNG", "JPEG", "GIF", "WebP", "PDF", "License", "POST", "HTTP", "SSL", "MySQL", "UTF",
     "AP1", "H", "K", "p", "LVB", "LEB", "TSC", "VOD", "TRTC", "CVM", "COS", "CDN", "CLB", "SSL", "ACCOUNT", "MYSQL",
-    "Asia", "Shanghai", "AKID", "d", "h", "m", "s",
+    "Asia", "Shanghai", "AKID", "d", "h", "m", "s", "Mbps",
 }
 # Usernames of the demo and of the tests' own people.
 # "system" is the stored actor label of what the clock did (the overdue-payment lifecycle sweep).
-USERNAMES = {"demo", "viewer", "suspended", "overdue", "arrears", "admin", "pinewood", "owner", "sub", "staff", "reviewer", "system"}
+USERNAMES = {"demo", "viewer", "suspended", "overdue", "arrears", "admin", "pinewood", "cedar", "owner", "sub", "staff", "reviewer", "system"}
 
 _TOKENS = [
     re.compile(r"\b(?:purchase|refund|bill|renew|seed|ticket)[:-][\w:.-]+"),  # ledger references, request keys

@@ -151,7 +151,7 @@ def test_the_balances_answer_their_own_refresh_with_the_new_balances(client, own
 def test_the_balances_refresh_counts_the_refunds_left_and_reads_no_packages(client, owner, package, django_assert_num_queries):
     client.post(confirm_url(package), confirmation(), headers=HTMX)
 
-    with django_assert_num_queries(4):  # session, user, member; the refunds made
+    with django_assert_num_queries(5):  # session, user, member; the refunds made; the billing mode panel's facts
         response = client.get(reverse("packages"), headers={**HTMX, "HX-Target": "account-summary"})
 
     assert "<strong>2 of 3</strong>" in response.content.decode()

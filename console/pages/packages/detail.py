@@ -43,7 +43,7 @@ def package_detail(request, code):
         deadline_state = "open" if verdict.window_open else "closed"
     context = {
         "package": package,
-        "status": package_status(package, billing_mode=member.account.billing_mode, now=now),
+        "status": package_status(package, billing_mode=member.account.billing_mode_at(now), now=now),
         "verdict": verdict,
         "deadline_state": deadline_state,
         "countdown": countdown(verdict.deadline, now) if deadline_state == "open" else "",

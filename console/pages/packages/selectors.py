@@ -20,6 +20,7 @@ from django.utils.functional import cached_property
 
 from console.accounts.models import Account, Member
 from console.accounts.permissions import MemberAction, member_may
+from console.billing.selectors import BillingModeState, billing_mode_state
 from console.core import clock
 from console.core.listing import within_days
 from console.packages.models import UNIT_BY_KIND, Package, PackageSource
@@ -56,11 +57,13 @@ class PackageTableRow:
 
 @dataclass(frozen=True)
 class AccountSummary:
-    """The page's balances and self-service refunds left (its summary, which refreshes alone)."""
+    """The page's billing mode panel, balances and self-service refunds left (its summary, which
+    refreshes alone)."""
 
     account: Account
     allowance: int
     allowance_remaining: int
+    billing_mode: BillingModeState
 
 
 @dataclass(frozen=True)
@@ -92,11 +95,13 @@ class _CountOf(Subquery):
 
 
 def account_summary(account: Account, *, now: datetime) -> AccountSummary:
-    """One query: the refunds that count against the allowance."""
+    """Three queries: the refunds that count against the allowance, the billing-mode history and
+    whether there is usage today (`billing_mode_state`)."""
     allowance = settings.REFUND_SELF_SERVICE_ALLOWANCE
     recent = recent_self_service_refunds(account, now=now)
     return AccountSummary(
-        account=account, allowance=allowance, allowance_remaining=policy.allowance_remaining(allowance, recent)
+        account=account, allowance=allowance, allowance_remaining=policy.allowance_remaining(allowance, recent),
+        billing_mode=billing_mode_state(account, today=now.astimezone(clock.billing_zone()).date()),
     )
 
 
@@ -109,7 +114,7 @@ def matching_packages(account: Account, query: PackageQuery, *, now: datetime) -
     if query.start or query.end:
         packages = packages.filter(within_days("purchased_at", query.start, query.end))
     if query.status:
-        packages = packages.filter(status_filter(query.status, billing_mode=account.billing_mode, now=now))
+        packages = packages.filter(status_filter(query.status, billing_mode=account.billing_mode_at(now), now=now))
     return packages.order_by(*ORDERING[Sort(query.sort)])
 
 
@@ -141,13 +146,14 @@ def package_page(*, member: Member, query: PackageQuery, now: datetime) -> Packa
     allowance = settings.REFUND_SELF_SERVICE_ALLOWANCE
     batch_max = timedelta(seconds=settings.BILLING_BATCH_MAX_SECONDS)
     may_refund = member_may(member, MemberAction.REFUND)
-    billing_mode = account.billing_mode
+    billing_mode = account.billing_mode_at(now)
     rows = [
         PackageTableRow(
             values=values,
             status=status_of(
                 refunded=values["refunded_at"] is not None,
                 reclaimed=values["reclaimed_at"] is not None,
+                kind=values["kind"],
                 expires_at=values["expires_at"],
                 total=values["total"],
                 used=values["used"],
@@ -169,6 +175,7 @@ def package_page(*, member: Member, query: PackageQuery, now: datetime) -> Packa
         now=now,
         allowance=allowance,
         allowance_remaining=policy.allowance_remaining(allowance, facts.recent_self_service_refunds),
+        billing_mode=billing_mode_state(account, today=now.astimezone(zone).date()),
     )
 
 
@@ -198,7 +205,7 @@ EXPORT_HEADER = [
 def export_rows(account: Account, query: PackageQuery, *, now: datetime) -> Iterator[list]:
     """The packages the query selects, every page, as the export's rows (EXPORT_HEADER): one
     statement read in chunks, whatever the number of packages."""
-    zone, billing_mode = clock.billing_zone(), account.billing_mode
+    zone, billing_mode = clock.billing_zone(), account.billing_mode_at(now)
     fields = (
         "code", "kind", "spec__name", "total", "used", "purchased_at", "expires_at", "auto_renew", "refunded_at",
         "reclaimed_at",
@@ -207,7 +214,7 @@ def export_rows(account: Account, query: PackageQuery, *, now: datetime) -> Iter
         refunded_at, total, used = values["refunded_at"], values["total"], values["used"]
         status = status_of(
             refunded=refunded_at is not None, reclaimed=values["reclaimed_at"] is not None, expires_at=values["expires_at"], total=total, used=used,
-            billing_mode=billing_mode, now=now,
+            kind=values["kind"], billing_mode=billing_mode, now=now,
         )
         yield [
             values["code"], values["kind"], values["spec__name"], status.value, total, used, total - used,

@@ -43,8 +43,18 @@ def test_a_sub_user_without_policies_may_do_nothing():
 def test_the_finance_preset_allows_refunding_buying_and_auto_renewal_but_not_live():
     finance = MemberFactory(sub_user_with_refund=True)
 
-    assert all(member_may(finance, action) for action in MemberAction)
+    assert all(member_may(finance, action) for action in MemberAction if action != MemberAction.MODIFY_BILLING_MODE)
     assert not api_action_allowed(finance, "live:DescribeLivePackageInfo")
+    # Changing the billing mode is a CSS action (live:ModifyBillingMode), not a finance one.
+    assert not member_may(finance, MemberAction.MODIFY_BILLING_MODE)
+
+
+def test_changing_the_billing_mode_is_live_modify_billing_mode():
+    full = MemberFactory(sub_user=True, policies=[PresetPolicy.LIVE_FULL_ACCESS])
+    reader = MemberFactory(sub_user=True, policies=[PresetPolicy.LIVE_READ_ONLY_ACCESS])
+
+    assert CAM_ACTIONS[MemberAction.MODIFY_BILLING_MODE] == "live:ModifyBillingMode"
+    assert (member_may(full, MemberAction.MODIFY_BILLING_MODE), member_may(reader, MemberAction.MODIFY_BILLING_MODE)) == (True, False)
 
 
 def test_the_console_refund_is_the_apis_refund_instance():

@@ -216,15 +216,16 @@ def test_a_run_that_failed_leaves_refunds_open_and_the_next_run_bills_the_accoun
     assert DailyBill.objects.filter(account=account, day=DAY).exists()
 
 
-def test_packages_of_an_account_on_bandwidth_billing_are_frozen_and_deduct_nothing():
-    account = AccountFactory(billing_mode=BillingMode.DAILY_BANDWIDTH)
+def test_traffic_packages_of_an_account_on_bandwidth_billing_are_frozen_and_deduct_nothing():
+    account = FundedAccountFactory(billing_mode=BillingMode.DAILY_BANDWIDTH)
     package = traffic_package(account)
     UsageRecordFactory(account=account, day=DAY)
 
     summary = billing_run(day=DAY)
 
     package.refresh_from_db()
-    assert (package.used, summary.frozen_accounts, DailyBill.objects.count()) == (0, 1, 0)
+    # Billed (by the day's peak bandwidth), but nothing drawn from the frozen package.
+    assert (package.used, summary.frozen_accounts, DailyBill.objects.count()) == (0, 1, 1)
 
 
 def test_a_100_hour_transcoding_package_covers_about_49_hours_of_720p():

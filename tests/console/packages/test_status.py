@@ -10,7 +10,7 @@ from console.packages.status import PackageStatus, status_of
 # A fixed instant, not the time the module was imported: 07:30 on 10 March in Beijing, while the
 # UTC date is still the 9th. Every clock.now() in these tests reads it (see pinned_clock).
 NOW = datetime(2026, 3, 9, 23, 30, tzinfo=UTC)
-FACTS = {"expires_at": NOW + timedelta(days=1), "total": Decimal("100"), "used": Decimal("0")}
+FACTS = {"expires_at": NOW + timedelta(days=1), "total": Decimal("100"), "used": Decimal("0"), "kind": "traffic"}
 
 
 @pytest.fixture(autouse=True)
@@ -39,8 +39,14 @@ def test_a_package_is_expired_from_the_instant_of_expiry():
     assert status(expires_at=NOW) == PackageStatus.EXPIRED
 
 
-def test_packages_are_frozen_when_the_account_is_not_billed_by_traffic():
+def test_traffic_packages_are_frozen_when_the_account_is_not_billed_by_traffic():
     assert status(billing_mode=BillingMode.MONTHLY_PEAK_BANDWIDTH) == PackageStatus.FROZEN
+    assert status(billing_mode=BillingMode.DAILY_BANDWIDTH) == PackageStatus.FROZEN
+
+
+@pytest.mark.parametrize("kind", ["transcode_standard", "transcode_tsc", "co_anchoring"])
+def test_other_packages_are_never_frozen_by_the_billing_mode(kind):
+    assert status(kind=kind, billing_mode=BillingMode.DAILY_BANDWIDTH) == PackageStatus.UNUSED
 
 
 def test_refunded_wins_over_every_other_status():

@@ -17,14 +17,15 @@ NOW = datetime(2026, 3, 9, 23, 30, tzinfo=UTC)
 
 
 def _one_package_per_combination(account) -> None:
-    for refunded, reclaimed, expiry, used in itertools.product(
+    for kind, refunded, reclaimed, expiry, used in itertools.product(
+        ["traffic", "transcode_standard"],  # only traffic packages freeze
         [False, True],
         [False, True],
         [timedelta(days=-1), timedelta(0), timedelta(days=1)],  # expiry relative to now
         ["0", "40", "100"],  # used of a total of 100
     ):
         PackageFactory(
-            owner=account, purchased_at=NOW - timedelta(days=30), expires_at=NOW + expiry,
+            owner=account, kind=kind, purchased_at=NOW - timedelta(days=30), expires_at=NOW + expiry,
             total=Decimal("100"), used=Decimal(used), refunded_at=NOW if refunded else None,
             reclaimed_at=NOW - timedelta(days=2) if reclaimed else None,
         )

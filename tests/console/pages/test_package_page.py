@@ -502,12 +502,13 @@ VIEWS = [
 @pytest.mark.parametrize("params", VIEWS, ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()) or "default")
 def test_the_page_costs_as_many_queries_for_500_packages_as_for_150(client, owner, django_assert_num_queries, params):
     _add_mixed(owner.account, 150)  # at least one row in each of these views, page 3 included
-    # session, user, member; the counts (packages, refunds made), rows; the bell's unread count
-    with django_assert_num_queries(6):
+    # session, user, member; the counts (packages, refunds made), rows; the billing mode panel's
+    # facts; the bell's unread count
+    with django_assert_num_queries(7):
         client.get(URL, params)
     _add_mixed(owner.account, 350)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(URL, params)
 
     assert response.status_code == 200
@@ -528,7 +529,7 @@ def test_a_status_the_billing_mode_rules_out_costs_no_package_query(client, owne
     # Billed by traffic, nothing is frozen: the filter is empty before it reaches the database.
     _add_packages(owner.account, 5)
 
-    with django_assert_num_queries(5):  # session, user, member, refunds made, the bell's count
+    with django_assert_num_queries(6):  # session, user, member, refunds made, billing mode panel, the bell's count
         response = client.get(URL, {"status": "frozen"})
 
     assert codes(response) == []
