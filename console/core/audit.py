@@ -53,6 +53,9 @@ class AuditAction(StrEnum):
     TICKET_REJECTED = "ticket.rejected"
     TICKET_REFUND_APPROVED = "ticket.refund_approved"
     TICKET_REFUND_REFUSED = "ticket.refund_refused"
+    TICKET_PRIORITY_CHANGED = "ticket.priority_changed"
+    TICKET_DUE_TIMES_RECOMPUTED = "ticket.due_times_recomputed"
+    TICKET_RATED = "ticket.rated"
 
 
 def actor_label(actor: AbstractBaseUser | None) -> str:
