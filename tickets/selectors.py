@@ -161,13 +161,14 @@ def saved_replies() -> QuerySet[SavedReply]:
 
 # --- the desk's report ---------------------------------------------------------------------------
 
-# Open tickets by how long ago they were submitted: (key, youngest, oldest or None).
-OPEN_AGE_BUCKETS = [
-    ("lt1d", timedelta(0), timedelta(days=1)),
-    ("1to3d", timedelta(days=1), timedelta(days=3)),
-    ("3to7d", timedelta(days=3), timedelta(days=7)),
-    ("gt7d", timedelta(days=7), None),
-]
+# Tickets by how long ago they were submitted: key -> (youngest, oldest or None). The queue's age
+# filter and the report's open tickets by age.
+AGE_BUCKETS = {
+    "lt1d": (timedelta(0), timedelta(days=1)),
+    "1to3d": (timedelta(days=1), timedelta(days=3)),
+    "3to7d": (timedelta(days=3), timedelta(days=7)),
+    "gt7d": (timedelta(days=7), None),
+}
 REPORT_WINDOWS = (7, 30)
 
 
@@ -219,7 +220,7 @@ def desk_report(*, now: datetime | None = None) -> DeskReport:
     A fixed number of aggregate queries whatever the number of tickets."""
     now = now or clock.now()
     buckets = {}
-    for key, youngest, oldest in OPEN_AGE_BUCKETS:
+    for key, (youngest, oldest) in AGE_BUCKETS.items():
         within = Q(status__in=ACTIVE, created_at__lte=now - youngest)
         if oldest is not None:
             within &= Q(created_at__gt=now - oldest)
