@@ -106,9 +106,14 @@ def reference_data(request):
         return
     from console.packages.models import PackageSpec
     from console.purchases.catalogue import reference_data_ensure
+    from tickets.models import ServiceLevel
+    from tickets.reference_data import reference_data_ensure as help_desk_reference_data_ensure
 
     if not PackageSpec.objects.exists():
         reference_data_ensure()
+    # The help desk's service-level policy and holidays, likewise.
+    if not ServiceLevel.objects.exists():
+        help_desk_reference_data_ensure()
 
 
 @pytest.fixture
