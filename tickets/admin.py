@@ -319,8 +319,8 @@ class TicketMessageInline(admin.TabularInline):
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
     list_display = [
-        "id", "title", "priority_label", "issue_type", "account_uin", "package_code", "status_badge", "due", "assignee",
-        "rating_score",
+        # The issue type is a filter, not a column: the queue keeps every column in view at 1280 px.
+        "id", "title", "priority_label", "account_uin", "package_code", "status_badge", "due", "assignee", "rating_score",
     ]
     list_display_links = ["id", "title"]
     list_filter = [ServiceLevelFilter, AssigneeFilter, "priority", "status", "product", "issue_type", HasPackageFilter, AgeFilter]

@@ -126,7 +126,8 @@ def reply(request, pk: int):
 @login_required
 @require_POST
 def rate(request, pk: int):
-    """The customer's satisfaction rating of a resolved ticket; a refusal is said beside the form."""
+    """The customer's satisfaction rating of a resolved ticket; a wrong value is said beside its
+    field, a refusal (the reopen window closed) at the top of the ticket."""
     member = member_for(request.user)
     ticket = selectors.ticket_for(member, pk)
     form = RatingForm(request.POST)
@@ -136,10 +137,11 @@ def rate(request, pk: int):
                 ticket_id=ticket.pk, member=member, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"]
             )
         except services.RatingRefused as error:
-            form.add_error(None, error.message)
+            # The window closed while the form was open: the page no longer offers it.
+            messages.error(request, error.message)
         else:
             messages.success(request, _("Thank you for rating this ticket."))
-            return redirect("tickets:detail", pk=ticket.pk)
+        return redirect("tickets:detail", pk=ticket.pk)
     return render(request, "tickets/detail.html", _detail_context(ticket, ReplyForm(), rating_form=form))
 
 
