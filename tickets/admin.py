@@ -320,9 +320,10 @@ class TicketMessageInline(admin.TabularInline):
 class TicketAdmin(admin.ModelAdmin):
     list_display = [
         # The issue type is a filter, not a column: the queue keeps every column in view at 1280 px.
-        "id", "title", "priority_label", "account_uin", "package_code", "status_badge", "due", "assignee", "rating_score",
+        "id", "title_text", "priority_label", "account_uin", "package_code", "status_badge", "due", "assignee",
+        "rating_score",
     ]
-    list_display_links = ["id", "title"]
+    list_display_links = ["id", "title_text"]
     list_filter = [ServiceLevelFilter, AssigneeFilter, "priority", "status", "product", "issue_type", HasPackageFilter, AgeFilter]
     search_fields = ["=id", "title", "=account__uin"]
     # What is due first; tickets owing nothing (resolved, closed) after them, oldest first.
@@ -374,6 +375,11 @@ class TicketAdmin(admin.ModelAdmin):
         return super().get_queryset(request).select_related(
             "account", "raised_by", "assignee", "package__spec", "package__owner", "package__payer", "rating"
         )
+
+    @admin.display(description=gettext_lazy("title"), ordering="title")
+    def title_text(self, ticket):
+        # What the customer wrote, marked as such: it is not translated.
+        return render_to_string(f"{DESK_PARTS}/_user_text.html", {"text": ticket.title})
 
     @admin.display(description=gettext_lazy("urgency"), ordering="priority")
     def priority_label(self, ticket):

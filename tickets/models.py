@@ -30,7 +30,7 @@ class ServiceLevel(models.Model):
         _("issue type"), max_length=30, choices=ISSUE_TYPE_CHOICES, blank=True,
         help_text=_("Blank: every issue type without a row of its own."),
     )
-    priority = models.CharField(_("priority"), max_length=10, choices=Priority)
+    priority = models.CharField(_("urgency"), max_length=10, choices=Priority)
     first_reply_minutes = models.PositiveIntegerField(_("first reply within (minutes)"))
     resolution_minutes = models.PositiveIntegerField(_("resolution within (minutes)"))
     calendar = models.CharField(_("counted in"), max_length=20, choices=Calendar, default=Calendar.BUSINESS_HOURS)
@@ -106,7 +106,7 @@ class Ticket(models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     # Service level: computed from the submission by tickets.services when the ticket is submitted,
     # and again only when its priority or the policy row it used changes.
-    priority = models.CharField(_("priority"), max_length=10, choices=Priority, default=Priority.NORMAL)
+    priority = models.CharField(_("urgency"), max_length=10, choices=Priority, default=Priority.NORMAL)
     service_level = models.ForeignKey(
         ServiceLevel, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets",
         verbose_name=_("service level"),

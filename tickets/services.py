@@ -599,16 +599,19 @@ def _due_warning_send(ticket: Ticket, *, now: datetime, horizon: datetime) -> in
 
 
 def _due_warning_text(ticket: Ticket, *, what: str, due: datetime, now: datetime) -> tuple[str, str]:
-    target = _("first reply") if what == "first_reply" else _("resolution")
-    if due <= now:
-        subject = _("Ticket #%(pk)s missed its %(target)s time") % {"pk": ticket.pk, "target": target}
-        said = _("The %(target)s of ticket #%(pk)s \"%(title)s\" was due at %(at)s.")
+    """The warning's subject and body in the active language: whole sentences for each target and
+    whether it is still ahead or already missed, so each reads naturally when translated."""
+    facts = {"pk": ticket.pk, "title": ticket.title, "at": zoned(due)}
+    if what == "first_reply" and due > now:
+        subject, said = _("Ticket #%(pk)s: first reply due soon"), _("The first reply to ticket #%(pk)s \"%(title)s\" is due at %(at)s.")
+    elif what == "first_reply":
+        subject, said = _("Ticket #%(pk)s missed its first reply time"), _("The first reply to ticket #%(pk)s \"%(title)s\" was due at %(at)s.")
+    elif due > now:
+        subject, said = _("Ticket #%(pk)s: resolution due soon"), _("Ticket #%(pk)s \"%(title)s\" is to be resolved by %(at)s.")
     else:
-        subject = _("Ticket #%(pk)s: %(target)s due soon") % {"pk": ticket.pk, "target": target}
-        said = _("The %(target)s of ticket #%(pk)s \"%(title)s\" is due at %(at)s.")
-    body = said % {"target": target, "pk": ticket.pk, "title": ticket.title, "at": zoned(due)}
-    body += " " + _("Priority: %(priority)s.") % {"priority": ticket.get_priority_display()}
-    return subject, body + "\n\n" + _desk_link(ticket)
+        subject, said = _("Ticket #%(pk)s missed its resolution time"), _("Ticket #%(pk)s \"%(title)s\" was to be resolved by %(at)s.")
+    body = said % facts + " " + _("Urgency: %(priority)s.") % {"priority": ticket.get_priority_display()}
+    return subject % facts, body + "\n\n" + _desk_link(ticket)
 
 
 def _staff_notify(ticket: Ticket, *, key: str, write) -> None:

@@ -427,7 +427,7 @@ def test_a_ticket_about_to_breach_warns_its_assignee_once(now):
 
     sent = OutboxMessage.objects.filter(key__startswith=f"ticket-due:{ticket.pk}:")
     assert [message.to for message in sent] == [assignee.email]
-    assert "first reply" in sent[0].subject
+    assert "first reply due soon" in sent[0].subject
 
 
 @pytest.mark.django_db
@@ -455,7 +455,7 @@ def test_after_the_first_reply_the_resolution_time_is_warned_about_too(now):
     services.service_level_warnings_send()
 
     assert Ticket.objects.get(pk=ticket.pk).resolution_warned_for == ticket.resolution_due_at
-    assert "resolution" in OutboxMessage.objects.get().subject
+    assert "resolution due soon" in OutboxMessage.objects.get().subject
 
 
 @pytest.mark.django_db

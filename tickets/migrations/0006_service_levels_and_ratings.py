@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='ticket',
             name='priority',
-            field=models.CharField(choices=[('low', 'Low'), ('normal', 'Normal'), ('high', 'High'), ('urgent', 'Urgent')], default='normal', max_length=10, verbose_name='priority'),
+            field=models.CharField(choices=[('low', 'Low'), ('normal', 'Normal'), ('high', 'High'), ('urgent', 'Urgent')], default='normal', max_length=10, verbose_name='urgency'),
         ),
         migrations.AddField(
             model_name='ticket',
@@ -98,7 +98,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('issue_type', models.CharField(blank=True, choices=[('access', 'Access and permissions'), ('account', 'Account and permissions'), ('backup', 'Backup and restore'), ('billing', 'Billing and refund'), ('cache', 'Caching and purging'), ('call_quality', 'Call quality'), ('domain', 'Domain configuration'), ('health_check', 'Health checks'), ('issuance', 'Certificate issuance'), ('login', 'Cannot log in to an instance'), ('other', 'Other problem'), ('performance', 'Performance'), ('playback', 'Playback'), ('push_playback', 'Push and playback'), ('recording', 'Recording and screenshots'), ('transcoding', 'Transcoding'), ('upload', 'Upload and storage')], help_text='Blank: every issue type without a row of its own.', max_length=30, verbose_name='issue type')),
-                ('priority', models.CharField(choices=[('low', 'Low'), ('normal', 'Normal'), ('high', 'High'), ('urgent', 'Urgent')], max_length=10, verbose_name='priority')),
+                ('priority', models.CharField(choices=[('low', 'Low'), ('normal', 'Normal'), ('high', 'High'), ('urgent', 'Urgent')], max_length=10, verbose_name='urgency')),
                 ('first_reply_minutes', models.PositiveIntegerField(verbose_name='first reply within (minutes)')),
                 ('resolution_minutes', models.PositiveIntegerField(verbose_name='resolution within (minutes)')),
                 ('calendar', models.CharField(choices=[('business_hours', 'Business hours (09:00-18:00 Monday to Friday, without public holidays)'), ('round_the_clock', 'Round the clock')], default='business_hours', max_length=20, verbose_name='counted in')),
