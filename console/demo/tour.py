@@ -82,6 +82,11 @@ TOUR: list[TourStop] = [
         _("Click \"Submit a ticket to refund\" on lvpkg-dm000011, fill in the form and submit. Then click admin in the panel, open Tickets and the new ticket, and click Approve refund."),
         persona="demo", query="tab=other",
     ),
+    TourStop(
+        "breach", _("The help desk: a ticket breaches its reply time"),
+        _("The ticket queue is sorted by what is due first: \"Viewers in Guangzhou cannot play the stream\" is already overdue (red), and \"Live stream keeps dropping every few minutes\" (Urgent, answered round the clock) has about 20 minutes left. Click \"+1 hour\" in the Clock group: it turns red, \"overdue by 40m\", the Breached filter lists it, and its warning mail is in the outbox. Open \"Question about transcoding templates\" to see a 5/5 rating, and the Help desk report for the figures."),
+        persona="admin", page="admin:tickets_ticket_changelist",
+    ),
 ]
 # The session key of the stop set up last, which the panel shows with its steps and a "Next stop".
 SESSION_KEY = "demo_tour_stop"
