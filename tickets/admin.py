@@ -118,9 +118,11 @@ def due_text(ticket: Ticket, now: datetime) -> tuple[str, str]:
     if ticket.next_due_at is None:
         return "-", ""
     what = gettext("First reply") if ticket.first_replied_at is None else gettext("Resolution")
+    # Translators: what staff owe next and its time left, "First reply: 2h 10m left".
+    pattern = gettext("%(what)s: %(when)s")
     if ticket.next_due_at <= now:
-        return f"{what}: {overdue_words(ticket.next_due_at, now)}", "breached"
-    return f"{what}: {countdown(ticket.next_due_at, now)}", "due"
+        return pattern % {"what": what, "when": overdue_words(ticket.next_due_at, now)}, "breached"
+    return pattern % {"what": what, "when": countdown(ticket.next_due_at, now)}, "due"
 
 
 # The audit trail's words in the reader's language; a key or value not listed reads as stored.

@@ -574,7 +574,7 @@ def service_level_warnings_send(*, now: datetime | None = None) -> int:
     sent = 0
     for ticket_id in candidates.values_list("pk", flat=True):
         with transaction.atomic():
-            ticket = Ticket.objects.select_for_update().select_related("assignee").get(pk=ticket_id)
+            ticket = Ticket.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=ticket_id)
             sent += _due_warning_send(ticket, now=now, horizon=horizon)
     return sent
 
