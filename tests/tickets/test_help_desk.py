@@ -9,10 +9,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from console.core import clock
 from console.core.models import AuditEntry
 from console.notifications.models import OutboxMessage
 from console.templatetags.console_format import zoned
+from tests.clock import clock_pinned
 from tests.factories import MemberFactory, ReviewerFactory, StaffFactory, TicketFactory, UserFactory
 from tickets import selectors, services
 from tickets.models import SavedReply, ServiceLevel, Ticket, TicketRating
@@ -26,13 +26,8 @@ QUEUE = reverse("admin:tickets_ticket_changelist")
 
 @pytest.fixture
 def now(monkeypatch):
-    """The clock every service and page reads, pinned at NOW; tests move it by assigning `now.at`."""
-
-    class Pinned:
-        at = NOW
-
-    monkeypatch.setattr(clock, "now", lambda: Pinned.at)
-    return Pinned
+    """The clock pinned at NOW; tests move it by assigning `now.at`."""
+    return clock_pinned(monkeypatch, NOW)
 
 
 @pytest.fixture
