@@ -217,7 +217,7 @@ def test_the_panel_sets_up_a_tour_stop_in_one_click_and_says_what_to_click(tour,
     tour.click_in_panel("Set up this stop")
 
     expect(tour.page.get_by_test_id("demo-persona")).to_have_text("suspended")
-    expect(tour.page.get_by_role("status")).to_contain_text("Tour stop 6 of 9")
+    expect(tour.page.get_by_role("status")).to_contain_text("Tour stop 6 of 10")
     expect(tour.panel().get_by_test_id("demo-tour-now")).to_contain_text("the banner says the account was suspended")
     expect(tour.page.get_by_test_id("account-banner")).to_contain_text("suspended for violating the rules")
     widths = tour.page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
@@ -240,7 +240,7 @@ def test_in_chinese_a_tour_stop_reads_chinese_and_the_panel_fits_a_phone(tour, s
 
     tour.click_in_panel("准备这一站")
 
-    expect(tour.panel().get_by_test_id("demo-tour-now")).to_contain_text("第 3 站（共 9 站）")
+    expect(tour.panel().get_by_test_id("demo-tour-now")).to_contain_text("第 3 站（共 10 站）")
     expect(tour.page.get_by_test_id("demo-time")).to_contain_text("23:59:")
     expect(tour.page.get_by_test_id("demo-time")).to_contain_text("（UTC+8）")
     widths = tour.page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")

@@ -48,6 +48,8 @@ def test_open_tickets_get_normal_due_times_and_their_first_staff_reply(migration
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_loads_the_policy_and_the_2026_holidays_with_make_up_days(migration_history):
+    migrate(BEFORE, with_latest_console=True)
+
     apps = migrate(AFTER, with_latest_console=True)
 
     levels = apps.get_model("tickets", "ServiceLevel").objects
