@@ -303,6 +303,8 @@ TICKET_ATTACHMENT_MAX_BYTES = env.int("TICKET_ATTACHMENT_MAX_BYTES", default=5 *
 TICKET_ATTACHMENT_MAX_COUNT = env.int("TICKET_ATTACHMENT_MAX_COUNT", default=3)
 # A resolved ticket may be reopened by its customer for this many days.
 TICKET_REOPEN_DAYS = env.int("TICKET_REOPEN_DAYS", default=7)
+# How long before a ticket's reply or resolution time its assignee (or the reviewers) are warned.
+TICKET_DUE_WARNING_MINUTES = env.int("TICKET_DUE_WARNING_MINUTES", default=60)
 # The ticket form may carry its attachments on top of the ordinary request cap (see Request size).
 REQUEST_MAX_BYTES_BY_VIEW = {
     "tickets:submit": TICKET_ATTACHMENT_MAX_COUNT * TICKET_ATTACHMENT_MAX_BYTES + REQUEST_MAX_BYTES,
@@ -370,6 +372,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The overdue-payment lifecycle: suspensions at the 24-hour deadline, repossession warnings and repossessions.
     "standing-sweep": {"task": "console.billing.tasks.standing_sweep_task", "schedule": crontab(minute="*/5")},
+    # Tickets about to miss a reply or resolution time: their assignee (or the reviewers) are told once.
+    "ticket-due-warnings": {"task": "tickets.tasks.service_level_warnings_task", "schedule": crontab(minute="*/5")},
     # Mail whose delivery failed or whose task was lost is tried again.
     "pending-mail": {"task": "console.notifications.tasks.send_pending_mail", "schedule": crontab(minute="*/5")},
 }

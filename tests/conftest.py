@@ -106,9 +106,15 @@ def reference_data(request):
         return
     from console.packages.models import PackageSpec
     from console.purchases.catalogue import reference_data_ensure
+    from tickets.models import ServiceLevel
+    from tickets.reference_data import reference_data_ensure as help_desk_reference_data_ensure
 
     if not PackageSpec.objects.exists():
         reference_data_ensure()
+    # The help desk's service-level policy and holidays, likewise; not while a migration test has
+    # walked the database back to before their table.
+    if "migration_history" not in fixtures and not ServiceLevel.objects.exists():
+        help_desk_reference_data_ensure()
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ admin's (about 30), about 300 in all. Deterministic: `derandomize=True` derives 
 the test rather than a random seed, and no example database is kept.
 """
 
+import os
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urljoin, urlsplit
@@ -236,7 +237,10 @@ def fuzz(data, clients: dict[str, Client], target: Target, htmx_targets: list[st
     for name, value in target.params:
         values.setdefault(name, []).append(data.draw(JUNK, label=name) if name in junked else value)
     files = {
-        name: SimpleUploadedFile(data.draw(JUNK, label=f"{name} name") or "file", data.draw(st.binary(max_size=64), label=name))
+        # A browser sends a file's name without its folders ("/" would name no file at all).
+        name: SimpleUploadedFile(
+            os.path.basename(data.draw(JUNK, label=f"{name} name")) or "file", data.draw(st.binary(max_size=64), label=name)
+        )
         for name in target.files if name in junked
     }
     # As htmx asks (for a part of the page), or as a plain browser does.

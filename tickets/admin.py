@@ -5,37 +5,45 @@ decision (assign, reply, reject, approve a refund) is a button or list action ba
 service that checks the permissions again.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.template.loader import render_to_string
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language as translation_language
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from console.accounts.permissions import staff_may_approve, staff_may_review
+from console.accounts.preferences import user_language
 from console.core import clock
 from console.core.errors import ServiceError
 from console.packages.status import package_status
-from console.templatetags.console_format import quantity, zoned
+from console.templatetags.console_format import countdown, quantity, zoned
 from refunds.policy import OVERRULABLE
 from refunds.services import RefundRefused
 from tickets import selectors, services, transitions
-from tickets.forms import ApproveForm, RejectForm, StaffReplyForm
-from tickets.models import Ticket, TicketMessage
+from tickets.forms import ApproveForm, PriorityForm, RejectForm, StaffReplyForm
+from tickets.models import Holiday, SavedReply, ServiceLevel, Ticket, TicketMessage
+from tickets.service_levels import overdue_words
 
 # The review desk's read-only fields, each drawn by a template of its own.
 DESK_PARTS = "admin/tickets/ticket"
 
-AGE_BUCKETS = {
-    "lt1d": (gettext_lazy("Under 1 day"), timedelta(0), timedelta(days=1)),
-    "1to3d": (gettext_lazy("1-3 days"), timedelta(days=1), timedelta(days=3)),
-    "3to7d": (gettext_lazy("3-7 days"), timedelta(days=3), timedelta(days=7)),
-    "gt7d": (gettext_lazy("Over 7 days"), timedelta(days=7), None),
+# The age buckets' names (their bounds: tickets.selectors.AGE_BUCKETS, shared with the report).
+AGE_LABELS = {
+    "lt1d": gettext_lazy("Under 1 day"),
+    "1to3d": gettext_lazy("1-3 days"),
+    "3to7d": gettext_lazy("3-7 days"),
+    "gt7d": gettext_lazy("Over 7 days"),
 }
 
 
@@ -57,15 +65,64 @@ class AgeFilter(admin.SimpleListFilter):
     parameter_name = "age"
 
     def lookups(self, request, model_admin):
-        return [(key, label) for key, (label, _, _) in AGE_BUCKETS.items()]
+        return list(AGE_LABELS.items())
 
     def queryset(self, request, queryset):
-        if self.value() not in AGE_BUCKETS:
+        if self.value() not in selectors.AGE_BUCKETS:
             return queryset
-        _, youngest, oldest = AGE_BUCKETS[self.value()]
+        youngest, oldest = selectors.AGE_BUCKETS[self.value()]
         now = clock.now()
         queryset = queryset.filter(created_at__lte=now - youngest)
         return queryset.filter(created_at__gt=now - oldest) if oldest else queryset
+
+
+class ServiceLevelFilter(admin.SimpleListFilter):
+    """Breached: a reply or resolution owed past its due time. Due today: owed by the end of the
+    billing zone's day. Both compare the stored due instant with the clock, so they follow a
+    presenter's clock move without a write."""
+
+    title = gettext_lazy("service level")
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("breached", gettext_lazy("Breached")), ("today", gettext_lazy("Due today"))]
+
+    def queryset(self, request, queryset):
+        now = clock.now()
+        if self.value() == "breached":
+            return queryset.filter(next_due_at__lt=now)
+        if self.value() == "today":
+            start = datetime.combine(clock.today(), time(0), tzinfo=clock.billing_zone())
+            return queryset.filter(next_due_at__gte=start, next_due_at__lt=start + timedelta(days=1))
+        return queryset
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    title = gettext_lazy("assignee")
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("none", gettext_lazy("Unassigned")), ("me", gettext_lazy("Mine"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(assignee__isnull=True)
+        if self.value() == "me":
+            return queryset.filter(assignee=request.user)
+        return queryset
+
+
+def due_text(ticket: Ticket, now: datetime) -> tuple[str, str]:
+    """(what is owed next and how long is left, or by how much it is overdue; "breached" or "due"
+    or "" for the colour) as the queue and the desk show it."""
+    if ticket.next_due_at is None:
+        return "-", ""
+    what = gettext("First reply") if ticket.first_replied_at is None else gettext("Resolution")
+    # Translators: what staff owe next and its time left, "First reply: 2h 10m left".
+    pattern = gettext("%(what)s: %(when)s")
+    if ticket.next_due_at <= now:
+        return pattern % {"what": what, "when": overdue_words(ticket.next_due_at, now)}, "breached"
+    return pattern % {"what": what, "when": countdown(ticket.next_due_at, now)}, "due"
 
 
 # The audit trail's words in the reader's language; a key or value not listed reads as stored.
@@ -98,6 +155,11 @@ AUDIT_KEYS = {
     "source": gettext_lazy("source"),
     "moved_to": gettext_lazy("renewed as"),
     "turned_off_on": gettext_lazy("turned off on"),
+    "priority": gettext_lazy("urgency"),
+    "first_reply_due_at": gettext_lazy("first reply due"),
+    "resolution_due_at": gettext_lazy("resolution due"),
+    "score": gettext_lazy("rating"),
+    "comment": gettext_lazy("comment"),
 }
 # Amounts of money among the audited values: written as the console writes money.
 AUDIT_MONEY_KEYS = {"total", "list_price", "discount", "voucher", "paid_free", "paid_commission", "paid_cash"}
@@ -119,6 +181,11 @@ AUDIT_VALUES = {
     "unrefunded": pgettext_lazy("audit value", "not refunded"),
     "giveaway": pgettext_lazy("audit value", "giveaway"),
     "purchased": pgettext_lazy("audit value", "purchased"),
+    "answered": pgettext_lazy("audit value", "answered"),
+    "low": pgettext_lazy("audit value", "low"),
+    "normal": pgettext_lazy("audit value", "normal"),
+    "high": pgettext_lazy("audit value", "high"),
+    "urgent": pgettext_lazy("audit value", "urgent"),
 }
 # What a row records without spelling it out: a completed refund stores the package's status
 # before ("unrefunded") and the refund itself after, so the desk reads "status: not refunded →
@@ -134,6 +201,9 @@ AUDIT_ACTIONS = {
     "ticket.rejected": gettext_lazy("Ticket: rejected"),
     "ticket.refund_approved": gettext_lazy("Ticket: refund approved"),
     "ticket.refund_refused": gettext_lazy("Ticket: refund refused"),
+    "ticket.priority_changed": gettext_lazy("Ticket: urgency changed"),
+    "ticket.due_times_recomputed": gettext_lazy("Ticket: due times recomputed"),
+    "ticket.rated": gettext_lazy("Ticket: rated"),
     "refund.completed": gettext_lazy("Refund: completed"),
     "refund.refused": gettext_lazy("Refund: refused"),
     "refund.not_found": gettext_lazy("Refund: not found"),
@@ -250,23 +320,31 @@ class TicketMessageInline(admin.TabularInline):
 
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
-    list_display = ["id", "title", "product_code", "issue_type", "account_uin", "package_code", "status_badge", "age", "assignee"]
-    list_display_links = ["id", "title"]
-    list_filter = ["status", "product", "issue_type", HasPackageFilter, AgeFilter]
+    list_display = [
+        # The issue type is a filter, not a column: the queue keeps every column in view at 1280 px.
+        "id", "title_text", "priority_label", "account_uin", "package_code", "status_badge", "due", "assignee",
+        "rating_score",
+    ]
+    list_display_links = ["id", "title_text"]
+    list_filter = [ServiceLevelFilter, AssigneeFilter, "priority", "status", "product", "issue_type", HasPackageFilter, AgeFilter]
     search_fields = ["=id", "title", "=account__uin"]
-    ordering = ["created_at", "id"]
-    list_select_related = ["account", "package", "assignee"]
+    # What is due first; tickets owing nothing (resolved, closed) after them, oldest first.
+    ordering = [F("next_due_at").asc(nulls_last=True), "created_at", "id"]
+    list_select_related = ["account", "package", "assignee", "rating"]
     list_per_page = 50
     actions = ["assign_to_me", "approve_refund"]
     inlines = [TicketMessageInline]
     fieldsets = [
         (None, {"fields": ["title", "description", "product", "issue_type", "status_badge", "assignee", "age"]}),
+        (gettext_lazy("Service level"), {"fields": ["priority_label", "due", "first_reply_due", "first_reply",
+                                                    "resolution_due", "rating_given"]}),
         (gettext_lazy("Customer"), {"fields": ["account", "requester", "contact_email", "contact_phone", "contact_time",
                                                "submitted", "last_update", "resolved", "attachment_links"]}),
         (gettext_lazy("Package and refund policy"), {"fields": ["package_summary", "refund_verdict"]}),
         (gettext_lazy("Audit trail"), {"fields": ["audit_trail"]}),
     ]
     readonly_fields = [
+        "priority_label", "due", "first_reply_due", "first_reply", "resolution_due", "rating_given",
         "title", "description", "product", "issue_type", "status_badge", "assignee", "age", "account", "requester",
         "contact_email", "contact_phone", "contact_time", "submitted", "last_update", "resolved",
         "attachment_links", "package_summary", "refund_verdict", "audit_trail",
@@ -296,12 +374,45 @@ class TicketAdmin(admin.ModelAdmin):
     # -- read-only displays ------------------------------------------------------------------
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("account", "raised_by", "assignee", "package__spec", "package__owner", "package__payer")
+        return super().get_queryset(request).select_related(
+            "account", "raised_by", "assignee", "package__spec", "package__owner", "package__payer", "rating"
+        )
 
-    @admin.display(description=gettext_lazy("product"), ordering="product")
-    def product_code(self, ticket):
-        # The code keeps the queue narrow enough for status, age and assignee to stay in view.
-        return ticket.product.upper()
+    @admin.display(description=gettext_lazy("title"), ordering="title")
+    def title_text(self, ticket):
+        # What the customer wrote, marked as such: it is not translated.
+        return render_to_string(f"{DESK_PARTS}/_user_text.html", {"text": ticket.title})
+
+    @admin.display(description=gettext_lazy("urgency"), ordering="priority")
+    def priority_label(self, ticket):
+        return ticket.get_priority_display()
+
+    @admin.display(description=gettext_lazy("time left"), ordering=F("next_due_at").asc(nulls_last=True))
+    def due(self, ticket):
+        text, state = due_text(ticket, clock.now())
+        return render_to_string(f"{DESK_PARTS}/_due.html", {"text": text, "state": state})
+
+    @admin.display(description=gettext_lazy("first reply due"))
+    def first_reply_due(self, ticket):
+        return zoned(ticket.first_reply_due_at) or "-"
+
+    @admin.display(description=gettext_lazy("first staff reply"))
+    def first_reply(self, ticket):
+        return zoned(ticket.first_replied_at) or "-"
+
+    @admin.display(description=gettext_lazy("resolution due"))
+    def resolution_due(self, ticket):
+        return zoned(ticket.resolution_due_at) or "-"
+
+    @admin.display(description=gettext_lazy("rating"), ordering="rating__score")
+    def rating_score(self, ticket):
+        rating = getattr(ticket, "rating", None)
+        return render_to_string(f"{DESK_PARTS}/_rating.html", {"rating": rating, "short": True})
+
+    @admin.display(description=gettext_lazy("customer's rating"))
+    def rating_given(self, ticket):
+        rating = getattr(ticket, "rating", None)
+        return render_to_string(f"{DESK_PARTS}/_rating.html", {"rating": rating, "short": False})
 
     @admin.display(description=gettext_lazy("package"), ordering="package__code")
     def package_code(self, ticket):
@@ -447,9 +558,12 @@ class TicketAdmin(admin.ModelAdmin):
             )
 
         return [
+            path("report/", self.admin_site.admin_view(self.report_view), name="tickets_ticket_report"),
             route("approve", self.approve_view),
             route("reject", self.reject_view),
             route("reply", self.reply_view),
+            route("resolve", self.resolve_view),
+            route("priority", self.priority_view),
             route("assign", self.assign_view),
         ] + super().get_urls()
 
@@ -457,11 +571,16 @@ class TicketAdmin(admin.ModelAdmin):
         ticket = self.get_object(request, object_id)
         # Only the decisions the ticket's status still allows (tickets.transitions.STAFF_ACTIONS).
         still = transitions.staff_actions(ticket.status) if ticket is not None else frozenset()
+        language = user_language(ticket.raised_by) if ticket is not None else ""
+        saved = list(selectors.saved_replies())
+        chosen = next((reply for reply in saved if str(reply.pk) == request.GET.get("saved_reply")), None)
         context = {
             "can_review": self.has_review_permission(request),
             "can_approve": self.has_approve_permission(request),
             "may_assign": "assign" in still,
             "may_reply": "reply" in still,
+            "may_resolve": "resolve" in still,
+            "may_change_priority": "priority" in still,
             "may_reject": "reject" in still,
             "may_approve": "approve" in still and ticket.package is not None and ticket.package.refunded_at is None,
             "requester_may_refund": ticket is not None and services.requester_may_refund(ticket),
@@ -469,7 +588,13 @@ class TicketAdmin(admin.ModelAdmin):
             "raised_it": ticket is not None and ticket.raised_by_id == request.user.pk,
             "approve_form": ApproveForm(),
             "reject_form": RejectForm(),
-            "reply_form": StaffReplyForm(),
+            # A saved reply picked on the desk (a GET, so it works without JavaScript) fills the reply
+            # box in the customer's language.
+            "reply_form": StaffReplyForm(initial={"body": chosen.body_in(language)} if chosen else None),
+            "saved_replies": [(reply.pk, reply.title_in(translation_language()), reply.pk == getattr(chosen, "pk", None)) for reply in saved],
+            "customer_language": get_language_info(language)["name_translated"] if language else "",
+            "reopen_days": settings.TICKET_REOPEN_DAYS,
+            "priority_form": PriorityForm(initial={"priority": ticket.priority} if ticket is not None else None),
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, extra_context=context)
@@ -485,6 +610,43 @@ class TicketAdmin(admin.ModelAdmin):
     def reply_view(self, request, object_id):
         return self._decide(request, object_id, StaffReplyForm, "reply_form",
                             lambda data: self._call(request, object_id, services.ticket_staff_reply, gettext_lazy("Ticket #%(id)s answered."), body=data["body"]))
+
+    def resolve_view(self, request, object_id):
+        return self._decide(request, object_id, StaffReplyForm, "reply_form",
+                            lambda data: self._call(request, object_id, services.ticket_resolve_with_answer, gettext_lazy("Ticket #%(id)s resolved with your answer."), answer=data["body"]))
+
+    def priority_view(self, request, object_id):
+        return self._decide(request, object_id, PriorityForm, "priority_form",
+                            lambda data: self._call(request, object_id, services.ticket_priority_set, gettext_lazy("Ticket #%(id)s: urgency changed and due times computed again."), priority=data["priority"]))
+
+    def report_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        report = selectors.desk_report()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Help desk report"),
+            "opts": self.model._meta,
+            "report": report,
+            "open_rows": [(label, report.open_by_age[key]) for key, label in AGE_LABELS.items()],
+            "open_total": sum(report.open_by_age.values()),
+            "windows": [
+                {
+                    "days": window.days,
+                    "first_reply": _duration_text(window.first_reply_median),
+                    "first_replies": window.first_replies,
+                    "resolution": _duration_text(window.resolution_median),
+                    "resolutions": window.resolutions,
+                    "breached": f"{window.breached_share:.0%}" if window.breached_share is not None else "-",
+                    "breached_count": window.breached,
+                    "submitted": window.submitted,
+                    "rating": f"{window.rating_average:.1f}" if window.rating_average is not None else "-",
+                    "ratings": window.ratings,
+                }
+                for window in report.windows
+            ],
+        }
+        return TemplateResponse(request, "admin/tickets/ticket/report.html", context)
 
     def assign_view(self, request, object_id):
         return self._decide(request, object_id, None, None, lambda data: self._assign(request, object_id))
@@ -542,6 +704,18 @@ class TicketAdmin(admin.ModelAdmin):
             self.message_user(request, done, messages.SUCCESS)
 
 
+def _duration_text(duration: timedelta | None) -> str:
+    """A median time as "3h 20m" or "2d 4h"; "-" when nothing was measured."""
+    if duration is None:
+        return "-"
+    minutes = int(duration.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        return gettext("%(days)sd %(hours)sh") % {"days": days, "hours": hours}
+    return gettext("%(hours)sh %(minutes)sm") % {"hours": hours, "minutes": minutes}
+
+
 def _person_text(user) -> str:
     """A person who acted, as the audit trail names them: "alice (staff)" or "alice"."""
     name = user.get_username()
@@ -582,3 +756,34 @@ def _outcome_html(outcome: selectors.TicketOutcome) -> str:
 def _ticket_says(ticket_id, message) -> str:
     """"Ticket #12: <message>" in the reader's language."""
     return gettext("Ticket #%(id)s: %(message)s") % {"id": ticket_id, "message": message}
+
+
+# --- the policy, the holidays and the saved replies, edited by staff --------------------------------
+
+
+@admin.register(ServiceLevel)
+class ServiceLevelAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "first_reply_minutes", "resolution_minutes", "calendar"]
+    list_filter = ["priority", "calendar"]
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: the tickets still owed under this row get their due times again.
+        changed = services.service_level_save(level=obj, staff=request.user)
+        if changed:
+            self.message_user(
+                request, gettext("Due times computed again for %(count)s open tickets.") % {"count": changed}, messages.INFO
+            )
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["day", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "day"
+
+
+@admin.register(SavedReply)
+class SavedReplyAdmin(admin.ModelAdmin):
+    list_display = ["title_en", "title_zh_hans", "active"]
+    list_filter = ["active"]
+    search_fields = ["title_en", "title_zh_hans", "body_en", "body_zh_hans"]

@@ -13,6 +13,7 @@ from console.core.listing import ListFilterForm
 from tickets import selectors, uploads
 from tickets.catalogue import PRODUCT_BY_CODE
 from tickets.models import ContactTime
+from tickets.service_levels import PRIORITY_MEANING, Priority
 from tickets.transitions import Status
 from tickets.services import CheckedUpload
 
@@ -68,6 +69,11 @@ class TicketForm(forms.Form):
     phone_country = forms.ChoiceField(choices=COUNTRY_CODES, label=gettext_lazy("Country code"))
     phone = forms.CharField(label=gettext_lazy("Phone number"), max_length=20)
     contact_time = forms.ChoiceField(choices=ContactTime.choices, label=gettext_lazy("Preferred contact time"))
+    # Normal unless the customer says otherwise (a form posted without it, by a script, is Normal too).
+    priority = forms.ChoiceField(
+        label=gettext_lazy("Urgency"), choices=Priority.choices, initial=Priority.NORMAL, widget=forms.RadioSelect,
+        required=False, error_messages={"invalid_choice": gettext_lazy("Choose an urgency from the list.")},
+    )
     attachments = MultipleFileField(
         required=False,
         label=gettext_lazy("Attachments"),
@@ -92,6 +98,9 @@ class TicketForm(forms.Form):
         if code not in PRODUCT_BY_CODE:
             raise forms.ValidationError(_("Choose a product from the list."))
         return code
+
+    def clean_priority(self):
+        return self.cleaned_data["priority"] or Priority.NORMAL
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
@@ -128,6 +137,10 @@ class TicketForm(forms.Form):
             self.add_error("issue_type", _("Choose one of the issue types of %(product)s.") % {"product": product.name})
         return cleaned
 
+    def priority_options(self) -> list:
+        """Each urgency's radio button with what it means in plain words, for the form to draw."""
+        return [(radio, PRIORITY_MEANING[Priority(radio.data["value"])]) for radio in self["priority"]]
+
     @property
     def contact_phone(self) -> str:
         return f"{self.cleaned_data['phone_country']} {self.cleaned_data['phone']}"
@@ -149,7 +162,29 @@ class RejectForm(forms.Form):
 
 
 class StaffReplyForm(forms.Form):
-    body = forms.CharField(label=gettext_lazy("Reply to the customer"), widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(label=gettext_lazy("Reply to the customer"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class PriorityForm(forms.Form):
+    priority = forms.ChoiceField(
+        label=gettext_lazy("Urgency"), choices=Priority.choices,
+        error_messages={"invalid_choice": gettext_lazy("Choose an urgency from the list.")},
+    )
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=gettext_lazy("How satisfied are you with how this ticket was handled?"),
+        choices=[(5, gettext_lazy("5 - Very satisfied")), (4, gettext_lazy("4 - Satisfied")), (3, gettext_lazy("3 - Neutral")),
+                 (2, gettext_lazy("2 - Dissatisfied")), (1, gettext_lazy("1 - Very dissatisfied"))],
+        coerce=int, widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Choose a rating from 1 to 5."),
+                        "invalid_choice": gettext_lazy("Choose a rating from 1 to 5.")},
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Comment (optional)"), required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class MyTicketsFilterForm(ListFilterForm):

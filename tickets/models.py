@@ -2,7 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -11,13 +11,66 @@ from console.core.models import AppendOnlyModel
 from console.templatetags.console_format import zoned
 from console.packages.models import Package
 from tickets.catalogue import ISSUE_TYPE_CHOICES, PRODUCT_BY_CODE, PRODUCT_CHOICES
-from tickets.transitions import Resolution, Status, badge
+from tickets.service_levels import Calendar, Priority
+from tickets.transitions import ACTIVE, Resolution, Status, badge
 
 
 class ContactTime(models.TextChoices):
     ANYTIME = "anytime", _("Any time")
     OFFICE_HOURS = "office_hours", _("Working hours (09:00-18:00 UTC+8)")
     EVENING = "evening", _("Evenings (18:00-22:00 UTC+8)")
+
+
+class ServiceLevel(models.Model):
+    """One row of the service-level policy: the targets for an issue type and priority, or for a
+    priority whatever the issue type (a blank issue type: the fallback). Staff edit it in the admin;
+    tickets that used a row get new due times when it changes (`tickets.services`)."""
+
+    issue_type = models.CharField(
+        _("issue type"), max_length=30, choices=ISSUE_TYPE_CHOICES, blank=True,
+        help_text=_("Blank: every issue type without a row of its own."),
+    )
+    priority = models.CharField(_("urgency"), max_length=10, choices=Priority)
+    first_reply_minutes = models.PositiveIntegerField(_("first reply within (minutes)"))
+    resolution_minutes = models.PositiveIntegerField(_("resolution within (minutes)"))
+    calendar = models.CharField(_("counted in"), max_length=20, choices=Calendar, default=Calendar.BUSINESS_HOURS)
+
+    class Meta:
+        ordering = ["issue_type", "priority"]
+        verbose_name = _("service level")
+        verbose_name_plural = _("service levels")
+        constraints = [
+            models.UniqueConstraint(fields=["issue_type", "priority"], name="service_level_once_per_type_priority"),
+            models.CheckConstraint(
+                condition=Q(first_reply_minutes__gt=0, resolution_minutes__gte=F("first_reply_minutes")),
+                name="service_level_targets_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        issue = self.get_issue_type_display() if self.issue_type else gettext("any issue type")
+        return f"{issue} / {self.get_priority_display()}"
+
+
+class HolidayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Public holiday (no business hours)")
+    MAKEUP_WORKDAY = "makeup_workday", _("Make-up working day (a weekend day worked)")
+
+
+class Holiday(models.Model):
+    """A day of the mainland's holiday arrangement, in the billing zone: off, or a weekend day worked."""
+
+    day = models.DateField(_("day"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=HolidayKind, default=HolidayKind.HOLIDAY)
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+
+    def __str__(self):
+        return f"{self.day:%Y-%m-%d} {self.name}"
 
 
 class Ticket(models.Model):
@@ -51,6 +104,32 @@ class Ticket(models.Model):
     created_at = models.DateTimeField(_("created at"))
     updated_at = models.DateTimeField(_("updated at"))
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    # Service level: computed from the submission by tickets.services when the ticket is submitted,
+    # and again only when its priority or the policy row it used changes.
+    priority = models.CharField(_("urgency"), max_length=10, choices=Priority, default=Priority.NORMAL)
+    service_level = models.ForeignKey(
+        ServiceLevel, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets",
+        verbose_name=_("service level"),
+    )
+    first_reply_due_at = models.DateTimeField(_("first reply due"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    first_replied_at = models.DateTimeField(_("first staff reply"), null=True, blank=True)
+    # What staff must do next and by when: the first reply, then the resolution; nothing once the
+    # ticket is resolved or closed. A stored generated column, so the queue sorts and filters on an index.
+    next_due_at = models.GeneratedField(
+        expression=Case(
+            When(status__in=ACTIVE, first_replied_at__isnull=True, then=F("first_reply_due_at")),
+            When(status__in=ACTIVE, then=F("resolution_due_at")),
+            default=None,
+        ),
+        output_field=models.DateTimeField(null=True),
+        db_persist=True,
+        verbose_name=_("next due"),
+    )
+    # The due instant a near-breach warning was sent for: one warning per due time, however often
+    # the sweep runs (a changed due time may be warned about again).
+    first_reply_warned_for = models.DateTimeField(null=True, blank=True, editable=False)
+    resolution_warned_for = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -61,6 +140,8 @@ class Ticket(models.Model):
             models.Index(fields=["status", "created_at"], name="ticket_queue"),
             # The review queue's default order (oldest first): a LIMIT 50 reads the index, no sort.
             models.Index(fields=["created_at", "id"], name="ticket_oldest_first"),
+            # The queue's default order (what is due first) and its breached and due-today filters.
+            models.Index(fields=["next_due_at", "id"], name="ticket_due_first"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -141,3 +222,54 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class TicketRating(models.Model):
+    """The customer's satisfaction with a resolved ticket, 1 to 5, one per ticket. Changeable while
+    the ticket can be reopened; kept when it is reopened (the latest word stands)."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="rating", verbose_name=_("ticket"))
+    score = models.PositiveSmallIntegerField(_("rating"))
+    comment = models.TextField(_("comment"), blank=True)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("rated by")
+    )
+    rated_at = models.DateTimeField(_("rated at"))
+    # A low rating notifies the assignee once, however often it is changed.
+    low_rating_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5), name="rating_one_to_five"),
+        ]
+        indexes = [models.Index(fields=["rated_at"], name="rating_rated_at")]
+
+    def __str__(self):
+        return f"#{self.ticket_id}: {self.score}/5"
+
+
+class SavedReply(models.Model):
+    """A canned response staff pick on the review desk; its body goes into the reply box in the
+    customer's language."""
+
+    title_en = models.CharField(_("title (English)"), max_length=80)
+    title_zh_hans = models.CharField(_("title (Simplified Chinese)"), max_length=80)
+    body_en = models.TextField(_("body (English)"))
+    body_zh_hans = models.TextField(_("body (Simplified Chinese)"))
+    active = models.BooleanField(_("offered on the desk"), default=True)
+
+    class Meta:
+        ordering = ["title_en", "id"]
+        verbose_name = _("saved reply")
+        verbose_name_plural = _("saved replies")
+
+    def __str__(self):
+        return self.title_en
+
+    def title_in(self, language: str) -> str:
+        return self.title_zh_hans if language.lower().startswith("zh") else self.title_en
+
+    def body_in(self, language: str) -> str:
+        return self.body_zh_hans if language.lower().startswith("zh") else self.body_en

@@ -8,11 +8,13 @@ whichever view or admin action calls them.
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,14 +32,17 @@ from console.core.audit import AuditAction, audit_record
 from console.core.errors import Conflict, IdempotencyKeyReused, InvalidRequest, NotFound, PermissionRefused
 from console.notifications.models import ReminderKind
 from console.notifications.services import account_notify, mail_queue
+from console.templatetags.console_format import zoned
 from console.packages.models import Package
 from refunds.policy import Channel
 from refunds.services import RefundRefused, RefundRequest, RefundResult, package_refund_within
 from tickets import transitions
 from tickets.catalogue import PRODUCT_BY_CODE
-from tickets.models import Attachment, Ticket, TicketMessage
+from tickets import selectors
+from tickets.models import Attachment, ServiceLevel, Ticket, TicketMessage, TicketRating
 from tickets.selectors import tickets_visible_to
-from tickets.transitions import Resolution, Status
+from tickets.service_levels import Priority
+from tickets.transitions import ACTIVE, Resolution, Status
 
 
 class TicketNotFound(NotFound):
@@ -51,6 +56,15 @@ class TicketActionRefused(Conflict):
     """The action is not allowed in the ticket's current state; the message is for people."""
 
     code = "ticket_action_refused"
+
+
+class RatingRefused(Conflict):
+    """The ticket cannot be rated (any more): only a resolved ticket, while it can be reopened."""
+
+    code = "rating_not_open"
+    default_message = gettext_lazy(
+        "A ticket can be rated once it is resolved, while it can still be reopened. Submit a new ticket if you need help."
+    )
 
 
 @dataclass(frozen=True)
@@ -72,6 +86,7 @@ def ticket_submit(
     contact_time: str,
     attachments: list[CheckedUpload],
     submission_key: uuid.UUID,
+    priority: str = Priority.NORMAL,
 ) -> Ticket:
     """Open a ticket for the member's account. The same submission key returns the first ticket."""
     if product not in PRODUCT_BY_CODE or PRODUCT_BY_CODE[product].issue_type(issue_type) is None:
@@ -82,10 +97,14 @@ def ticket_submit(
         raise InvalidRequest(
             _("Attach at most %(count)s files.") % {"count": settings.TICKET_ATTACHMENT_MAX_COUNT}, field="attachments"
         )
+    if priority not in Priority.values:
+        raise InvalidRequest(_("Choose an urgency from the list."), field="priority")
     existing = _submitted_with(submission_key, member)
     if existing is not None:
         return existing
     now = clock.now()
+    level = selectors.service_level_for(issue_type=issue_type, priority=priority)
+    due = selectors.due_times_for(level=level, submitted_at=now) if level is not None else None
     try:
         with transaction.atomic():
             ticket = Ticket.objects.create(
@@ -93,6 +112,8 @@ def ticket_submit(
                 product=product, issue_type=issue_type, title=title, description=description,
                 package=package, contact_email=contact_email, contact_phone=contact_phone,
                 contact_time=contact_time, status=Status.OPEN, created_at=now, updated_at=now,
+                priority=priority, service_level=level,
+                first_reply_due_at=due.first_reply if due else None, resolution_due_at=due.resolution if due else None,
             )
             for upload in attachments:
                 Attachment.objects.create(
@@ -102,12 +123,17 @@ def ticket_submit(
             audit_record(
                 actor=member.user, action=AuditAction.TICKET_SUBMITTED, obj=ticket, account=member.account,
                 after={"status": ticket.status, "product": product, "issue_type": issue_type,
-                       "package": package.code if package else None, "attachments": len(attachments)},
+                       "package": package.code if package else None, "attachments": len(attachments),
+                       "priority": priority, "first_reply_due_at": ticket.first_reply_due_at,
+                       "resolution_due_at": ticket.resolution_due_at},
             )
             with _customer_language(ticket):
+                received = _("We received your ticket #%(pk)s and will reply here and in My tickets.") % {"pk": ticket.pk}
+                if ticket.first_reply_due_at is not None:
+                    received += " " + _("We will reply by %(at)s.") % {"at": zoned(ticket.first_reply_due_at)}
                 _notify_after_commit(
                     ticket, subject=_("Ticket #%(pk)s received: %(title)s") % {"pk": ticket.pk, "title": ticket.title},
-                    body=_("We received your ticket #%(pk)s and will reply here and in My tickets.") % {"pk": ticket.pk},
+                    body=received,
                 )
     except IntegrityError:
         # Two submissions with this key raced past the lookup above; the first one won.
@@ -355,6 +381,10 @@ def _status_change(
 def _add_message(ticket: Ticket, *, author: AbstractBaseUser, body: str, from_staff: bool, now) -> TicketMessage:
     message = TicketMessage.objects.create(ticket=ticket, author=author, body=body, from_staff=from_staff, created_at=now)
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=now)
+    if from_staff and ticket.first_replied_at is None:
+        # The first-reply target is met by the first staff message, whatever it says.
+        ticket.first_replied_at = now
+        Ticket.objects.filter(pk=ticket.pk).update(first_replied_at=now)
     audit_record(
         actor=author, action=AuditAction.TICKET_REPLIED, obj=ticket, account=ticket.account,
         after={"message_id": message.pk, "from_staff": from_staff},
@@ -381,3 +411,221 @@ def _notify_after_commit(ticket: Ticket, *, subject: str, body: str) -> None:
         body=f"{body}\n\n{footer}",
         new_key=True,  # a fresh id: no message can have the key yet
     )
+
+
+# --- resolving with an answer, priority, service levels ---------------------------------------------
+
+
+def ticket_resolve_with_answer(*, ticket_id: int, staff: AbstractBaseUser, answer: str) -> Ticket:
+    """Most tickets are questions: staff answer and resolve in one step, no refund involved. The
+    answer is a staff message; the customer may reopen within the reopen window, as after any
+    resolution."""
+    staff_require_review(staff)
+    if not answer.strip():
+        raise TicketActionRefused(_("Write the answer the customer will read."))
+    with transaction.atomic(durable=True):
+        ticket = _locked(ticket_id)
+        now = clock.now()
+        _status_change(ticket, to=Status.RESOLVED, actor=staff, now=now, resolution=Resolution.ANSWERED)
+        outcome = _add_message(ticket, author=staff, body=answer, from_staff=True, now=now)
+        with _customer_language(ticket):
+            subject, body = _answer_text(ticket, answer)
+            _notify_after_commit(ticket, subject=subject, body=body)
+        _outcome_notify(ticket, outcome, write=lambda: _answer_text(ticket, answer))
+    return ticket
+
+
+def _answer_text(ticket: Ticket, answer: str) -> tuple[str, str]:
+    """The answer's subject and body in the active language."""
+    body = answer.strip() + "\n\n" + _(
+        "We consider this ticket resolved. Reply within %(days)s days to reopen it, and rate our answer in My tickets."
+    ) % {"days": settings.TICKET_REOPEN_DAYS}
+    return _("Ticket #%(pk)s resolved") % {"pk": ticket.pk}, body
+
+
+def ticket_priority_set(*, ticket_id: int, staff: AbstractBaseUser, priority: str) -> Ticket:
+    """Staff change the urgency; the due times are computed again from the submission."""
+    staff_require_review(staff)
+    if priority not in Priority.values:
+        raise InvalidRequest(_("Choose an urgency from the list."), field="priority")
+    with transaction.atomic(durable=True):
+        ticket = _locked(ticket_id)
+        if "priority" not in transitions.staff_actions(ticket.status):
+            raise TicketActionRefused(_("The urgency of a resolved or closed ticket no longer changes anything."))
+        if ticket.priority == priority:
+            return ticket
+        before = _service_level_facts(ticket)
+        ticket.priority = priority
+        ticket.service_level = selectors.service_level_for(issue_type=ticket.issue_type, priority=priority)
+        _due_times_apply(ticket, working=selectors.working_calendar())
+        ticket.updated_at = clock.now()
+        ticket.save(update_fields=["priority", "service_level", "first_reply_due_at", "resolution_due_at", "updated_at"])
+        audit_record(
+            actor=staff, action=AuditAction.TICKET_PRIORITY_CHANGED, obj=ticket, account=ticket.account,
+            before=before, after=_service_level_facts(ticket),
+        )
+    return ticket
+
+
+def service_level_save(*, level: ServiceLevel, staff: AbstractBaseUser) -> int:
+    """Save a row of the policy (staff edit it in the admin) and compute the due times again for
+    the tickets still owed that use it. Returns how many tickets changed."""
+    staff_require_review(staff)
+    with transaction.atomic(durable=True):
+        level.save()
+        working = selectors.working_calendar()
+        changed = 0
+        for ticket in Ticket.objects.select_for_update().filter(service_level=level, status__in=ACTIVE).order_by("pk"):
+            before = _service_level_facts(ticket)
+            _due_times_apply(ticket, working=working, level=level)
+            if _service_level_facts(ticket) != before:
+                ticket.save(update_fields=["first_reply_due_at", "resolution_due_at"])
+                audit_record(
+                    actor=staff, action=AuditAction.TICKET_DUE_TIMES_RECOMPUTED, obj=ticket, account=ticket.account,
+                    before=before, after=_service_level_facts(ticket), note=str(level),
+                )
+                changed += 1
+    return changed
+
+
+def _due_times_apply(ticket: Ticket, *, working, level: ServiceLevel | None = None) -> None:
+    """Set the ticket's due times from its service level, counted from its submission."""
+    level = level or ticket.service_level
+    if level is None:
+        ticket.first_reply_due_at = ticket.resolution_due_at = None
+        return
+    due = selectors.due_times_for(level=level, submitted_at=ticket.created_at, working=working)
+    ticket.first_reply_due_at, ticket.resolution_due_at = due.first_reply, due.resolution
+
+
+def _service_level_facts(ticket: Ticket) -> dict:
+    return {
+        "priority": ticket.priority,
+        "first_reply_due_at": ticket.first_reply_due_at.isoformat() if ticket.first_reply_due_at else None,
+        "resolution_due_at": ticket.resolution_due_at.isoformat() if ticket.resolution_due_at else None,
+    }
+
+
+# --- satisfaction --------------------------------------------------------------------------------
+
+LOW_RATING = 2
+
+
+def ticket_rate(*, ticket_id: int, member: Member, score: int, comment: str = "") -> TicketRating:
+    """The customer's rating of a resolved ticket, 1 to 5, with an optional comment. One per ticket;
+    changeable while the ticket can be reopened, refused afterwards (`RatingRefused`). A low rating
+    (1 or 2) tells the assignee, once."""
+    if score not in range(1, 6):
+        raise InvalidRequest(_("Choose a rating from 1 to 5."), field="score")
+    with transaction.atomic(durable=True):
+        ticket = _locked_for_member(ticket_id, member)
+        now = clock.now()
+        if not transitions.may_reopen(
+            status=ticket.status, resolved_at=ticket.resolved_at, now=now, window_days=settings.TICKET_REOPEN_DAYS
+        ):
+            raise RatingRefused()
+        rating = TicketRating.objects.filter(ticket=ticket).first()
+        before = {"score": rating.score, "comment": rating.comment} if rating else None
+        if rating is None:
+            rating = TicketRating(ticket=ticket)
+        rating.score, rating.comment, rating.rated_by, rating.rated_at = score, comment.strip(), member.user, now
+        rating.save()
+        audit_record(
+            actor=member.user, action=AuditAction.TICKET_RATED, obj=ticket, account=ticket.account,
+            before=before, after={"score": score, "comment": rating.comment},
+        )
+        if score <= LOW_RATING and rating.low_rating_notified_at is None:
+            _staff_notify(ticket, key=f"ticket-low-rating:{ticket.pk}", write=lambda: _low_rating_text(ticket, rating))
+            rating.low_rating_notified_at = now
+            rating.save(update_fields=["low_rating_notified_at"])
+    return rating
+
+
+def _low_rating_text(ticket: Ticket, rating: TicketRating) -> tuple[str, str]:
+    subject = _("Ticket #%(pk)s was rated %(score)s of 5") % {"pk": ticket.pk, "score": rating.score}
+    body = _("The customer rated ticket #%(pk)s \"%(title)s\" %(score)s of 5.") % {
+        "pk": ticket.pk, "title": ticket.title, "score": rating.score,
+    }
+    if rating.comment:
+        body += "\n\n" + _("Their comment: %(comment)s") % {"comment": rating.comment}
+    return subject, body + "\n\n" + _desk_link(ticket)
+
+
+# --- the near-breach sweep -----------------------------------------------------------------------
+
+
+def service_level_warnings_send(*, now: datetime | None = None) -> int:
+    """Warn about every ticket whose next due time is less than TICKET_DUE_WARNING_MINUTES away (or
+    already passed): its assignee, else every reviewer, by e-mail through the outbox. Once per due
+    time: the due instant warned about is stored on the ticket, so a second sweep sends nothing,
+    and a due time changed later (a new priority) is warned about again. Celery beat runs it, and
+    the demo after the presenter moves the clock. Returns how many warnings were sent.
+
+    One short transaction per ticket, not durable: the presenter's clock move may run it inside its own."""
+    now = now or clock.now()
+    horizon = now + timedelta(minutes=settings.TICKET_DUE_WARNING_MINUTES)
+    due_first_reply = Q(first_replied_at__isnull=True, first_reply_due_at__lte=horizon) & (
+        Q(first_reply_warned_for__isnull=True) | ~Q(first_reply_warned_for=F("first_reply_due_at"))
+    )
+    due_resolution = Q(first_replied_at__isnull=False, resolution_due_at__lte=horizon) & (
+        Q(resolution_warned_for__isnull=True) | ~Q(resolution_warned_for=F("resolution_due_at"))
+    )
+    candidates = Ticket.objects.filter(due_first_reply | due_resolution, status__in=ACTIVE).order_by("next_due_at", "pk")
+    sent = 0
+    for ticket_id in candidates.values_list("pk", flat=True):
+        with transaction.atomic():
+            ticket = Ticket.objects.select_for_update(of=("self",)).select_related("assignee").get(pk=ticket_id)
+            sent += _due_warning_send(ticket, now=now, horizon=horizon)
+    return sent
+
+
+def _due_warning_send(ticket: Ticket, *, now: datetime, horizon: datetime) -> int:
+    """Decided again on the locked row: the warning still due, and not sent for this due time."""
+    if ticket.status not in ACTIVE:
+        return 0
+    if ticket.first_replied_at is None:
+        due, marker, what = ticket.first_reply_due_at, "first_reply_warned_for", "first_reply"
+    else:
+        due, marker, what = ticket.resolution_due_at, "resolution_warned_for", "resolution"
+    if due is None or due > horizon or getattr(ticket, marker) == due:
+        return 0
+    _staff_notify(
+        ticket, key=f"ticket-due:{ticket.pk}:{what}:{due.isoformat()}",
+        write=lambda: _due_warning_text(ticket, what=what, due=due, now=now),
+    )
+    setattr(ticket, marker, due)
+    ticket.save(update_fields=[marker])
+    return 1
+
+
+def _due_warning_text(ticket: Ticket, *, what: str, due: datetime, now: datetime) -> tuple[str, str]:
+    """The warning's subject and body in the active language: whole sentences for each target and
+    whether it is still ahead or already missed, so each reads naturally when translated."""
+    facts = {"pk": ticket.pk, "title": ticket.title, "at": zoned(due)}
+    if what == "first_reply" and due > now:
+        subject, said = _("Ticket #%(pk)s: first reply due soon"), _("The first reply to ticket #%(pk)s \"%(title)s\" is due at %(at)s.")
+    elif what == "first_reply":
+        subject, said = _("Ticket #%(pk)s missed its first reply time"), _("The first reply to ticket #%(pk)s \"%(title)s\" was due at %(at)s.")
+    elif due > now:
+        subject, said = _("Ticket #%(pk)s: resolution due soon"), _("Ticket #%(pk)s \"%(title)s\" is to be resolved by %(at)s.")
+    else:
+        subject, said = _("Ticket #%(pk)s missed its resolution time"), _("Ticket #%(pk)s \"%(title)s\" was to be resolved by %(at)s.")
+    body = said % facts + " " + _("Urgency: %(priority)s.") % {"priority": ticket.get_priority_display()}
+    return subject % facts, body + "\n\n" + _desk_link(ticket)
+
+
+def _staff_notify(ticket: Ticket, *, key: str, write) -> None:
+    """E-mail the ticket's assignee, or every reviewer while nobody is assigned, each in their own
+    language, through the outbox (after commit). `key` names the event; each recipient's message is
+    `<key>:<user id>`, so the same event is never queued twice for a person."""
+    people = [ticket.assignee] if ticket.assignee_id else list(selectors.reviewers())
+    for person in people:
+        if not person.email:
+            continue
+        with translation.override(user_language(person)):
+            subject, body = write()
+        mail_queue(key=f"{key}:{person.pk}", to=person.email, subject=subject, body=body)
+
+
+def _desk_link(ticket: Ticket) -> str:
+    return _("Open it on the review desk: %(path)s") % {"path": f"/admin/tickets/ticket/{ticket.pk}/change/"}

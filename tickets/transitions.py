@@ -25,6 +25,12 @@ class Resolution(models.TextChoices):
     NONE = "", "-"
     REFUNDED = "refunded", gettext_lazy("Refund approved")
     REJECTED = "rejected", gettext_lazy("Rejected")
+    # Most tickets are questions: staff resolve them with an answer, no refund involved.
+    ANSWERED = "answered", gettext_lazy("Answered")
+
+
+# Statuses in which staff still owe the customer something: the service level's clock runs.
+ACTIVE = (Status.OPEN, Status.PROCESSING, Status.AWAITING_CUSTOMER)
 
 
 # What the customer and staff see for (status, resolution): a rejected request must not read
@@ -34,6 +40,8 @@ BADGES: dict[tuple[str, str], tuple[str, str]] = {
     (Status.RESOLVED, Resolution.REJECTED): (gettext_lazy("Rejected"), "ticket-rejected"),
     (Status.CLOSED, Resolution.REJECTED): (gettext_lazy("Closed: rejected"), "ticket-closed"),
     (Status.CLOSED, Resolution.REFUNDED): (gettext_lazy("Closed: refunded"), "ticket-closed"),
+    (Status.RESOLVED, Resolution.ANSWERED): (gettext_lazy("Resolved: answered"), "ticket-resolved"),
+    (Status.CLOSED, Resolution.ANSWERED): (gettext_lazy("Closed: answered"), "ticket-closed"),
 }
 
 
@@ -56,11 +64,12 @@ FLOW: dict[Status, frozenset[Status]] = {
 
 
 # The review desk's decisions each status still allows. A resolved ticket takes a reply (the
-# customer reads it) but no new decision; a closed one takes nothing.
+# customer reads it) but no new decision; a closed one takes nothing. "resolve" is resolving with
+# an answer (no refund), "priority" changing the urgency (and with it the due times).
 STAFF_ACTIONS: dict[Status, frozenset[str]] = {
-    Status.OPEN: frozenset({"assign", "reply", "reject", "approve"}),
-    Status.PROCESSING: frozenset({"assign", "reply", "reject", "approve"}),
-    Status.AWAITING_CUSTOMER: frozenset({"assign", "reply", "reject", "approve"}),
+    Status.OPEN: frozenset({"assign", "reply", "resolve", "priority", "reject", "approve"}),
+    Status.PROCESSING: frozenset({"assign", "reply", "resolve", "priority", "reject", "approve"}),
+    Status.AWAITING_CUSTOMER: frozenset({"assign", "reply", "resolve", "priority", "reject", "approve"}),
     Status.RESOLVED: frozenset({"reply"}),
     Status.CLOSED: frozenset(),
 }

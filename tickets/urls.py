@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/reply/", views.reply, name="reply"),
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("<int:pk>/rate/", views.rate, name="rate"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
 ]

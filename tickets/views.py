@@ -15,8 +15,8 @@ from console.core.confirm import Confirmation, confirmation_page, confirmed
 from console.core.listing import applied_query, page_of
 from tickets import selectors, services, transitions
 from tickets.catalogue import PRODUCT_BY_CODE, product_search
-from tickets.forms import MyTicketsFilterForm, ReplyForm, TicketForm
-from tickets.models import EXTENSION_BY_TYPE, Attachment
+from tickets.forms import MyTicketsFilterForm, RatingForm, ReplyForm, TicketForm
+from tickets.models import EXTENSION_BY_TYPE, Attachment, TicketRating
 
 MINE_PER_PAGE = 20
 
@@ -41,7 +41,7 @@ def submit(request):
                 title=data["title"], description=data["description"], package=data["package"],
                 contact_email=data["contact_email"], contact_phone=form.contact_phone,
                 contact_time=data["contact_time"], attachments=data["attachments"],
-                submission_key=data["submission_key"],
+                submission_key=data["submission_key"], priority=data["priority"],
             )
             messages.success(request, _("Ticket #%(pk)s submitted. We will reply here.") % {"pk": ticket.pk})
             return redirect("tickets:detail", pk=ticket.pk)
@@ -124,6 +124,28 @@ def reply(request, pk: int):
 
 
 @login_required
+@require_POST
+def rate(request, pk: int):
+    """The customer's satisfaction rating of a resolved ticket; a wrong value is said beside its
+    field, a refusal (the reopen window closed) at the top of the ticket."""
+    member = member_for(request.user)
+    ticket = selectors.ticket_for(member, pk)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ticket_rate(
+                ticket_id=ticket.pk, member=member, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"]
+            )
+        except services.RatingRefused as error:
+            # The window closed while the form was open: the page no longer offers it.
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Thank you for rating this ticket."))
+        return redirect("tickets:detail", pk=ticket.pk)
+    return render(request, "tickets/detail.html", _detail_context(ticket, ReplyForm(), rating_form=form))
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def close(request, pk: int):
     """GET (or a POST without confirmation) asks first; the confirmed POST closes the ticket."""
@@ -188,14 +210,24 @@ def _customer_status_action(request, pk, service, success: str):
     return redirect("tickets:detail", pk=ticket.pk)
 
 
-def _detail_context(ticket, form) -> dict:
+def _detail_context(ticket, form, *, rating_form: RatingForm | None = None) -> dict:
     now = clock.now()
     can_reopen = transitions.may_reopen(
         status=ticket.status, resolved_at=ticket.resolved_at, now=now, window_days=settings.TICKET_REOPEN_DAYS
     )
     closed = ticket.status == transitions.Status.CLOSED
     resolved = ticket.status == transitions.Status.RESOLVED
+    owed = ticket.status in transitions.ACTIVE
+    rating = TicketRating.objects.filter(ticket=ticket).first()
+    if rating_form is None and can_reopen:
+        rating_form = RatingForm(initial={"score": rating.score, "comment": rating.comment} if rating else None)
     return {
+        # Before the first staff reply, by when it comes; after it, by when the ticket is resolved.
+        "reply_by": ticket.first_reply_due_at if owed and ticket.first_replied_at is None else None,
+        "resolve_by": ticket.resolution_due_at if owed and ticket.first_replied_at is not None else None,
+        "rating": rating,
+        # A rating is given or changed while the ticket can be reopened.
+        "rating_form": rating_form if can_reopen else None,
         "ticket": ticket,
         "conversation": selectors.conversation(ticket),
         "attachments": ticket.attachments.all(),

@@ -55,6 +55,9 @@ class AuditAction(StrEnum):
     TICKET_REFUND_REFUSED = "ticket.refund_refused"
     # A billing-mode request accepted (a change, or the cancellation of a pending one).
     BILLING_MODE_CHANGE_REQUESTED = "account.billing_mode_change_requested"
+    TICKET_PRIORITY_CHANGED = "ticket.priority_changed"
+    TICKET_DUE_TIMES_RECOMPUTED = "ticket.due_times_recomputed"
+    TICKET_RATED = "ticket.rated"
 
 
 def actor_label(actor: AbstractBaseUser | None) -> str:

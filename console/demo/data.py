@@ -156,6 +156,7 @@ def _demo_seed_accounts() -> None:
     ))
     # Today's reminders, as the 09:00 schedule would send them: the bell has something to show.
     expiry_reminders_create(day=today)
+    _demo_tickets(aurora, demo_member, admin, now=now)
 
 
 LUMEN_UIN = 100014142135
@@ -182,6 +183,63 @@ def _demo_billing_modes(*, now: datetime) -> None:
         account=pinewood, day=today, package_kind="traffic", item="lvb:mainland", defaults={"quantity": Decimal("180")},
     )
     DailyPeak.objects.get_or_create(account=pinewood, day=today, defaults={"mbps": Decimal("52.000")})
+
+
+def _demo_tickets(account: Account, member: Member, staff, *, now: datetime) -> None:
+    """Aurora's tickets, one in each service-level state. Urgent ones count round the clock, so
+    "due soon" and "breached" hold whatever the time of day the seed is made: one due in 20
+    minutes (the presenter's +1 hour breaches it), one 90 minutes overdue, one answered and waiting
+    for the customer, one resolved with an answer and not rated yet, one resolved and rated 5."""
+    from tickets.models import Ticket, TicketMessage, TicketRating
+    from tickets.reference_data import reference_data_ensure
+    from tickets.selectors import due_times_for, service_level_for, working_calendar
+
+    # A reset flushed the policy and holidays the migration loaded.
+    reference_data_ensure()
+    working = working_calendar()
+
+    def ticket(title, description, *, priority, issue_type, age, assignee=None, status="open", resolution=""):
+        created = now - age
+        level = service_level_for(issue_type=issue_type, priority=priority)
+        due = due_times_for(level=level, submitted_at=created, working=working)
+        return Ticket.objects.create(
+            account=account, raised_by=member.user, product="css", issue_type=issue_type, title=title,
+            description=description, contact_email=member.user.email, contact_phone="+86 13800000000",
+            priority=priority, service_level=level, first_reply_due_at=due.first_reply,
+            resolution_due_at=due.resolution, assignee=assignee, status=status, resolution=resolution,
+            created_at=created, updated_at=created,
+        )
+
+    def answer(on, body, *, after, resolve=False):
+        at = on.created_at + after
+        TicketMessage.objects.create(ticket=on, author=staff, from_staff=True, body=body, created_at=at)
+        on.first_replied_at = on.first_replied_at or at
+        on.updated_at = at
+        if resolve:
+            on.status, on.resolution, on.resolved_at = "resolved", "answered", at
+        on.save()
+
+    ticket("Live stream keeps dropping every few minutes",
+           "Our main channel's push disconnects every 3 to 5 minutes since this morning.",
+           priority="urgent", issue_type="push_playback", age=timedelta(minutes=10))
+    ticket("Viewers in Guangzhou cannot play the stream",
+           "Playback fails with a timeout for viewers in Guangzhou; other cities are fine.",
+           priority="urgent", issue_type="push_playback", age=timedelta(minutes=120), assignee=staff)
+    waiting = ticket("How do I add a second push domain?", "We want a separate push domain for our events team.",
+                     priority="normal", issue_type="other", age=timedelta(days=1, hours=2), assignee=staff,
+                     status="awaiting_customer")
+    answer(waiting, "Add it under Domain Management > Add Domain, type Push. Which region should it serve?",
+           after=timedelta(hours=1))
+    unrated = ticket("Where are recordings stored?", "Where do the recordings of our streams go, and for how long?",
+                     priority="low", issue_type="other", age=timedelta(hours=30), assignee=staff)
+    answer(unrated, "Recordings go to the VOD bucket you chose in the recording template; they are kept until you "
+           "delete them.", after=timedelta(hours=5), resolve=True)
+    rated = ticket("Question about transcoding templates", "Can one template produce both 720p and 1080p?",
+                   priority="normal", issue_type="other", age=timedelta(days=3), assignee=staff)
+    answer(rated, "Yes: add both outputs to the template; each is billed as its own transcoding.",
+           after=timedelta(hours=2), resolve=True)
+    TicketRating.objects.create(ticket=rated, score=5, comment="Quick and clear, thank you.", rated_by=member.user,
+                                rated_at=rated.resolved_at + timedelta(hours=1))
 
 
 def _demo_overdue_cases(*, now: datetime) -> None:

@@ -23,6 +23,7 @@ from console.core.models import DemoClock
 from console.demo.personas import PERSONAS
 from console.packages.models import Package
 from refunds.policy import refund_deadline
+from tickets.services import service_level_warnings_send
 
 if TYPE_CHECKING:
     from console.demo.tour import TourStop
@@ -82,6 +83,8 @@ def _clock_set(*, actor: AbstractBaseUser, offset: timedelta, action: str,
     # What Celery beat's lifecycle sweep would have done by the new time (the demo runs no beat):
     # an account in arrears whose 24 hours passed is suspended now, on the presenter's click.
     standing_sweep()
+    # Likewise beat's ticket sweep: a ticket now about to miss (or past) its reply time is warned about.
+    service_level_warnings_send()
     return clock.now()
 
 

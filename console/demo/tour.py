@@ -87,6 +87,11 @@ TOUR: list[TourStop] = [
         _("Cedar asked today for daily peak bandwidth: the Billing mode panel says when it takes effect, and its traffic packages still deduct. Click \"+1 day\" in the Clock group: the panel shows bill-by-bandwidth in force and the traffic packages turn Frozen (the transcoding package is unaffected). Then sign in as pinewood, which switched yesterday: Change to bill-by-traffic says the frozen packages come back the day after tomorrow, as Pinewood has streamed today."),
         persona="cedar", query="tab=traffic",
     ),
+    TourStop(
+        "breach", _("The help desk: a ticket breaches its reply time"),
+        _("The ticket queue is sorted by what is due first: \"Viewers in Guangzhou cannot play the stream\" is already overdue (red), and \"Live stream keeps dropping every few minutes\" (Urgent, answered round the clock) has about 20 minutes left. Click \"+1 hour\" in the Clock group: it turns red, \"overdue by 40m\", the Breached filter lists it, and its warning mail is in the outbox. Open \"Question about transcoding templates\" to see a 5/5 rating, and the Help desk report for the figures."),
+        persona="admin", page="admin:tickets_ticket_changelist",
+    ),
 ]
 # The session key of the stop set up last, which the panel shows with its steps and a "Next stop".
 SESSION_KEY = "demo_tour_stop"

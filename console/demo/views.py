@@ -66,7 +66,10 @@ def _landing(user, next_url: str) -> str:
     admin_home = reverse("admin:index")
     member = getattr(user, "member", None)
     if member is None:
-        return admin_home if user.is_staff else reverse("demo:home")
+        if not user.is_staff:
+            return reverse("demo:home")
+        # Staff stay on an admin page (a tour stop's ticket queue), else land on the admin's home.
+        return next_url if next_url.startswith(admin_home) else admin_home
     if next_url.startswith(admin_home) or not selectors.page_visible_to(member, next_url):
         return reverse("packages")
     return next_url
