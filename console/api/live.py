@@ -94,7 +94,7 @@ NO_BILL_MODE = -1
 
 # What one entry reads, in this order (`_package_info` unpacks it).
 PACKAGE_INFO_COLUMNS = (
-    "code", "kind", "total", "used", "purchased_at", "expires_at", "refunded_at", "auto_renew",
+    "code", "kind", "total", "used", "purchased_at", "expires_at", "refunded_at", "reclaimed_at", "auto_renew",
     "was_renewed", "renewal_failed", "total_num",
 )
 
@@ -181,7 +181,7 @@ class _PackageList:
             return quote(model._meta.get_field(name).column)
 
         packages, failures = quote(Package._meta.db_table), quote(RenewalFailure._meta.db_table)
-        fields = [Package._meta.get_field(name) for name in PACKAGE_INFO_COLUMNS[:8]]
+        fields = [Package._meta.get_field(name) for name in PACKAGE_INFO_COLUMNS[:9]]
         self.converters = column_converters(
             connection, [("p", field) for field in fields] + [("", BooleanField()), ("", BooleanField()), ("", IntegerField())]
         )
@@ -212,11 +212,11 @@ class _PackageList:
 
 
 def _package_info(row: tuple, *, billing_mode: str, now, zone) -> dict[str, Any]:
-    code, kind, total, used, purchased_at, expires_at, refunded_at, auto_renew, was_renewed, renewal_failed, _ = row
+    code, kind, total, used, purchased_at, expires_at, refunded_at, reclaimed_at, auto_renew, was_renewed, renewal_failed, _ = row
     kind = PackageKind(kind)
     total_units, used_units = quantities_in_api_units(kind, total, used)
     status = status_of(
-        refunded=refunded_at is not None, expires_at=expires_at, total=total, used=used,
+        refunded=refunded_at is not None, reclaimed=reclaimed_at is not None, expires_at=expires_at, total=total, used=used,
         kind=kind, billing_mode=billing_mode, now=now,
     )
     return {
