@@ -80,12 +80,18 @@ def _clock_set(*, actor: AbstractBaseUser, offset: timedelta, action: str,
             actor=actor, action=action, obj=_demo_row(), account=account,
             before={"offset": before}, after={"offset": offset, "now": clock.now()}, note=note,
         )
-    # What Celery beat's lifecycle sweep would have done by the new time (the demo runs no beat):
-    # an account in arrears whose 24 hours passed is suspended now, on the presenter's click.
-    standing_sweep()
-    # Likewise beat's ticket sweep: a ticket now about to miss (or past) its reply time is warned about.
-    service_level_warnings_send()
+    # What Celery beat's sweeps would have done by the new time (the demo runs no beat), once the
+    # move is committed: at once here, or after the tour stop that moved the clock inside its own
+    # transaction (the sweeps' durable transactions cannot nest in it).
+    transaction.on_commit(_sweeps_after_clock_move)
     return clock.now()
+
+
+def _sweeps_after_clock_move() -> None:
+    # An account in arrears whose 24 hours passed is suspended now, on the presenter's click.
+    standing_sweep()
+    # A ticket now about to miss (or past) its reply time is warned about.
+    service_level_warnings_send()
 
 
 def clock_advance(*, actor: AbstractBaseUser, by: timedelta) -> datetime:

@@ -241,7 +241,7 @@ def test_in_chinese_a_tour_stop_reads_chinese_and_the_panel_fits_a_phone(tour, s
 
     tour.click_in_panel("准备这一站")
 
-    expect(tour.panel().get_by_test_id("demo-tour-now")).to_contain_text("第 3 站（共 10 站）")
+    expect(tour.panel().get_by_test_id("demo-tour-now")).to_contain_text(f"第 3 站（共 {len(TOUR)} 站）")
     expect(tour.page.get_by_test_id("demo-time")).to_contain_text("23:59:")
     expect(tour.page.get_by_test_id("demo-time")).to_contain_text("（UTC+8）")
     widths = tour.page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")

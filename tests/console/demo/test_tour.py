@@ -181,3 +181,17 @@ def test_after_the_deadline_stop_the_chooser_is_on_the_stops_package_for_one_sec
     html = client.get(reverse("demo:deadline"), headers={"HX-Request": "true"}).content.decode()
     package = Package.objects.get(code="lvpkg-dm000008")
     assert f'<option value="{package.pk}" selected>' in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stop_whose_clock_move_passes_an_arrears_deadline_sets_up_and_the_sweep_suspends_the_account(demo_mode, client):
+    # The stop moves the clock inside its own transaction; the sweeps that follow a clock move run
+    # durable transactions of their own, so they must wait for it to commit, not nest in it.
+    call_command("seed_demo", stdout=StringIO())
+    lumen = Account.objects.get(members__user__username="arrears")
+    Account.objects.filter(pk=lumen.pk).update(arrears_deadline=clock.now() + timedelta(minutes=1))
+
+    response = set_up(client, "deadline")
+
+    assert response.status_code == 200
+    assert Account.objects.get(pk=lumen.pk).status == "suspended_overdue"
