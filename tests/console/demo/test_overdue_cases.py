@@ -48,10 +48,12 @@ def test_the_seeded_ledger_adds_up(seeded):
     assert ledger_drift() == []
 
 
-def test_the_presenter_moving_the_clock_a_day_suspends_the_in_arrears_persona(seeded, client):
+def test_the_presenter_moving_the_clock_a_day_suspends_the_in_arrears_persona(seeded, client, django_capture_on_commit_callbacks):
     client.force_login(Account.objects.get(uin=LUMEN).members.get().user)
 
-    client.post(reverse("demo:clock"), {"step": "day"})
+    # The sweep runs once the clock move commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("demo:clock"), {"step": "day"})
 
     assert Account.objects.get(uin=LUMEN).status == AccountStatus.SUSPENDED_OVERDUE
 
