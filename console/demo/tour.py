@@ -89,7 +89,7 @@ TOUR: list[TourStop] = [
     ),
     TourStop(
         "breach", _("The help desk: a ticket breaches its reply time"),
-        _("The ticket queue is sorted by what is due first: \"Viewers in Guangzhou cannot play the stream\" is already overdue (red), and \"Live stream keeps dropping every few minutes\" (Urgent, answered round the clock) has about 20 minutes left. Click \"+1 hour\" in the Clock group: it turns red, \"overdue by 40m\", the Breached filter lists it, and its warning mail is in the outbox. Open \"Question about transcoding templates\" to see a 5/5 rating, and the Help desk report for the figures."),
+        _("The ticket queue is sorted by what is due first: \"Viewers in Guangzhou cannot play the stream\" is already overdue (red); \"Live stream keeps dropping every few minutes\" (Urgent, answered round the clock) is due 30 minutes after it was submitted, 20 minutes after the demo data was seeded. Click \"+1 hour\" in the Clock group: it is red too, \"overdue by …\", the Breached filter lists it, and a warning mail to staff is in the outbox. Open \"Question about transcoding templates\" to see a 5/5 rating, and the Help desk report for the figures."),
         persona="admin", page="admin:tickets_ticket_changelist",
     ),
 ]
