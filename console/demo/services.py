@@ -88,10 +88,15 @@ def _clock_set(*, actor: AbstractBaseUser, offset: timedelta, action: str,
 
 
 def _sweeps_after_clock_move() -> None:
-    # An account in arrears whose 24 hours passed is suspended now, on the presenter's click.
-    standing_sweep()
-    # A ticket now about to miss (or past) its reply time is warned about.
-    service_level_warnings_send()
+    # By the clock as committed (whoever runs this callback, and whatever it had pinned).
+    token = clock.pin_request_offset()
+    try:
+        # An account in arrears whose 24 hours passed is suspended now, on the presenter's click.
+        standing_sweep()
+        # A ticket now about to miss (or past) its reply time is warned about.
+        service_level_warnings_send()
+    finally:
+        clock.unpin(token)
 
 
 def clock_advance(*, actor: AbstractBaseUser, by: timedelta) -> datetime:
