@@ -17,7 +17,7 @@ from console.core.admin import ReadOnlyAdmin
 from console.core.errors import ServiceError
 
 
-ADMIN_FORM = "console/billing/admin_form.html"
+ADMIN_FORM = "console/admin_form.html"
 
 
 class AccountByUinForm(forms.Form):

@@ -68,8 +68,14 @@ class PackageAdmin(ReadOnlyAdmin):
                 % {"spec": package.spec, "account": package.owner, "code": package.code},
             )
             return redirect(reverse("admin:console_package_change", args=[package.pk]))
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "title": _("Grant a giveaway package")}
-        return TemplateResponse(request, "console/packages/admin_grant.html", context)
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+            "title": _("Grant a giveaway package"), "changelist": "admin:console_package_changelist",
+            "intro": _(
+                "A giveaway package costs the account nothing and cannot be refunded. The grant is audited with your name and the reason."
+            ),
+        }
+        return TemplateResponse(request, "console/admin_form.html", context)
 
 
 class GiveawayGrantForm(forms.Form):
