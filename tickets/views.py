@@ -221,10 +221,14 @@ def _detail_context(ticket, form, *, rating_form: RatingForm | None = None) -> d
     rating = TicketRating.objects.filter(ticket=ticket).first()
     if rating_form is None and can_reopen:
         rating_form = RatingForm(initial={"score": rating.score, "comment": rating.comment} if rating else None)
+    reply_by = ticket.first_reply_due_at if owed and ticket.first_replied_at is None else None
+    resolve_by = ticket.resolution_due_at if owed and ticket.first_replied_at is not None else None
     return {
-        # Before the first staff reply, by when it comes; after it, by when the ticket is resolved.
-        "reply_by": ticket.first_reply_due_at if owed and ticket.first_replied_at is None else None,
-        "resolve_by": ticket.resolution_due_at if owed and ticket.first_replied_at is not None else None,
+        # Before the first staff reply, by when it comes; after it, by when the ticket is resolved;
+        # once that time has passed, that it is late (a promise in the past reads as a mistake).
+        "reply_by": reply_by,
+        "resolve_by": resolve_by,
+        "service_level_late": (reply_by or resolve_by or now) < now,
         "rating": rating,
         # A rating is given or changed while the ticket can be reopened.
         "rating_form": rating_form if can_reopen else None,

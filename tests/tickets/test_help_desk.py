@@ -151,6 +151,30 @@ def test_the_customer_reads_by_when_staff_will_reply_then_by_when_it_will_be_res
 
 
 @pytest.mark.django_db
+def test_a_reply_time_that_has_passed_is_said_to_be_late_not_promised(now, client, member):
+    ticket = submit(member)
+    client.force_login(member.user)
+    now.at = NOW + timedelta(hours=5)
+
+    page = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+
+    assert f"Our reply was due by {zoned(NOW + timedelta(hours=4))} and is late." in page
+    assert "We will reply by" not in page
+
+
+@pytest.mark.django_db
+def test_a_resolution_time_that_has_passed_is_said_to_be_late_not_promised(now, client, member, reviewer):
+    ticket = submit(member)
+    services.ticket_staff_reply(ticket_id=ticket.pk, staff=reviewer, body="On it.")
+    client.force_login(member.user)
+    now.at = Ticket.objects.get(pk=ticket.pk).resolution_due_at + timedelta(minutes=1)
+
+    page = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
+
+    assert f"We aimed to resolve this by {zoned(Ticket.objects.get(pk=ticket.pk).resolution_due_at)} and are late." in page
+
+
+@pytest.mark.django_db
 def test_the_form_sends_the_chosen_urgency(now, client, member):
     client.force_login(member.user)
 
