@@ -88,6 +88,7 @@ def test_without_javascript_the_confirmed_post_returns_to_the_page_with_the_pend
     assert response.redirect_chain[-1][0] == PAGE
     assert "The billing mode changes to Bill-by-bandwidth (daily peak) from 2026-12-09 (UTC+8)." in html
     assert "Changing to Bill-by-bandwidth (daily peak) from 2026-12-09 (UTC+8)" in panel(client)
+    assert f"Asked by {owner.user.username} at 2026-12-08 18:00:00 (UTC+8)" in panel(client)
     assert "You can change the billing mode again tomorrow." in panel(client)
 
 
