@@ -42,6 +42,27 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(autouse=True)
+def live_server_idle_before_the_database_is_emptied(request):
+    """Wait, after a test, for the live server to finish the requests its page left in flight.
+
+    Closing the browser context drops its connections, but a request the server had already begun
+    runs on in its own thread. A transactional test then empties the tables while that request
+    still holds locks on some of them, and PostgreSQL breaks the deadlock by failing the flush,
+    which leaves rows behind for the next test. Being autouse, this is set up before the browser
+    context and torn down after it, and after pytest-django's database fixture is set up, so it is
+    torn down before the flush.
+    """
+    yield
+    if "live_server" not in request.fixturenames:
+        return
+    server = request.getfixturevalue("live_server").thread.httpd
+    # socketserver.ThreadingMixIn keeps its request threads here while block_on_close is set.
+    for thread in list(server._threads):
+        thread.join(timeout=30)
+        assert not thread.is_alive(), "the live server is still answering a request 30 s after the test"
+
+
 @pytest.fixture
 def login(page, live_server):
     """Log `page` in through the real login form as `username` (password = `password`)."""
