@@ -29,11 +29,13 @@ Choices where Tencent's documentation leaves the behaviour open:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 from django.db import connections, router
-from django.db.models import BooleanField, IntegerField
+from django.db.models import BooleanField, IntegerField, TextField
 from django.utils.translation import gettext
 
 from console.accounts.models import BillingMode
@@ -92,9 +94,10 @@ DURATION_BILL_MODE = 205
 NO_BILL_MODE = -1
 
 
-# What one entry reads, in this order (`_package_info` unpacks it).
+# What one entry reads, in this order (`_package_info` unpacks it): BuyTime and ExpireTime already
+# written in the billing zone, and whether the package has expired, as the statement answers them.
 PACKAGE_INFO_COLUMNS = (
-    "code", "kind", "total", "used", "purchased_at", "expires_at", "refunded_at", "reclaimed_at", "auto_renew",
+    "code", "kind", "total", "used", "buy_time", "expire_time", "expired", "refunded", "reclaimed", "auto_renew",
     "was_renewed", "renewal_failed", "total_num",
 )
 
@@ -134,9 +137,13 @@ def describe_live_package_info(caller: Caller, params: dict[str, Any]) -> dict[s
     db = router.db_for_read(Package)
     connection = connections[db]
     listing = written_once(_PackageList, connection)
+    now = clock.now()
+    zone = clock.billing_zone()
     if page_num is not None and page_size is not None:
         start = (page_num - 1) * page_size
-        page = listing.rows(connection, account_id=account.pk, kinds=kinds, order_by=order_by, limit=page_size, offset=start)
+        page = listing.rows(
+            connection, account_id=account.pk, kinds=kinds, order_by=order_by, now=now, zone=zone, limit=page_size, offset=start
+        )
         # A page past the last has no row to carry the total: counted alone (only then).
         if page:
             total_num = page[0][-1]
@@ -144,18 +151,16 @@ def describe_live_package_info(caller: Caller, params: dict[str, Any]) -> dict[s
             total_num = packages_for_account(account).filter(kind__in=kinds).count() if start else 0
         total_page = math.ceil(total_num / page_size)
     else:
-        page = listing.rows(connection, account_id=account.pk, kinds=kinds, order_by=order_by)
+        page = listing.rows(connection, account_id=account.pk, kinds=kinds, order_by=order_by, now=now, zone=zone)
         total_num = len(page)
         page_num, page_size = 1, total_num
         total_page = 1 if total_num else 0
 
-    now = clock.now()
     # The mode in force today (a change still pending does not count yet).
     billing_mode = account.billing_mode_at(now)
-    zone = clock.billing_zone()
     traffic_mode = TRAFFIC_BILL_MODES.get(billing_mode, NO_BILL_MODE)
     return {
-        "LivePackageInfoList": [_package_info(row, billing_mode=billing_mode, now=now, zone=zone) for row in page],
+        "LivePackageInfoList": [_package_info(row, billing_mode=billing_mode) for row in page],
         "PackageBillMode": traffic_mode if package_type == 0 else DURATION_BILL_MODE,
         "TotalPage": total_page,
         "TotalNum": total_num,
@@ -168,11 +173,17 @@ def describe_live_package_info(caller: Caller, params: dict[str, Any]) -> dict[s
 class _PackageList:
     """An account's packages of some kinds, in one statement written once per connection (the ORM
     compiling the same query on every call cost more than running it; `console.core.sql`):
-    `PACKAGE_INFO_COLUMNS` of each, only the columns an entry reads, RenewalResult's facts as two
-    EXISTS (the daily billing renewed it: a package it bought links back, `renewed_from`; or it
-    failed to: a RenewalFailure row), and TotalNum as a window over every row the filter keeps
-    (counted before LIMIT and OFFSET). tests/api/test_package_list_statement.py holds it to the
-    queryset it replaces."""
+    `PACKAGE_INFO_COLUMNS` of each, only what an entry reads, RenewalResult's facts as two EXISTS
+    (the daily billing renewed it: a package it bought links back, `renewed_from`; or it failed
+    to: a RenewalFailure row), and TotalNum as a window over every row the filter keeps (counted
+    before LIMIT and OFFSET).
+
+    PostgreSQL writes the two times in the billing zone itself (`to_char`), and every database
+    answers whether the package has expired (`is_expired`'s rule: at its expiry instant): reading
+    200 timestamps through Django's psycopg loaders and formatting them in Python took a quarter
+    of a 100-package call (docs/benchmarks.md). SQLite, which keeps times as UTC text and has no
+    zone database, has them converted and written here. tests/api/test_package_list_statement.py
+    holds the statement to the queryset it replaces."""
 
     def __init__(self, connection):
         quote = connection.ops.quote_name
@@ -181,13 +192,28 @@ class _PackageList:
             return quote(model._meta.get_field(name).column)
 
         packages, failures = quote(Package._meta.db_table), quote(RenewalFailure._meta.db_table)
-        fields = [Package._meta.get_field(name) for name in PACKAGE_INFO_COLUMNS[:9]]
+        self.zone_in_database = connection.vendor == "postgresql"
+        times = [Package._meta.get_field("purchased_at"), Package._meta.get_field("expires_at")]
+        if self.zone_in_database:
+            written = [f"to_char(p.{quote(field.column)} AT TIME ZONE %s, 'YYYY-MM-DD HH24:MI:SS')" for field in times]
+            time_converters = [("", TextField()), ("", TextField())]
+        else:
+            written = [f"p.{quote(field.column)}" for field in times]
+            time_converters = [("p", field) for field in times]
+        plain = [Package._meta.get_field(name) for name in ("code", "kind", "total", "used")]
         self.converters = column_converters(
-            connection, [("p", field) for field in fields] + [("", BooleanField()), ("", BooleanField()), ("", IntegerField())]
+            connection,
+            [("p", field) for field in plain] + time_converters
+            + [("", BooleanField()) for _ in range(3)] + [("p", Package._meta.get_field("auto_renew"))]
+            + [("", BooleanField()), ("", BooleanField()), ("", IntegerField())],
         )
+        self.converted = any(functions for _, functions in self.converters)
         pk = column(Package, "id")
         self.select = (
-            "SELECT " + ", ".join(f"p.{quote(field.column)}" for field in fields)
+            "SELECT " + ", ".join(f"p.{quote(field.column)}" for field in plain) + ", " + ", ".join(written)
+            + f", p.{column(Package, 'expires_at')} <= %s"
+            + f", p.{column(Package, 'refunded_at')} IS NOT NULL, p.{column(Package, 'reclaimed_at')} IS NOT NULL"
+            + f", p.{column(Package, 'auto_renew')}"
             + f", EXISTS(SELECT 1 FROM {packages} r WHERE r.{column(Package, 'renewed_from')} = p.{pk})"
             + f", EXISTS(SELECT 1 FROM {failures} f WHERE f.{column(RenewalFailure, 'package')} = p.{pk})"
             + f", COUNT(*) OVER () FROM {packages} p WHERE p.{column(Package, 'owner')} = %s AND p.{column(Package, 'kind')} IN "
@@ -199,33 +225,42 @@ class _PackageList:
             for name, fields_order in ORDERINGS.items()
         }
 
-    def rows(self, connection, *, account_id: int, kinds: tuple[str, ...], order_by: str, limit: int | None = None, offset: int = 0) -> list:
+    def rows(
+        self, connection, *, account_id: int, kinds: tuple[str, ...], order_by: str, now: datetime, zone: tzinfo,
+        limit: int | None = None, offset: int = 0,
+    ) -> list:
         sql = self.select + "(" + ", ".join(["%s"] * len(kinds)) + ")" + self.orderings[order_by]
-        params = [account_id, *kinds]
+        zone_params = [zone.key, zone.key] if self.zone_in_database else []
+        params = [*zone_params, connection.ops.adapt_datetimefield_value(now), account_id, *kinds]
         if limit is not None:
             sql += " LIMIT %s OFFSET %s"
             params += [limit, offset]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
-        return [row_converted(row, self.converters, connection) for row in fetched]
+        if not self.converted:
+            return fetched
+        rows = [row_converted(row, self.converters, connection) for row in fetched]
+        if not self.zone_in_database:
+            for row in rows:
+                row[4:6] = [moment.astimezone(zone).strftime(TIME_FORMAT) for moment in row[4:6]]
+        return rows
 
 
-def _package_info(row: tuple, *, billing_mode: str, now, zone) -> dict[str, Any]:
-    code, kind, total, used, purchased_at, expires_at, refunded_at, reclaimed_at, auto_renew, was_renewed, renewal_failed, _ = row
+def _package_info(row: Sequence, *, billing_mode: str) -> dict[str, Any]:
+    code, kind, total, used, buy_time, expire_time, expired, refunded, reclaimed, auto_renew, was_renewed, renewal_failed, _ = row
     kind = PackageKind(kind)
     total_units, used_units = quantities_in_api_units(kind, total, used)
     status = status_of(
-        refunded=refunded_at is not None, reclaimed=reclaimed_at is not None, expires_at=expires_at, total=total, used=used,
-        kind=kind, billing_mode=billing_mode, now=now,
+        refunded=refunded, reclaimed=reclaimed, expired=expired, total=total, used=used, kind=kind, billing_mode=billing_mode,
     )
     return {
         "Id": code,
         "Total": total_units,
         "Used": used_units,
         "Left": max(total_units - used_units, 0),
-        "BuyTime": purchased_at.astimezone(zone).strftime(TIME_FORMAT),
-        "ExpireTime": expires_at.astimezone(zone).strftime(TIME_FORMAT),
+        "BuyTime": buy_time,
+        "ExpireTime": expire_time,
         "Type": TYPE_CODES[kind],
         "Status": STATUS_CODES[status],
         "WillRenew": 1 if auto_renew else 0,

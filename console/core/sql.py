@@ -17,11 +17,18 @@ Converters = list[tuple[object, list]]
 
 def column_converters(connection, columns: Sequence[tuple[str, models.Field]]) -> Converters:
     """For each (table alias, field) a statement selects, in order: its expression and converters.
-    A field that is not a model's (an EXISTS, a count) is passed as a bare field instance."""
+    A column that is not a model field's (an EXISTS, a count) is passed as a bare field instance,
+    and gets the database's converters only (SQLite's 0 and 1 to booleans), not the Python type
+    coercion an ORM expression adds (`int()` of a count both databases already answer as int)."""
     converters = []
     for alias, field in columns:
-        expression = field.get_col(alias) if getattr(field, "model", None) is not None else Value(None, output_field=field)
-        converters.append((expression, connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)))
+        if getattr(field, "model", None) is not None:
+            expression = field.get_col(alias)
+            functions = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+        else:
+            expression = Value(None, output_field=field)
+            functions = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)
+        converters.append((expression, functions))
     return converters
 
 

@@ -23,20 +23,25 @@ class PackageStatus(models.TextChoices):
     RECLAIMED = "reclaimed", gettext_lazy("Reclaimed")
 
 
+def is_expired(expires_at: datetime, now: datetime) -> bool:
+    """A package has expired from the instant it expires (`status_filter` and the API's package
+    statement say the same in SQL)."""
+    return now >= expires_at
+
+
 def status_of(
     *,
     refunded: bool,
-    expires_at: datetime,
+    expired: bool,
     total: Decimal,
     used: Decimal,
     billing_mode: str,
-    now: datetime,
     kind: str,
     reclaimed: bool = False,
 ) -> PackageStatus:
     """The stored, time-independent state (`state_of`), then what time and billing mode add:
-    expiry beats everything but a refund or a reclaim (both final: a reclaimed package stays
-    reclaimed after its expiry date passes), and traffic packages only deduct under
+    expiry (`is_expired`) beats everything but a refund or a reclaim (both final: a reclaimed
+    package stays reclaimed after its expiry date passes), and traffic packages only deduct under
     bill-by-traffic; under a bandwidth mode in force (`billing_mode`, today's, not a pending one)
     they wait, frozen, while time runs. Other kinds are never frozen."""
     state = state_of(refunded=refunded, total=total, used=used, reclaimed=reclaimed)
@@ -44,7 +49,7 @@ def status_of(
         return PackageStatus.REFUNDED
     if state == PackageState.RECLAIMED:
         return PackageStatus.RECLAIMED
-    if now >= expires_at:
+    if expired:
         return PackageStatus.EXPIRED
     if state == PackageState.EXHAUSTED:
         return PackageStatus.EXHAUSTED
@@ -58,11 +63,10 @@ def package_status(package: Package, *, billing_mode: str, now: datetime) -> Pac
         refunded=package.is_refunded,
         reclaimed=package.is_reclaimed,
         kind=package.kind,
-        expires_at=package.expires_at,
+        expired=is_expired(package.expires_at, now),
         total=package.total,
         used=package.used,
         billing_mode=billing_mode,
-        now=now,
     )
 
 

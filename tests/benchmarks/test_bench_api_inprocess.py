@@ -82,7 +82,7 @@ def test_api_reads_in_process_against_the_login_page(client, settings):
                 call()
             profile.disable()
             print(f"\n==== {name} (100 calls)")
-            pstats.Stats(profile).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(45)
+            pstats.Stats(profile).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(os.environ.get("BENCH_PROFILE_FILTER", ""), 45)
 
 
 def _timed(call, repeat: int = 200) -> float:
@@ -103,7 +103,6 @@ def _floor(key, login_p50: float) -> None:
     from console.api import envelope, live, views
     from console.api.caller import Caller
     from console.api.signature import authorization_header
-    from console.core.sql import row_converted
 
     found = active_key(key.secret_id)
     caller = Caller(member=found.member, key=found.key, request_id="r", language="zh-CN")
@@ -137,15 +136,14 @@ def _floor(key, login_p50: float) -> None:
     }
     from django.test import Client, override_settings
 
-    # Converted as the action converts them (aware times on SQLite too).
-    converters = live._PackageList(connection).converters
-    with connection.cursor() as cursor:
-        cursor.execute(rows_sql)
-        fetched = [row_converted(row, converters, connection) for row in cursor.fetchall()]
-    zone, moment = clock.billing_zone(), clock.now()
+    # The rows as the action reads them (times written in the billing zone on either database).
+    fetched = live._PackageList(connection).rows(
+        connection, account_id=found.member.account_id, kinds=live.KINDS_BY_PACKAGE_TYPE[0], order_by=live.DEFAULT_ORDER,
+        now=clock.now(), zone=clock.billing_zone(), limit=100,
+    )
 
     def entries():
-        [live._package_info(row, billing_mode="daily_traffic", now=moment, zone=zone) for row in fetched]
+        [live._package_info(row, billing_mode="daily_traffic") for row in fetched]
 
     bare = Client()
 

@@ -24,7 +24,7 @@ from console.billing.selectors import BillingModeState, billing_mode_state
 from console.core import clock
 from console.core.listing import within_days
 from console.packages.models import UNIT_BY_KIND, Package, PackageSource
-from console.packages.status import PackageStatus, status_filter, status_of
+from console.packages.status import PackageStatus, is_expired, status_filter, status_of
 from console.pages.packages.query import ORDERING, SEARCH_COUNT_LIMIT, PackageQuery, Sort, Tab
 from refunds import policy
 from refunds.selectors import account_facts, recent_self_service_refunds, recent_self_service_refunds_of
@@ -154,11 +154,10 @@ def package_page(*, member: Member, query: PackageQuery, now: datetime) -> Packa
                 refunded=values["refunded_at"] is not None,
                 reclaimed=values["reclaimed_at"] is not None,
                 kind=values["kind"],
-                expires_at=values["expires_at"],
+                expired=is_expired(values["expires_at"], now),
                 total=values["total"],
                 used=values["used"],
                 billing_mode=billing_mode,
-                now=now,
             ),
             verdict=policy.evaluate(
                 _facts(values), facts, now=now, zone=zone, allowance=allowance, billing_batch_max=batch_max,
@@ -213,8 +212,8 @@ def export_rows(account: Account, query: PackageQuery, *, now: datetime) -> Iter
     for values in matching_packages(account, query, now=now).values(*fields).iterator(chunk_size=2000):
         refunded_at, total, used = values["refunded_at"], values["total"], values["used"]
         status = status_of(
-            refunded=refunded_at is not None, reclaimed=values["reclaimed_at"] is not None, expires_at=values["expires_at"], total=total, used=used,
-            kind=values["kind"], billing_mode=billing_mode, now=now,
+            refunded=refunded_at is not None, reclaimed=values["reclaimed_at"] is not None,
+            expired=is_expired(values["expires_at"], now), total=total, used=used, kind=values["kind"], billing_mode=billing_mode,
         )
         yield [
             values["code"], values["kind"], values["spec__name"], status.value, total, used, total - used,

@@ -5,7 +5,7 @@ import pytest
 
 from console.core import clock
 from console.accounts.models import BillingMode
-from console.packages.status import PackageStatus, status_of
+from console.packages.status import PackageStatus, is_expired, status_of
 
 # A fixed instant, not the time the module was imported: 07:30 on 10 March in Beijing, while the
 # UTC date is still the 9th. Every clock.now() in these tests reads it (see pinned_clock).
@@ -20,7 +20,7 @@ def pinned_clock(monkeypatch):
 
 def status(**changes) -> PackageStatus:
     facts = {"refunded": False, "billing_mode": BillingMode.DAILY_TRAFFIC, "now": NOW, **FACTS, **changes}
-    return status_of(**facts)
+    return status_of(expired=is_expired(facts.pop("expires_at"), facts.pop("now")), **facts)
 
 
 def test_a_fresh_package_is_unused():
