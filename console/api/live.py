@@ -248,8 +248,8 @@ class _PackageList:
 
 
 def _package_info(row: Sequence, *, billing_mode: str) -> dict[str, Any]:
+    # `kind` stays the stored string: PackageKind's members are str, and equal to it.
     code, kind, total, used, buy_time, expire_time, expired, refunded, reclaimed, auto_renew, was_renewed, renewal_failed, _ = row
-    kind = PackageKind(kind)
     total_units, used_units = quantities_in_api_units(kind, total, used)
     status = status_of(
         refunded=refunded, reclaimed=reclaimed, expired=expired, total=total, used=used, kind=kind, billing_mode=billing_mode,
@@ -268,7 +268,7 @@ def _package_info(row: Sequence, *, billing_mode: str) -> dict[str, Any]:
     }
 
 
-def quantities_in_api_units(kind: PackageKind, total: Decimal, used: Decimal) -> tuple[int, int]:
+def quantities_in_api_units(kind: str, total: Decimal, used: Decimal) -> tuple[int, int]:
     """(Total, Used): bytes for traffic, minutes for transcoding, hours for co-anchoring."""
 
     def convert(quantity: Decimal) -> Decimal:
