@@ -57,6 +57,10 @@ MIDDLEWARE = [
     # Pages answered to GET are gzipped (a phone's first load); console.core.compression says why
     # that gives BREACH nothing to guess. Below WhiteNoise, which sends static files' own gzip copies.
     "console.core.compression.PageGZipMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "console.core.middleware.ClockMiddleware",
+    # The API (console.api) leaves here: what follows is the console's, for people with a session.
+    "console.api.middleware.ApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # i18n: Django's LocaleMiddleware, the person's stored choice first; see console/i18n.py.
     "console.i18n.ConsoleLocaleMiddleware",
@@ -64,11 +68,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "console.middleware.HtmxLoginRedirectMiddleware",
     "console.middleware.NoStoreMiddleware",
-    "console.core.middleware.ClockMiddleware",
     # Admin list actions with a selection that is not an ID (400, not a 500 from the query).
     "console.core.middleware.AdminSelectionMiddleware",
     "console.core.http.ServiceErrorMiddleware",

@@ -4,13 +4,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from console.api.views import console_or_api
 from console.i18n import language_switch
 from console.login import ConsoleLoginView, home
 
 urlpatterns = [
-    # `POST /` with X-TC-Action is the Tencent Cloud API 3.0 (console.api); the rest, the console.
-    path("", console_or_api(home), name="home"),
+    # `POST /` with X-TC-Action is the Tencent Cloud API 3.0, answered before the URLs are
+    # looked at (console.api.middleware); the rest of `/`, the console.
+    path("", home, name="home"),
     path("login/", ConsoleLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", language_switch, name="set_language"),

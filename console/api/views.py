@@ -1,9 +1,10 @@
 """The API's one endpoint, `/`, answered in Tencent's envelopes.
 
-`console_or_api` wraps the console's own view of `/`, so a browser's `GET /` still goes to the
-console while the official SDKs, pointed at the console with
-`HttpProfile(protocol="http", endpoint="HOST:PORT")`, reach `api`: TC3-HMAC-SHA256 over POST (JSON)
-or GET (query string), and signature v1 (HmacSHA1, HmacSHA256) over POST (form) or GET.
+`console.api.middleware.ApiMiddleware` sends API requests (`is_api_request`) to `api`, so a
+browser's `GET /` still goes to the console's page while the official SDKs, pointed at the
+console with `HttpProfile(protocol="http", endpoint="HOST:PORT")`, reach `api`: TC3-HMAC-SHA256
+over POST (JSON) or GET (query string), and signature v1 (HmacSHA1, HmacSHA256) over POST (form)
+or GET.
 
 A request goes through, in this order (the first failure answers, and nothing is changed):
 
@@ -37,7 +38,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from urllib.parse import parse_qs
 
 from django.conf import settings
@@ -46,7 +46,6 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from console.accounts.api_keys import ActiveKey, active_key, api_key_mark_used
 from console.accounts.permissions import api_action_allowed
@@ -69,26 +68,17 @@ def signature_now() -> int:
     return int(time.time())
 
 
-def console_or_api(console_view: Callable) -> Callable:
-    """`console_view` for everything but an API request (`GET` or `POST /` naming an action, or
-    a JSON POST), which goes to `api`. Only the API is exempt from CSRF: it is authenticated by
-    its signature, never by a cookie."""
-    protected = csrf_protect(console_view)
-
-    @csrf_exempt
-    def view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if envelope.is_api_request(
-            request.method,
-            request.headers.get("Content-Type"),
-            request.headers,
-            path=request.path_info,
-            query=request.META.get("QUERY_STRING", ""),
-            body=_body_or_none(request),
-        ):
-            return api(request)
-        return protected(request, *args, **kwargs)
-
-    return view
+def is_api_request(request: HttpRequest) -> bool:
+    """Whether `request` is for the API (`GET` or `POST /` naming an action, or a JSON POST) rather
+    than for the console's page at `/` (`envelope.is_api_request`)."""
+    return envelope.is_api_request(
+        request.method,
+        request.headers.get("Content-Type"),
+        request.headers,
+        path=request.path_info,
+        query=request.META.get("QUERY_STRING", ""),
+        body=_body_or_none(request),
+    )
 
 
 def _body_or_none(request: HttpRequest) -> bytes | None:
@@ -113,7 +103,6 @@ def api_language(header: str | None) -> str:
     return API_LANGUAGES.get((header or envelope.DEFAULT_LANGUAGE).strip(), "en")
 
 
-@csrf_exempt
 def api(request: HttpRequest) -> HttpResponse:
     with translation.override(api_language(_language_asked(request))):
         return _api(request)

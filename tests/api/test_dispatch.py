@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -63,6 +64,34 @@ def test_the_api_needs_no_csrf_token_and_answers_json_exactly(key):
     assert response["Content-Type"] == "application/json"
     assert answer["Response"]["TotalNum"] == 0
     assert answer["Response"]["RequestId"]
+
+
+def test_an_api_answer_carries_every_security_header_a_console_page_has(client, key):
+    page = client.get("/login/")
+
+    response, _ = signed_post(client, key, "DescribeLivePackageInfo", {"PackageType": 0})
+
+    for header in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy", "Cross-Origin-Opener-Policy"):
+        assert response[header] == page[header], header
+    # The page's policy also allows its own inline stylesheets, by hash; the API's has none to allow.
+    assert response["Content-Security-Policy"] == re.sub(r" 'sha256-[^']+'", "", page["Content-Security-Policy"])
+
+
+def test_an_api_request_opens_no_session_and_sets_no_cookie(client, key):
+    response, _ = signed_post(client, key, "DescribeLivePackageInfo", {"PackageType": 0})
+
+    assert not response.cookies
+    assert "Cookie" not in response.get("Vary", "")
+
+
+def test_the_api_answers_at_the_presenters_clock_in_demo_mode(client, key, settings):
+    settings.DEMO_MODE = True
+    package = PackageFactory(owner=key.member.account, expires_at=clock.now() + timedelta(days=2))
+    clock.set_offset(timedelta(days=3))
+
+    _, answer = signed_post(client, key, "DescribeLivePackageInfo", {"PackageType": 0})
+
+    assert [(entry["Id"], entry["Status"]) for entry in answer["Response"]["LivePackageInfoList"]] == [(package.code, 2)]
 
 
 # --- action, version, parameters ---------------------------------------------------------------------
