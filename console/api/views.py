@@ -70,8 +70,9 @@ def signature_now() -> int:
 
 def is_api_request(request: HttpRequest) -> bool:
     """Whether `request` is for the API (`GET` or `POST /` naming an action, or a JSON POST) rather
-    than for the console's page at `/` (`envelope.is_api_request`)."""
-    return envelope.is_api_request(
+    than for the console's page at `/` (`envelope.is_api_request`). Every request asks this (the
+    API's middleware), so any other path is answered before the headers are looked at."""
+    return request.path_info == "/" and envelope.is_api_request(
         request.method,
         request.headers.get("Content-Type"),
         request.headers,

@@ -145,12 +145,6 @@ def _floor(key, login_p50: float) -> None:
     def entries():
         [live._package_info(row, billing_mode="daily_traffic") for row in fetched]
 
-    bare = Client()
-
-    def without_middleware():
-        with override_settings(MIDDLEWARE=[]):
-            signed_post(bare, key, "DescribeLivePackageInfo", params)
-
     parts = {
         "signature (TC3 HMAC chain, body hash)": lambda: authorization_header(
             secret_id="x", secret_key="s" * 32, service="live", timestamp=int(time.time()),
@@ -163,7 +157,6 @@ def _floor(key, login_p50: float) -> None:
         "the action (its statement, 100 entries)": lambda: live.describe_live_package_info(caller, params),
         "JSON envelope of 100 entries": lambda: envelope.encode(body),
         "the API view alone (no middleware, no test client)": view_alone,
-        "through the test client with no middleware": without_middleware,
         "a database round trip (SELECT 1, as CONN_HEALTH_CHECKS does)": lambda: connection.cursor().execute("SELECT 1"),
     }
     if os.environ.get("BENCH_MIDDLEWARE"):
