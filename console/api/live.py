@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import connections, router
@@ -269,19 +269,13 @@ def _package_info(row: Sequence, *, billing_mode: str) -> dict[str, Any]:
 
 
 def quantities_in_api_units(kind: str, total: Decimal, used: Decimal) -> tuple[int, int]:
-    """(Total, Used): bytes for traffic, minutes for transcoding, hours for co-anchoring."""
-
-    def convert(quantity: Decimal) -> Decimal:
-        if kind == PackageKind.TRAFFIC:
-            return quantity * BYTES_PER_GB
-        if kind == PackageKind.CO_ANCHORING:
-            return quantity / MINUTES_PER_HOUR
-        return quantity
-
-    return (
-        int(convert(Decimal(total)).to_integral_value(rounding=ROUND_FLOOR)),
-        int(convert(Decimal(used)).to_integral_value(rounding=ROUND_CEILING)),
-    )
+    """(Total, Used): bytes for traffic, minutes for transcoding, hours for co-anchoring; Total
+    rounded down and Used up (exact Decimal arithmetic, then `math.floor` and `math.ceil`)."""
+    if kind == PackageKind.TRAFFIC:
+        total, used = total * BYTES_PER_GB, used * BYTES_PER_GB
+    elif kind == PackageKind.CO_ANCHORING:
+        total, used = total / MINUTES_PER_HOUR, used / MINUTES_PER_HOUR
+    return math.floor(total), math.ceil(used)
 
 
 def renewal_result(*, was_renewed: bool, renewal_failed: bool, auto_renew: bool) -> int:
