@@ -84,8 +84,7 @@ def test_an_api_request_opens_no_session_and_sets_no_cookie(client, key):
     assert "Cookie" not in response.get("Vary", "")
 
 
-def test_the_api_answers_at_the_presenters_clock_in_demo_mode(client, key, settings):
-    settings.DEMO_MODE = True
+def test_the_api_answers_at_the_presenters_clock_in_demo_mode(client, key, demo_mode):
     package = PackageFactory(owner=key.member.account, expires_at=clock.now() + timedelta(days=2))
     clock.set_offset(timedelta(days=3))
 
