@@ -117,6 +117,17 @@ def reference_data(request):
         help_desk_reference_data_ensure()
 
 
+@pytest.fixture(autouse=True)
+def demo_clock_forgotten_after_each_test():
+    """`clock.set_offset` keeps the offset in the calling thread's context, as a request pins it.
+    A test that moves the clock keeps it in the test thread, which runs every later test of this
+    process: forget it after each test, so no test runs at another's time (`demo_mode` pins and
+    unpins inside this)."""
+    token = clock._request_offset.set(None)
+    yield
+    clock._request_offset.reset(token)
+
+
 @pytest.fixture
 def demo_mode(settings, db):
     settings.DEMO_MODE = True

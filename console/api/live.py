@@ -100,6 +100,7 @@ PACKAGE_INFO_COLUMNS = (
     "code", "kind", "total", "used", "buy_time", "expire_time", "expired", "refunded", "reclaimed", "auto_renew",
     "was_renewed", "renewal_failed", "total_num",
 )
+TIME_COLUMNS = slice(PACKAGE_INFO_COLUMNS.index("buy_time"), PACKAGE_INFO_COLUMNS.index("expire_time") + 1)
 
 
 def describe_live_package_info(caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
@@ -243,7 +244,7 @@ class _PackageList:
         rows = [row_converted(row, self.converters, connection) for row in fetched]
         if not self.zone_in_database:
             for row in rows:
-                row[4:6] = [moment.astimezone(zone).strftime(TIME_FORMAT) for moment in row[4:6]]
+                row[TIME_COLUMNS] = [moment.astimezone(zone).strftime(TIME_FORMAT) for moment in row[TIME_COLUMNS]]
         return rows
 
 
