@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from console.accounts.models import Account, ApiKey, Member, Policy, PolicyAttachment
+from console.accounts.models import Account, ApiKey, BillingMode, Member, Policy, PolicyAttachment
+from console.core import clock
 
 
 class MemberInline(admin.TabularInline):
@@ -9,10 +11,26 @@ class MemberInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class BillingModeTodayFilter(admin.SimpleListFilter):
+    """The mode in force today, not the kept `billing_mode` (the mode before a change that has
+    since taken effect)."""
+
+    title = _("billing mode today")
+    parameter_name = "billing_mode_today"
+
+    def lookups(self, request, model_admin):
+        return BillingMode.choices
+
+    def queryset(self, request, queryset):
+        if self.value() not in BillingMode.values:
+            return queryset
+        return queryset.filter(Account.billing_mode_on_q(self.value(), clock.today()))
+
+
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ["uin", "name", "status", "billing_mode", "cash_balance", "commission_balance", "free_balance", "owed_balance"]
-    list_filter = ["status", "billing_mode"]
+    list_display = ["uin", "name", "status", "billing_mode_today", "cash_balance", "commission_balance", "free_balance", "owed_balance"]
+    list_filter = ["status", BillingModeTodayFilter]
     search_fields = ["uin", "name"]
     # Balances move only through ledger entries (console.ledger.services.ledger_post).
     # The overdue-payment standing moves only through console.billing.arrears (staff record a
@@ -24,6 +42,10 @@ class AccountAdmin(admin.ModelAdmin):
         "standing_since", "arrears_deadline", "repossession_warned",
     ]
     inlines = [MemberInline]
+
+    @admin.display(description=_("billing mode today"))
+    def billing_mode_today(self, account: Account) -> str:
+        return BillingMode(account.billing_mode_on(clock.today())).label
 
 
 @admin.register(ApiKey)

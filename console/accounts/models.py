@@ -25,7 +25,7 @@ class AccountStatus(models.TextChoices):
 class BillingMode(models.TextChoices):
     """How CSS charges the account's basic service. Customers switch between the two daily modes
     themselves; the monthly 95th percentile is for contract customers and set by staff. Every
-    change goes through `console.billing.modes_service.billing_mode_change` and its history."""
+    change goes through `console.billing.services.billing_mode_change` and its history."""
 
     DAILY_TRAFFIC = "daily_traffic", _("Bill-by-traffic (daily)")
     DAILY_BANDWIDTH = "daily_bandwidth", _("Bill-by-bandwidth (daily peak)")
@@ -103,6 +103,12 @@ class Account(models.Model):
         if self.billing_mode_next and day >= self.billing_mode_next_from:
             return self.billing_mode_next
         return self.billing_mode
+
+    @staticmethod
+    def billing_mode_on_q(mode: str, day: date) -> Q:
+        """Accounts billed in `mode` on billing day `day`, as `billing_mode_on` decides it."""
+        next_in_force = Q(billing_mode_next_from__lte=day) & ~Q(billing_mode_next="")
+        return Q(next_in_force, billing_mode_next=mode) | Q(~next_in_force, billing_mode=mode)
 
     def billing_mode_at(self, moment: datetime) -> str:
         """The billing mode in force at `moment` (its billing-zone day): what freezes traffic packages."""

@@ -1,11 +1,11 @@
 """The billing-mode rules, pure (no database, no clock): when a requested change takes effect, and
-which mode is in force on a billing day. `console.billing.modes_service` asks them under the
+which mode is in force on a billing day. `console.billing.services.billing_mode_change` asks them under the
 account's lock; the package page asks them to draw its Change button.
 
 The rules (Tencent Cloud CSS "Changing Billing Modes", with Alibaba Cloud ApsaraVideo Live for the
 details; docs/billing.md):
-- a change takes effect at the start of the next billing day; if the account already has usage
-  today under the old mode, today and tomorrow are still settled under the old mode and the new
+- a change takes effect at the start of the next billing day; if the account already has traffic
+  usage today under the old mode, today and tomorrow are still settled under the old mode and the new
   one applies from the day after tomorrow;
 - one request a day: a change asked today cannot be changed again today ("again tomorrow");
 - on a later day, while the change is still pending, asking for the mode in force cancels it (a
@@ -88,8 +88,8 @@ def change_decide(
     staff: bool = False,
 ) -> ChangeDecision:
     """Whether a request (made on billing day `today`) to bill in `requested` is allowed, and from
-    which billing day. `usage_today`: the account has usage recorded for `today` under the mode
-    in force; `last_asked_on`: the day of the account's latest request, if any."""
+    which billing day. `usage_today`: the account has traffic usage recorded for `today` (what the
+    mode in force bills); `last_asked_on`: the day of the account's latest request, if any."""
     if not staff and (requested not in CUSTOMER_MODES or in_force not in CUSTOMER_MODES):
         return ChangeDecision(refusal=Refusal.CONTRACT_ONLY)
     if last_asked_on == today:

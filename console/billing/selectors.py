@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from console.accounts.models import Account, BillingMode, billing_mark_cutoff
 from console.billing.models import BillingModeChange, BillingModeChannel, DailyBill, UsageRecord
 from console.billing.modes import CUSTOMER_MODES, AccountModes, ChangeDecision, Pending, change_decide, pending_of
+from console.packages.models import PackageKind
 
 
 def recent_bills(account: Account, *, limit: int = 14) -> list[DailyBill]:
@@ -24,6 +25,12 @@ def stale_billing_marks(*, now: datetime) -> QuerySet[Account]:
 def billing_mode_history(account_id: int) -> list[BillingModeChange]:
     """An account's billing-mode rows, oldest first (a handful: one a day at most)."""
     return list(BillingModeChange.objects.filter(account_id=account_id).order_by("effective_on", "id"))
+
+
+def usage_the_mode_bills(day: date) -> QuerySet[UsageRecord]:
+    """Usage recorded for billing day `day` that the billing mode bills: traffic (transcoding is
+    billed alike in every mode, so it does not hold a change back)."""
+    return UsageRecord.objects.filter(day=day, package_kind=PackageKind.TRAFFIC)
 
 
 def billing_mode_on_day(day: date):
@@ -61,7 +68,7 @@ class BillingModeState:
 
 
 def billing_mode_state(account: Account, *, today: date) -> BillingModeState:
-    """One query (the latest request and whether there is usage today); the mode in force and the
+    """One query (the latest request and whether there is usage the mode bills today); the mode in force and the
     pending change are the account's own fields, kept from the history by the service."""
     asked = (
         BillingModeChange.objects.filter(account=OuterRef("pk")).exclude(channel=BillingModeChannel.HISTORY_START)
@@ -71,7 +78,7 @@ def billing_mode_state(account: Account, *, today: date) -> BillingModeState:
         Account.objects.filter(pk=account.pk)
         .values_list(
             *(Subquery(asked.values(field)[:1]) for field in ("asked_at", "asked_on", "asked_by_label")),
-            Exists(UsageRecord.objects.filter(account=OuterRef("pk"), day=today)),
+            Exists(usage_the_mode_bills(today).filter(account=OuterRef("pk"))),
         )
         .get()
     )

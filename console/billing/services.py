@@ -1,8 +1,8 @@
 """Billing-mode changes: the one path by which an account's CSS billing mode changes.
 
 `billing_mode_change` serves the console's Billing mode panel and the admin alike. Under the
-account's lock (`console.packages.locks`) it reads the history and whether the account has usage
-today, asks the pure rule (`console.billing.modes.change_decide`), appends a `BillingModeChange`,
+account's lock (`console.packages.locks`) it reads the history and whether the account has
+traffic usage today, asks the pure rule (`console.billing.modes.change_decide`), appends a `BillingModeChange`,
 writes what `Account` keeps of the history (derived from the whole history, so they never
 disagree) and audits the decision. Two requests at once queue on the lock; the second finds the
 first's row and is refused ("again tomorrow"), and the database's one-row-a-day constraint holds
@@ -16,9 +16,9 @@ from django.db import transaction
 
 from console.accounts.models import Account, Member
 from console.accounts.permissions import MemberAction, member_require, staff_require_billing_mode
-from console.billing.models import BillingModeChange, BillingModeChannel, UsageRecord
+from console.billing.models import BillingModeChange, BillingModeChannel
 from console.billing.modes import REFUSAL_MESSAGES, account_modes, change_decide, pending_of
-from console.billing.selectors import billing_mode_history
+from console.billing.selectors import billing_mode_history, usage_the_mode_bills
 from console.core import clock
 from console.core.audit import AuditAction, actor_label, audit_record
 from console.core.errors import Conflict, NotFound
@@ -54,7 +54,7 @@ def billing_mode_change(
         modes = account_modes([row.rule_row for row in rows], default=account.billing_mode)
         in_force = account.billing_mode_on(today)
         pending = pending_of(modes=modes, today=today)
-        usage_today = UsageRecord.objects.filter(account_id=account_id, day=today).exists()
+        usage_today = usage_the_mode_bills(today).filter(account_id=account_id).exists()
         decision = change_decide(
             today=today, in_force=in_force, pending=pending, last_asked_on=_last_asked_on(rows), requested=mode,
             usage_today=usage_today, staff=staff,

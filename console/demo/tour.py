@@ -84,7 +84,7 @@ TOUR: list[TourStop] = [
     ),
     TourStop(
         "billing_mode", _("Changing the billing mode"),
-        _("Cedar asked today for daily peak bandwidth: the Billing mode panel says when it takes effect, and its traffic packages still deduct. Click \"+1 day\" in the Clock group: the panel shows bill-by-bandwidth in force and the traffic packages turn Frozen (the transcoding package is unaffected). Then sign in as pinewood, which switched yesterday: Change to bill-by-traffic says the frozen packages come back the day after tomorrow, as Pinewood has streamed today."),
+        _("Cedar asked today for daily peak bandwidth: the Billing mode panel says when it takes effect, and its traffic packages still deduct. Before moving the clock, click pinewood in the panel: it switched yesterday, so its traffic packages are Frozen, and Change to bill-by-traffic says they come back the day after tomorrow, as Pinewood has streamed today (click Cancel). Click cedar, then \"+1 day\" in the Clock group: the panel shows bill-by-bandwidth in force and the traffic packages turn Frozen (the transcoding package is unaffected)."),
         persona="cedar", query="tab=traffic",
     ),
     TourStop(

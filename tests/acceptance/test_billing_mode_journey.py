@@ -1,7 +1,8 @@
 """Billing modes on the README's demo, from outside: `cedar` asked today for daily peak bandwidth, so
 its panel shows the change pending and the official SDK still answers daily traffic; the presenter's
 "+1 day" puts it in force, and the console and the SDK both show bandwidth with the traffic
-packages frozen (transcoding unaffected). `pinewood`, which switched yesterday, is frozen now."""
+packages frozen (transcoding unaffected). `pinewood`, which switched yesterday, is frozen now, and
+as it has streamed today, switching back would wait until the day after tomorrow."""
 
 from playwright.sync_api import expect
 from tencentcloud.common import credential
@@ -56,6 +57,19 @@ def test_pinewood_switched_yesterday_so_its_traffic_packages_are_frozen_for_the_
     bill_mode, flux_modes, statuses = packages_of(demo, "pinewood")(TRAFFIC)
     assert (bill_mode, flux_modes) == (203, "203,203,203,203")
     assert set(statuses.values()) == {FROZEN}
+
+
+def test_pinewood_streamed_today_so_switching_back_waits_until_the_day_after_tomorrow(demo, sign_in, page):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in("pinewood")
+
+    page.get_by_test_id("billing-mode-panel").get_by_test_id("billing-mode-change").click()
+    dialog = page.get_by_test_id("confirm-dialog")
+    expect(dialog).to_contain_text("It has usage today already, so today and tomorrow are still billed in the current mode.", timeout=SLOW)
+    expect(dialog).to_contain_text("Its 2 frozen traffic packages come back")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_test_id("billing-mode-panel").get_by_test_id("billing-mode-pending")).to_have_count(0)
 
 
 def test_cedars_pending_change_takes_effect_when_the_presenter_moves_a_day(demo, sign_in, page):

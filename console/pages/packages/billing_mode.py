@@ -5,7 +5,7 @@ a modal with htmx, a page without JavaScript); the confirmed POST asks the one s
 the panel and the table refresh themselves."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Max, Min
@@ -42,10 +42,12 @@ class TrafficPackages:
     last_expiry: datetime | None
 
 
-def traffic_packages_live(account: Account, *, now: datetime) -> TrafficPackages:
-    """One query: how many, and the soonest and latest expiry."""
+def traffic_packages_live(account: Account, *, on: date) -> TrafficPackages:
+    """One query: how many are still valid when billing day `on` starts (a package expiring before
+    the change takes effect is neither frozen nor brought back), and the soonest and latest expiry."""
+    starts = datetime.combine(on, time(0), tzinfo=clock.billing_zone())
     counted = Package.objects.filter(
-        owner=account, family=PackageFamily.TRAFFIC, state__in=[PackageState.UNUSED, PackageState.IN_USE], expires_at__gt=now,
+        owner=account, family=PackageFamily.TRAFFIC, state__in=[PackageState.UNUSED, PackageState.IN_USE], expires_at__gt=starts,
     ).aggregate(count=Count("pk"), first=Min("expires_at"), last=Max("expires_at"))
     return TrafficPackages(count=counted["count"], first_expiry=counted["first"], last_expiry=counted["last"])
 
@@ -110,7 +112,7 @@ def change_confirmation(account: Account, *, target: str, now: datetime) -> Conf
             ) % {"mode": _mode_name(state.pending.mode), "day": zoned_day(day), "in_force": _mode_name(state.in_force)},
             cannot_undo=undo, confirm_label=_("Cancel the change"), back_url=back_url, danger=False,
         )
-    packages = traffic_packages_live(account, now=now)
+    packages = traffic_packages_live(account, on=day)
     freezes = traffic_packages_frozen(target)
     starts = _("From %(day)s the billing mode is %(mode)s.") % {"day": zoned_day(day), "mode": _mode_name(target)}
     if day > today + timedelta(days=1):

@@ -41,6 +41,13 @@ def test_a_change_waits_a_day_more_when_the_account_has_usage_today(moment):
     assert change(owner).effective_on == TODAY + timedelta(days=2)
 
 
+def test_transcoding_usage_today_does_not_delay_the_change(moment):
+    owner = MemberFactory()
+    UsageRecordFactory(account=owner.account, day=TODAY, package_kind="transcode_standard", item="h264:480p")
+
+    assert change(owner).effective_on == TODAY + timedelta(days=1)
+
+
 def test_usage_recorded_only_for_yesterday_does_not_delay_the_change(moment):
     owner = MemberFactory()
     UsageRecordFactory(account=owner.account, day=TODAY - timedelta(days=1))

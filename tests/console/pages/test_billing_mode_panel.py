@@ -57,6 +57,14 @@ def test_the_confirmation_says_how_many_traffic_packages_freeze_and_until_when_t
     assert "Transcoding packages are not affected." in text
 
 
+def test_a_traffic_package_expiring_before_the_change_takes_effect_is_not_counted_as_frozen(client, owner):
+    PackageFactory(owner=owner.account, purchased_at=NOW - timedelta(days=364), expires_at=NOW + timedelta(hours=6))
+
+    text = client.get(TO_BANDWIDTH).content.decode()
+
+    assert "Its 2 traffic packages are frozen from 2026-12-09 (UTC+8)" in text
+
+
 def test_the_confirmation_says_so_when_usage_today_delays_the_change(client, owner):
     UsageRecordFactory(account=owner.account, day=NOW.astimezone(clock.billing_zone()).date())
 
