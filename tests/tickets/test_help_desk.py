@@ -135,6 +135,57 @@ def test_editing_a_policy_row_moves_the_due_times_of_the_open_tickets_that_use_i
     assert AuditEntry.objects.filter(action="ticket.due_times_recomputed").count() == 1
 
 
+@pytest.fixture
+def superuser(client):
+    user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return user
+
+
+def policy_form(level: ServiceLevel, **changes) -> dict:
+    return {
+        "issue_type": level.issue_type, "priority": level.priority, "first_reply_minutes": level.first_reply_minutes,
+        "resolution_minutes": level.resolution_minutes, "calendar": level.calendar,
+    } | changes
+
+
+@pytest.mark.django_db
+def test_staff_edit_a_policy_row_in_the_admin_and_the_open_tickets_using_it_get_new_due_times(now, client, member, superuser):
+    ticket = submit(member, priority="normal")
+
+    response = client.post(
+        reverse("admin:tickets_servicelevel_change", args=[ticket.service_level.pk]),
+        policy_form(ticket.service_level, first_reply_minutes=60),
+    )
+
+    assert response.status_code == 302
+    assert ServiceLevel.objects.get(pk=ticket.service_level.pk).first_reply_minutes == 60
+    assert Ticket.objects.get(pk=ticket.pk).first_reply_due_at == NOW + timedelta(hours=1)
+
+
+@pytest.mark.django_db
+def test_staff_add_a_policy_row_in_the_admin(now, client, superuser):
+    fallback = ServiceLevel.objects.get(issue_type="", priority="low")
+
+    response = client.post(reverse("admin:tickets_servicelevel_add"), policy_form(fallback, issue_type="other"))
+
+    assert response.status_code == 302
+    assert ServiceLevel.objects.filter(issue_type="other", priority="low").exists()
+
+
+@pytest.mark.django_db
+def test_deleting_a_policy_row_in_the_admin_keeps_the_due_times_promised_to_its_open_tickets(now, client, member, superuser):
+    ticket = submit(member, priority="normal")
+
+    response = client.post(reverse("admin:tickets_servicelevel_delete", args=[ticket.service_level.pk]), {"post": "yes"})
+
+    kept = Ticket.objects.get(pk=ticket.pk)
+    assert response.status_code == 302
+    assert (kept.service_level, kept.first_reply_due_at, kept.resolution_due_at) == (
+        None, ticket.first_reply_due_at, ticket.resolution_due_at,
+    )
+
+
 @pytest.mark.django_db
 def test_the_customer_reads_by_when_staff_will_reply_then_by_when_it_will_be_resolved(now, client, member, reviewer):
     ticket = submit(member)
