@@ -105,7 +105,7 @@ class Ticket(models.Model):
     updated_at = models.DateTimeField(_("updated at"))
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     # Service level: computed from the submission by tickets.services when the ticket is submitted,
-    # and again only when its priority or the policy row it used changes.
+    # and again only when its priority or the policy row it used changes, or it is reopened.
     priority = models.CharField(_("urgency"), max_length=10, choices=Priority, default=Priority.NORMAL)
     service_level = models.ForeignKey(
         ServiceLevel, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets",
@@ -114,6 +114,8 @@ class Ticket(models.Model):
     first_reply_due_at = models.DateTimeField(_("first reply due"), null=True, blank=True)
     resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
     first_replied_at = models.DateTimeField(_("first staff reply"), null=True, blank=True)
+    # The customer's latest reopening: the resolution is owed again, its due time counted from here.
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
     # What staff must do next and by when: the first reply, then the resolution; nothing once the
     # ticket is resolved or closed. A stored generated column, so the queue sorts and filters on an index.
     next_due_at = models.GeneratedField(

@@ -138,9 +138,13 @@ def service_level_target(level: ServiceLevel) -> Target:
 
 
 def due_times_for(
-    *, level: ServiceLevel, submitted_at: datetime, working: WorkingCalendar | None = None
+    *, level: ServiceLevel, submitted_at: datetime, working: WorkingCalendar | None = None,
+    reopened_at: datetime | None = None,
 ) -> DueTimes:
-    return due_times(submitted_at=submitted_at, target=service_level_target(level), working=working or working_calendar())
+    return due_times(
+        submitted_at=submitted_at, target=service_level_target(level), working=working or working_calendar(),
+        reopened_at=reopened_at,
+    )
 
 
 def reviewers() -> QuerySet:

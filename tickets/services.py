@@ -41,7 +41,7 @@ from tickets.catalogue import PRODUCT_BY_CODE
 from tickets import selectors
 from tickets.models import Attachment, ServiceLevel, Ticket, TicketMessage, TicketRating
 from tickets.selectors import tickets_visible_to
-from tickets.service_levels import Priority
+from tickets.service_levels import DueTimes, Priority
 from tickets.transitions import ACTIVE, Resolution, Status
 
 
@@ -361,21 +361,41 @@ def _status_change(
 ) -> None:
     """The one place a ticket's status (and how it was resolved) is written, on a locked row."""
     _check(ticket, to=to, now=now)
-    before = ticket.status
+    before = {"status": ticket.status}
+    after = {"status": str(to)}
+    written = ["status", "resolved_at", "resolution", "updated_at"]
+    if ticket.status == Status.RESOLVED and to == Status.PROCESSING:
+        # Reopened (the button or a reply): the resolution is owed again, counted from now, not
+        # from the submission, which a ticket resolved on time may have left days behind.
+        before["resolution_due_at"] = _instant(ticket.resolution_due_at)
+        _reopened(ticket, now=now)
+        after["resolution_due_at"] = _instant(ticket.resolution_due_at)
+        written += ["reopened_at", "service_level", "resolution_due_at"]
     ticket.status = to
     if to == Status.RESOLVED:
         ticket.resolved_at = now
         ticket.resolution = resolution
+        after["resolution"] = str(resolution)
     elif to == Status.PROCESSING:
         ticket.resolved_at = None
         ticket.resolution = Resolution.NONE
     ticket.updated_at = now
-    ticket.save(update_fields=["status", "resolved_at", "resolution", "updated_at"])
-    after = {"status": str(to)} | ({"resolution": str(resolution)} if to == Status.RESOLVED else {})
+    ticket.save(update_fields=written)
     audit_record(
         actor=actor, action=AuditAction.TICKET_STATUS_CHANGED, obj=ticket, account=ticket.account,
-        before={"status": before}, after=after, note=note,
+        before=before, after=after, note=note,
     )
+
+
+def _reopened(ticket: Ticket, *, now: datetime) -> None:
+    """A new resolution due time, counted from `now` with the ticket's service level (the one that
+    applies now when its row was deleted); the first reply stays met."""
+    ticket.reopened_at = now
+    ticket.service_level = ticket.service_level or selectors.service_level_for(
+        issue_type=ticket.issue_type, priority=ticket.priority
+    )
+    due = _due_times(ticket, working=selectors.working_calendar())
+    ticket.resolution_due_at = due.resolution if due else None
 
 
 def _add_message(ticket: Ticket, *, author: AbstractBaseUser, body: str, from_staff: bool, now) -> TicketMessage:
@@ -444,7 +464,7 @@ def _answer_text(ticket: Ticket, answer: str) -> tuple[str, str]:
 
 
 def ticket_priority_set(*, ticket_id: int, staff: AbstractBaseUser, priority: str) -> Ticket:
-    """Staff change the urgency; the due times are computed again from the submission."""
+    """Staff change the urgency; the due times are computed again (`_due_times`)."""
     staff_require_review(staff)
     if priority not in Priority.values:
         raise InvalidRequest(_("Choose an urgency from the list."), field="priority")
@@ -489,21 +509,33 @@ def service_level_save(*, level: ServiceLevel, staff: AbstractBaseUser) -> int:
 
 
 def _due_times_apply(ticket: Ticket, *, working, level: ServiceLevel | None = None) -> None:
-    """Set the ticket's due times from its service level, counted from its submission."""
+    """Set the ticket's due times from its service level (`_due_times`)."""
+    due = _due_times(ticket, working=working, level=level)
+    ticket.first_reply_due_at = due.first_reply if due else None
+    ticket.resolution_due_at = due.resolution if due else None
+
+
+def _due_times(ticket: Ticket, *, working, level: ServiceLevel | None = None) -> DueTimes | None:
+    """The ticket's due times under its service level, counted from its submission (the resolution
+    from its latest reopening); None without a service level."""
     level = level or ticket.service_level
     if level is None:
-        ticket.first_reply_due_at = ticket.resolution_due_at = None
-        return
-    due = selectors.due_times_for(level=level, submitted_at=ticket.created_at, working=working)
-    ticket.first_reply_due_at, ticket.resolution_due_at = due.first_reply, due.resolution
+        return None
+    return selectors.due_times_for(
+        level=level, submitted_at=ticket.created_at, reopened_at=ticket.reopened_at, working=working
+    )
 
 
 def _service_level_facts(ticket: Ticket) -> dict:
     return {
         "priority": ticket.priority,
-        "first_reply_due_at": ticket.first_reply_due_at.isoformat() if ticket.first_reply_due_at else None,
-        "resolution_due_at": ticket.resolution_due_at.isoformat() if ticket.resolution_due_at else None,
+        "first_reply_due_at": _instant(ticket.first_reply_due_at),
+        "resolution_due_at": _instant(ticket.resolution_due_at),
     }
+
+
+def _instant(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 # --- satisfaction --------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 
 from console.core.models import AuditEntry
 from console.notifications.models import OutboxMessage
@@ -482,6 +483,90 @@ def test_a_reopened_ticket_keeps_its_rating_and_its_rating_form_is_gone(client, 
     assert TicketRating.objects.get(ticket=resolved).score == 2
     assert "You rated it 2 of 5" in page
     assert "Send rating" not in page and "Change rating" not in page
+
+
+# -- reopening ----------------------------------------------------------------------------------
+
+# Inside the 7 days a ticket resolved at NOW may be reopened, long past its first resolution due
+# time (Friday 10:00). Normal's 27 business hours then count from Monday 09:00.
+SUNDAY = datetime(2026, 12, 13, 10, 0, tzinfo=ZONE)
+DUE_AFTER_SUNDAY = datetime(2026, 12, 16, 18, 0, tzinfo=ZONE)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reopen", [
+    lambda ticket, member: services.ticket_reopen(ticket_id=ticket.pk, member=member),
+    lambda ticket, member: services.ticket_reply(ticket_id=ticket.pk, member=member, body="Still broken."),
+], ids=["button", "reply"])
+def test_a_reopened_ticket_owes_its_resolution_counted_from_the_reopening(now, member, resolved, reopen):
+    now.at = SUNDAY
+
+    reopen(resolved, member)
+
+    reopened = Ticket.objects.get(pk=resolved.pk)
+    assert (reopened.status, reopened.next_due_at) == (Status.PROCESSING, DUE_AFTER_SUNDAY)
+
+
+@pytest.mark.django_db
+def test_a_ticket_resolved_on_time_and_reopened_later_is_not_counted_as_breached(now, member, resolved):
+    now.at = SUNDAY
+
+    services.ticket_reopen(ticket_id=resolved.pk, member=member)
+
+    assert selectors.desk_report().windows[0].breached == 0
+
+
+@pytest.mark.django_db
+def test_the_reopening_is_audited_with_the_resolution_due_time_before_and_after(now, member, resolved):
+    now.at = SUNDAY
+
+    services.ticket_reopen(ticket_id=resolved.pk, member=member)
+
+    entry = AuditEntry.objects.get(action="ticket.status_changed", before__status="resolved")
+    assert (entry.before["status"], parse_datetime(entry.before["resolution_due_at"])) == ("resolved", resolved.resolution_due_at)
+    assert (entry.after["status"], parse_datetime(entry.after["resolution_due_at"])) == ("processing", DUE_AFTER_SUNDAY)
+
+
+@pytest.mark.django_db
+def test_a_reopened_ticket_is_warned_about_its_new_resolution_due_time(now, member, reviewer):
+    ticket = submit(member)
+    services.ticket_assign(ticket_id=ticket.pk, staff=reviewer)
+    services.ticket_staff_reply(ticket_id=ticket.pk, staff=reviewer, body="Looking into it.")
+    now.at = ticket.resolution_due_at - timedelta(minutes=30)
+    services.service_level_warnings_send()
+    services.ticket_resolve_with_answer(ticket_id=ticket.pk, staff=reviewer, answer="Done.")
+    now.at = SUNDAY
+    services.ticket_reopen(ticket_id=ticket.pk, member=member)
+    now.at = DUE_AFTER_SUNDAY - timedelta(minutes=30)
+
+    assert services.service_level_warnings_send() == 1
+    assert Ticket.objects.get(pk=ticket.pk).resolution_warned_for == DUE_AFTER_SUNDAY
+
+
+@pytest.mark.django_db
+def test_changing_the_urgency_of_a_reopened_ticket_counts_its_resolution_from_the_reopening(now, member, reviewer, resolved):
+    now.at = SUNDAY
+    services.ticket_reopen(ticket_id=resolved.pk, member=member)
+
+    services.ticket_priority_set(ticket_id=resolved.pk, staff=reviewer, priority="high")
+
+    # High: 9 business hours, Monday 09:00 to 18:00.
+    assert Ticket.objects.get(pk=resolved.pk).resolution_due_at == datetime(2026, 12, 14, 18, 0, tzinfo=ZONE)
+
+
+@pytest.mark.django_db
+def test_a_reopened_ticket_whose_policy_row_was_deleted_owes_its_resolution_under_the_row_that_applies_now(now, member, reviewer):
+    ticket = submit(member, priority="high", issue_type="push_playback")
+    services.ticket_resolve_with_answer(ticket_id=ticket.pk, staff=reviewer, answer="Done.")
+    ticket.service_level.delete()
+    now.at = SUNDAY
+
+    services.ticket_reopen(ticket_id=ticket.pk, member=member)
+
+    # The fallback row for High: 9 business hours (the deleted row had 6), Monday 09:00 to 18:00.
+    reopened = Ticket.objects.get(pk=ticket.pk)
+    assert reopened.service_level == ServiceLevel.objects.get(issue_type="", priority="high")
+    assert reopened.resolution_due_at == datetime(2026, 12, 14, 18, 0, tzinfo=ZONE)
 
 
 # -- the near-breach sweep ------------------------------------------------------------------------
