@@ -104,6 +104,8 @@ class Ticket(models.Model):
     created_at = models.DateTimeField(_("created at"))
     updated_at = models.DateTimeField(_("updated at"))
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    # When the customer closed it: the report's breaches count what was owed until then.
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # Service level: computed from the submission by tickets.services when the ticket is submitted,
     # and again only when its priority or the policy row it used changes, or it is reopened.
     priority = models.CharField(_("urgency"), max_length=10, choices=Priority, default=Priority.NORMAL)
@@ -149,6 +151,10 @@ class Ticket(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=Status.RESOLVED) | Q(resolved_at__isnull=False),
                 name="ticket_resolved_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.CLOSED) | Q(closed_at__isnull=False),
+                name="ticket_closed_has_time",
             ),
         ]
         permissions = [

@@ -201,11 +201,14 @@ class DeskReport:
 
 
 def _breached(now: datetime) -> Q:
-    """A ticket that missed a target: answered or resolved late, or still owing past its due time."""
+    """A ticket that missed a target: answered or resolved late, still owing past its due time, or
+    closed by the customer after a due time passed with the reply or resolution still owed."""
     return (
         Q(first_replied_at__gt=F("first_reply_due_at"))
         | Q(resolved_at__gt=F("resolution_due_at"))
         | Q(next_due_at__lt=now)
+        | Q(first_replied_at__isnull=True, closed_at__gt=F("first_reply_due_at"))
+        | Q(resolved_at__isnull=True, closed_at__gt=F("resolution_due_at"))
     )
 
 

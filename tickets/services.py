@@ -379,6 +379,9 @@ def _status_change(
     elif to == Status.PROCESSING:
         ticket.resolved_at = None
         ticket.resolution = Resolution.NONE
+    elif to == Status.CLOSED:
+        ticket.closed_at = now
+        written.append("closed_at")
     ticket.updated_at = now
     ticket.save(update_fields=written)
     audit_record(

@@ -668,6 +668,37 @@ def test_the_report_gives_open_tickets_by_age_medians_breaches_and_satisfaction(
 
 
 @pytest.mark.django_db
+def test_a_ticket_closed_without_a_first_reply_after_it_was_due_counts_as_breached(now, member):
+    ticket = submit(member)
+    now.at = ticket.first_reply_due_at + timedelta(hours=1)
+    services.ticket_close(ticket_id=ticket.pk, member=member)
+    now.at += timedelta(days=1)
+
+    assert selectors.desk_report().windows[0].breached == 1
+
+
+@pytest.mark.django_db
+def test_a_ticket_closed_unresolved_after_its_resolution_was_due_counts_as_breached(now, member, reviewer):
+    ticket = submit(member)
+    services.ticket_staff_reply(ticket_id=ticket.pk, staff=reviewer, body="Which domain?")
+    now.at = ticket.resolution_due_at + timedelta(hours=1)
+    services.ticket_close(ticket_id=ticket.pk, member=member)
+    now.at += timedelta(days=1)
+
+    assert selectors.desk_report().windows[0].breached == 1
+
+
+@pytest.mark.django_db
+def test_a_ticket_closed_before_its_first_reply_was_due_does_not_count_as_breached(now, member):
+    ticket = submit(member)
+    now.at = ticket.first_reply_due_at - timedelta(hours=1)
+    services.ticket_close(ticket_id=ticket.pk, member=member)
+    now.at += timedelta(days=1)
+
+    assert selectors.desk_report().windows[0].breached == 0
+
+
+@pytest.mark.django_db
 def test_the_median_of_an_even_count_is_the_mean_of_the_middle_two(now):
     for took in (1, 2, 4, 10):
         TicketFactory(created_at=NOW - timedelta(hours=12), first_replied_at=NOW - timedelta(hours=12 - took))
