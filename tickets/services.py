@@ -549,7 +549,7 @@ LOW_RATING = 2
 def ticket_rate(*, ticket_id: int, member: Member, score: int, comment: str = "") -> TicketRating:
     """The customer's rating of a resolved ticket, 1 to 5, with an optional comment. One per ticket;
     changeable while the ticket can be reopened, refused afterwards (`RatingRefused`). A low rating
-    (1 or 2) tells the assignee, once."""
+    (1 or 2) tells the assignee (`_staff_notify`), once someone could be mailed."""
     if score not in range(1, 6):
         raise InvalidRequest(_("Choose a rating from 1 to 5."), field="score")
     with transaction.atomic(durable=True):
@@ -569,8 +569,9 @@ def ticket_rate(*, ticket_id: int, member: Member, score: int, comment: str = ""
             actor=member.user, action=AuditAction.TICKET_RATED, obj=ticket, account=ticket.account,
             before=before, after={"score": score, "comment": rating.comment},
         )
-        if score <= LOW_RATING and rating.low_rating_notified_at is None:
-            _staff_notify(ticket, key=f"ticket-low-rating:{ticket.pk}", write=lambda: _low_rating_text(ticket, rating))
+        if score <= LOW_RATING and rating.low_rating_notified_at is None and _staff_notify(
+            ticket, key=f"ticket-low-rating:{ticket.pk}", write=lambda: _low_rating_text(ticket, rating)
+        ):
             rating.low_rating_notified_at = now
             rating.save(update_fields=["low_rating_notified_at"])
     return rating
@@ -591,9 +592,10 @@ def _low_rating_text(ticket: Ticket, rating: TicketRating) -> tuple[str, str]:
 
 def service_level_warnings_send(*, now: datetime | None = None) -> int:
     """Warn about every ticket whose next due time is less than TICKET_DUE_WARNING_MINUTES away (or
-    already passed): its assignee, else every reviewer, by e-mail through the outbox. Once per due
-    time: the due instant warned about is stored on the ticket, so a second sweep sends nothing,
-    and a due time changed later (a new priority) is warned about again. Celery beat runs it, and
+    already passed): its assignee, else every reviewer (`_staff_notify`), by e-mail through the
+    outbox. Once per due time: the due instant warned about is stored on the ticket, so a second
+    sweep sends nothing, and a due time changed later (a new priority) is warned about again; a
+    warning nobody could be mailed is not stored, so a later sweep sends it once someone can be. Celery beat runs it, and
     the demo after the presenter moves the clock. Returns how many warnings were sent.
 
     One short transaction per ticket, not durable: the presenter's clock move may run it inside its own."""
@@ -624,10 +626,11 @@ def _due_warning_send(ticket: Ticket, *, now: datetime, horizon: datetime) -> in
         due, marker, what = ticket.resolution_due_at, "resolution_warned_for", "resolution"
     if due is None or due > horizon or getattr(ticket, marker) == due:
         return 0
-    _staff_notify(
+    if not _staff_notify(
         ticket, key=f"ticket-due:{ticket.pk}:{what}:{due.isoformat()}",
         write=lambda: _due_warning_text(ticket, what=what, due=due, now=now),
-    )
+    ):
+        return 0
     setattr(ticket, marker, due)
     ticket.save(update_fields=[marker])
     return 1
@@ -649,17 +652,21 @@ def _due_warning_text(ticket: Ticket, *, what: str, due: datetime, now: datetime
     return subject % facts, body + "\n\n" + _desk_link(ticket)
 
 
-def _staff_notify(ticket: Ticket, *, key: str, write) -> None:
-    """E-mail the ticket's assignee, or every reviewer while nobody is assigned, each in their own
-    language, through the outbox (after commit). `key` names the event; each recipient's message is
-    `<key>:<user id>`, so the same event is never queued twice for a person."""
-    people = [ticket.assignee] if ticket.assignee_id else list(selectors.reviewers())
+def _staff_notify(ticket: Ticket, *, key: str, write) -> int:
+    """E-mail the ticket's assignee, or every reviewer with an e-mail address while nobody is
+    assigned or the assignee has none, each in their own language, through the outbox (after
+    commit). `key` names the event; each recipient's message is `<key>:<user id>`, so the same event
+    is never queued twice for a person. Returns how many people it is queued for: 0 when nobody
+    can be mailed, and callers then leave the event unmarked, to be told again later."""
+    if ticket.assignee_id and ticket.assignee.email:
+        people = [ticket.assignee]
+    else:
+        people = list(selectors.reviewers().exclude(email=""))
     for person in people:
-        if not person.email:
-            continue
         with translation.override(user_language(person)):
             subject, body = write()
         mail_queue(key=f"{key}:{person.pk}", to=person.email, subject=subject, body=body)
+    return len(people)
 
 
 def _desk_link(ticket: Ticket) -> str:

@@ -466,6 +466,18 @@ def test_a_low_rating_tells_the_assignee_once(member, resolved, reviewer):
 
 
 @pytest.mark.django_db
+def test_a_low_rating_nobody_can_receive_is_not_marked_as_told(now, member):
+    assignee = ReviewerFactory(email="")
+    ticket = submit(member)
+    services.ticket_assign(ticket_id=ticket.pk, staff=assignee)
+    services.ticket_resolve_with_answer(ticket_id=ticket.pk, staff=assignee, answer="Done.")
+
+    rating = services.ticket_rate(ticket_id=ticket.pk, member=member, score=1)
+
+    assert rating.low_rating_notified_at is None
+
+
+@pytest.mark.django_db
 def test_a_good_rating_tells_nobody(member, resolved):
     services.ticket_rate(ticket_id=resolved.pk, member=member, score=4)
 
@@ -594,6 +606,36 @@ def test_an_unassigned_ticket_warns_every_reviewer_and_no_other_staff(now):
     services.service_level_warnings_send()
 
     assert sorted(OutboxMessage.objects.values_list("to", flat=True)) == sorted(user.email for user in reviewers)
+
+
+@pytest.mark.django_db
+def test_a_warning_for_an_assignee_without_an_e_mail_goes_to_the_reviewers(now):
+    reviewer = ReviewerFactory()
+    due_ticket(due_in=timedelta(minutes=40), assignee=ReviewerFactory(email=""))
+
+    services.service_level_warnings_send()
+
+    assert list(OutboxMessage.objects.values_list("to", flat=True)) == [reviewer.email]
+
+
+@pytest.mark.django_db
+def test_a_warning_nobody_can_receive_is_not_marked_as_sent(now):
+    ticket = due_ticket(due_in=timedelta(minutes=40), assignee=ReviewerFactory(email=""))
+
+    assert services.service_level_warnings_send() == 0
+    assert Ticket.objects.get(pk=ticket.pk).first_reply_warned_for is None
+
+
+@pytest.mark.django_db
+def test_a_warning_nobody_could_receive_is_sent_once_by_a_later_sweep_when_a_reviewer_has_an_e_mail(now):
+    reviewer = ReviewerFactory(email="")
+    due_ticket(due_in=timedelta(minutes=40), assignee=reviewer)
+    services.service_level_warnings_send()
+    reviewer.email = "desk@example.com"
+    reviewer.save(update_fields=["email"])
+
+    assert [services.service_level_warnings_send(), services.service_level_warnings_send()] == [1, 0]
+    assert list(OutboxMessage.objects.values_list("to", flat=True)) == ["desk@example.com"]
 
 
 @pytest.mark.django_db
