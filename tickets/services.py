@@ -595,8 +595,9 @@ def service_level_warnings_send(*, now: datetime | None = None) -> int:
     already passed): its assignee, else every reviewer (`_staff_notify`), by e-mail through the
     outbox. Once per due time: the due instant warned about is stored on the ticket, so a second
     sweep sends nothing, and a due time changed later (a new priority) is warned about again; a
-    warning nobody could be mailed is not stored, so a later sweep sends it once someone can be. Celery beat runs it, and
-    the demo after the presenter moves the clock. Returns how many warnings were sent.
+    warning nobody could be mailed is not stored, so a later sweep sends it once someone can be.
+    Celery beat runs it, and the demo after the presenter moves the clock. Returns how many warnings
+    were sent.
 
     One short transaction per ticket, not durable: the presenter's clock move may run it inside its own."""
     now = now or clock.now()
