@@ -256,6 +256,8 @@ class TicketFactory(factory.django.DjangoModelFactory):
     contact_phone = "+86 13800000000"
     created_at = factory.LazyFunction(lambda: clock.now())
     updated_at = factory.SelfAttribute("created_at")
+    status = "open"
+    closed_at = factory.LazyAttribute(lambda t: t.updated_at if t.status == "closed" else None)
 
 
 def _grant(user, codenames: list[str]) -> None:

@@ -16,11 +16,13 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.decorators import method_decorator
 from django.template.loader import render_to_string
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language as translation_language
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
+from django.views.decorators.csrf import csrf_protect
 
 from console.accounts.permissions import staff_may_approve, staff_may_review
 from console.accounts.preferences import user_language
@@ -765,6 +767,12 @@ def _ticket_says(ticket_id, message) -> str:
 class ServiceLevelAdmin(admin.ModelAdmin):
     list_display = ["__str__", "first_reply_minutes", "resolution_minutes", "calendar"]
     list_filter = ["priority", "calendar"]
+
+    @method_decorator(csrf_protect)
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Django's admin handles a POST here inside transaction.atomic, in which save_model's
+        # service_level_save (a durable top-level action) cannot open its own: handled outside it.
+        return self._changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         # Through the service: the tickets still owed under this row get their due times again.

@@ -104,8 +104,10 @@ class Ticket(models.Model):
     created_at = models.DateTimeField(_("created at"))
     updated_at = models.DateTimeField(_("updated at"))
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    # When the customer closed it: the report's breaches count what was owed until then.
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # Service level: computed from the submission by tickets.services when the ticket is submitted,
-    # and again only when its priority or the policy row it used changes.
+    # and again only when its priority or the policy row it used changes, or it is reopened.
     priority = models.CharField(_("urgency"), max_length=10, choices=Priority, default=Priority.NORMAL)
     service_level = models.ForeignKey(
         ServiceLevel, on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets",
@@ -114,6 +116,8 @@ class Ticket(models.Model):
     first_reply_due_at = models.DateTimeField(_("first reply due"), null=True, blank=True)
     resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
     first_replied_at = models.DateTimeField(_("first staff reply"), null=True, blank=True)
+    # The customer's latest reopening: the resolution is owed again, its due time counted from here.
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
     # What staff must do next and by when: the first reply, then the resolution; nothing once the
     # ticket is resolved or closed. A stored generated column, so the queue sorts and filters on an index.
     next_due_at = models.GeneratedField(
@@ -147,6 +151,10 @@ class Ticket(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=Status.RESOLVED) | Q(resolved_at__isnull=False),
                 name="ticket_resolved_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.CLOSED) | Q(closed_at__isnull=False),
+                name="ticket_closed_has_time",
             ),
         ]
         permissions = [

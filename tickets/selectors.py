@@ -138,9 +138,13 @@ def service_level_target(level: ServiceLevel) -> Target:
 
 
 def due_times_for(
-    *, level: ServiceLevel, submitted_at: datetime, working: WorkingCalendar | None = None
+    *, level: ServiceLevel, submitted_at: datetime, working: WorkingCalendar | None = None,
+    reopened_at: datetime | None = None,
 ) -> DueTimes:
-    return due_times(submitted_at=submitted_at, target=service_level_target(level), working=working or working_calendar())
+    return due_times(
+        submitted_at=submitted_at, target=service_level_target(level), working=working or working_calendar(),
+        reopened_at=reopened_at,
+    )
 
 
 def reviewers() -> QuerySet:
@@ -197,11 +201,14 @@ class DeskReport:
 
 
 def _breached(now: datetime) -> Q:
-    """A ticket that missed a target: answered or resolved late, or still owing past its due time."""
+    """A ticket that missed a target: answered or resolved late, still owing past its due time, or
+    closed by the customer after a due time passed with the reply or resolution still owed."""
     return (
         Q(first_replied_at__gt=F("first_reply_due_at"))
         | Q(resolved_at__gt=F("resolution_due_at"))
         | Q(next_due_at__lt=now)
+        | Q(first_replied_at__isnull=True, closed_at__gt=F("first_reply_due_at"))
+        | Q(resolved_at__isnull=True, closed_at__gt=F("resolution_due_at"))
     )
 
 

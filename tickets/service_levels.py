@@ -2,9 +2,9 @@
 
 A target is a duration counted on a calendar: round the clock, or in business hours (09:00-18:00,
 Monday to Friday, in the billing zone, without public holidays and with the make-up working days
-of the mainland's holiday arrangement, "调休"). `due_times` turns the submission instant and the
-two targets into the two due instants; `tickets.selectors.service_level_for` reads the policy and
-the holidays that feed it.
+of the mainland's holiday arrangement, "调休"). `due_times` turns the submission instant (and the
+latest reopening) and the two targets into the two due instants; `tickets.selectors.service_level_for`
+reads the policy and the holidays that feed it.
 """
 
 from dataclasses import dataclass
@@ -101,14 +101,21 @@ def working_time_add(start: datetime, duration: timedelta, working: WorkingCalen
     raise ValueError("No working day within two years: check the holiday calendar.")
 
 
-def due_times(*, submitted_at: datetime, target: Target, working: WorkingCalendar) -> DueTimes:
+def due_times(
+    *, submitted_at: datetime, target: Target, working: WorkingCalendar, reopened_at: datetime | None = None
+) -> DueTimes:
     """The first-reply and resolution due instants of a ticket submitted at `submitted_at`; both
-    count from the submission."""
-    if target.calendar == Calendar.ROUND_THE_CLOCK:
-        return DueTimes(first_reply=submitted_at + target.first_reply, resolution=submitted_at + target.resolution)
+    count from the submission, except that a ticket the customer reopened owes a resolution again,
+    counted from `reopened_at`, its latest reopening."""
+
+    def due(start: datetime, duration: timedelta) -> datetime:
+        if target.calendar == Calendar.ROUND_THE_CLOCK:
+            return start + duration
+        return working_time_add(start, duration, working)
+
     return DueTimes(
-        first_reply=working_time_add(submitted_at, target.first_reply, working),
-        resolution=working_time_add(submitted_at, target.resolution, working),
+        first_reply=due(submitted_at, target.first_reply),
+        resolution=due(reopened_at or submitted_at, target.resolution),
     )
 
 

@@ -41,7 +41,7 @@ from tickets.catalogue import PRODUCT_BY_CODE
 from tickets import selectors
 from tickets.models import Attachment, ServiceLevel, Ticket, TicketMessage, TicketRating
 from tickets.selectors import tickets_visible_to
-from tickets.service_levels import Priority
+from tickets.service_levels import DueTimes, Priority
 from tickets.transitions import ACTIVE, Resolution, Status
 
 
@@ -361,21 +361,44 @@ def _status_change(
 ) -> None:
     """The one place a ticket's status (and how it was resolved) is written, on a locked row."""
     _check(ticket, to=to, now=now)
-    before = ticket.status
+    before = {"status": ticket.status}
+    after = {"status": str(to)}
+    written = ["status", "resolved_at", "resolution", "updated_at"]
+    if ticket.status == Status.RESOLVED and to == Status.PROCESSING:
+        # Reopened (the button or a reply): the resolution is owed again, counted from now, not
+        # from the submission, which a ticket resolved on time may have left days behind.
+        before["resolution_due_at"] = _instant(ticket.resolution_due_at)
+        _reopened(ticket, now=now)
+        after["resolution_due_at"] = _instant(ticket.resolution_due_at)
+        written += ["reopened_at", "service_level", "resolution_due_at"]
     ticket.status = to
     if to == Status.RESOLVED:
         ticket.resolved_at = now
         ticket.resolution = resolution
+        after["resolution"] = str(resolution)
     elif to == Status.PROCESSING:
         ticket.resolved_at = None
         ticket.resolution = Resolution.NONE
+    elif to == Status.CLOSED:
+        ticket.closed_at = now
+        written.append("closed_at")
     ticket.updated_at = now
-    ticket.save(update_fields=["status", "resolved_at", "resolution", "updated_at"])
-    after = {"status": str(to)} | ({"resolution": str(resolution)} if to == Status.RESOLVED else {})
+    ticket.save(update_fields=written)
     audit_record(
         actor=actor, action=AuditAction.TICKET_STATUS_CHANGED, obj=ticket, account=ticket.account,
-        before={"status": before}, after=after, note=note,
+        before=before, after=after, note=note,
     )
+
+
+def _reopened(ticket: Ticket, *, now: datetime) -> None:
+    """A new resolution due time, counted from `now` with the ticket's service level (the one that
+    applies now when its row was deleted); the first reply stays met."""
+    ticket.reopened_at = now
+    ticket.service_level = ticket.service_level or selectors.service_level_for(
+        issue_type=ticket.issue_type, priority=ticket.priority
+    )
+    due = _due_times(ticket, working=selectors.working_calendar())
+    ticket.resolution_due_at = due.resolution if due else None
 
 
 def _add_message(ticket: Ticket, *, author: AbstractBaseUser, body: str, from_staff: bool, now) -> TicketMessage:
@@ -444,7 +467,7 @@ def _answer_text(ticket: Ticket, answer: str) -> tuple[str, str]:
 
 
 def ticket_priority_set(*, ticket_id: int, staff: AbstractBaseUser, priority: str) -> Ticket:
-    """Staff change the urgency; the due times are computed again from the submission."""
+    """Staff change the urgency; the due times are computed again (`_due_times`)."""
     staff_require_review(staff)
     if priority not in Priority.values:
         raise InvalidRequest(_("Choose an urgency from the list."), field="priority")
@@ -489,21 +512,33 @@ def service_level_save(*, level: ServiceLevel, staff: AbstractBaseUser) -> int:
 
 
 def _due_times_apply(ticket: Ticket, *, working, level: ServiceLevel | None = None) -> None:
-    """Set the ticket's due times from its service level, counted from its submission."""
+    """Set the ticket's due times from its service level (`_due_times`)."""
+    due = _due_times(ticket, working=working, level=level)
+    ticket.first_reply_due_at = due.first_reply if due else None
+    ticket.resolution_due_at = due.resolution if due else None
+
+
+def _due_times(ticket: Ticket, *, working, level: ServiceLevel | None = None) -> DueTimes | None:
+    """The ticket's due times under its service level, counted from its submission (the resolution
+    from its latest reopening); None without a service level."""
     level = level or ticket.service_level
     if level is None:
-        ticket.first_reply_due_at = ticket.resolution_due_at = None
-        return
-    due = selectors.due_times_for(level=level, submitted_at=ticket.created_at, working=working)
-    ticket.first_reply_due_at, ticket.resolution_due_at = due.first_reply, due.resolution
+        return None
+    return selectors.due_times_for(
+        level=level, submitted_at=ticket.created_at, reopened_at=ticket.reopened_at, working=working
+    )
 
 
 def _service_level_facts(ticket: Ticket) -> dict:
     return {
         "priority": ticket.priority,
-        "first_reply_due_at": ticket.first_reply_due_at.isoformat() if ticket.first_reply_due_at else None,
-        "resolution_due_at": ticket.resolution_due_at.isoformat() if ticket.resolution_due_at else None,
+        "first_reply_due_at": _instant(ticket.first_reply_due_at),
+        "resolution_due_at": _instant(ticket.resolution_due_at),
     }
+
+
+def _instant(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 # --- satisfaction --------------------------------------------------------------------------------
@@ -514,7 +549,7 @@ LOW_RATING = 2
 def ticket_rate(*, ticket_id: int, member: Member, score: int, comment: str = "") -> TicketRating:
     """The customer's rating of a resolved ticket, 1 to 5, with an optional comment. One per ticket;
     changeable while the ticket can be reopened, refused afterwards (`RatingRefused`). A low rating
-    (1 or 2) tells the assignee, once."""
+    (1 or 2) tells the assignee (`_staff_notify`), once someone could be mailed."""
     if score not in range(1, 6):
         raise InvalidRequest(_("Choose a rating from 1 to 5."), field="score")
     with transaction.atomic(durable=True):
@@ -534,8 +569,9 @@ def ticket_rate(*, ticket_id: int, member: Member, score: int, comment: str = ""
             actor=member.user, action=AuditAction.TICKET_RATED, obj=ticket, account=ticket.account,
             before=before, after={"score": score, "comment": rating.comment},
         )
-        if score <= LOW_RATING and rating.low_rating_notified_at is None:
-            _staff_notify(ticket, key=f"ticket-low-rating:{ticket.pk}", write=lambda: _low_rating_text(ticket, rating))
+        if score <= LOW_RATING and rating.low_rating_notified_at is None and _staff_notify(
+            ticket, key=f"ticket-low-rating:{ticket.pk}", write=lambda: _low_rating_text(ticket, rating)
+        ):
             rating.low_rating_notified_at = now
             rating.save(update_fields=["low_rating_notified_at"])
     return rating
@@ -556,10 +592,12 @@ def _low_rating_text(ticket: Ticket, rating: TicketRating) -> tuple[str, str]:
 
 def service_level_warnings_send(*, now: datetime | None = None) -> int:
     """Warn about every ticket whose next due time is less than TICKET_DUE_WARNING_MINUTES away (or
-    already passed): its assignee, else every reviewer, by e-mail through the outbox. Once per due
-    time: the due instant warned about is stored on the ticket, so a second sweep sends nothing,
-    and a due time changed later (a new priority) is warned about again. Celery beat runs it, and
-    the demo after the presenter moves the clock. Returns how many warnings were sent.
+    already passed): its assignee, else every reviewer (`_staff_notify`), by e-mail through the
+    outbox. Once per due time: the due instant warned about is stored on the ticket, so a second
+    sweep sends nothing, and a due time changed later (a new priority) is warned about again; a
+    warning nobody could be mailed is not stored, so a later sweep sends it once someone can be.
+    Celery beat runs it, and the demo after the presenter moves the clock. Returns how many warnings
+    were sent.
 
     One short transaction per ticket, not durable: the presenter's clock move may run it inside its own."""
     now = now or clock.now()
@@ -589,10 +627,11 @@ def _due_warning_send(ticket: Ticket, *, now: datetime, horizon: datetime) -> in
         due, marker, what = ticket.resolution_due_at, "resolution_warned_for", "resolution"
     if due is None or due > horizon or getattr(ticket, marker) == due:
         return 0
-    _staff_notify(
+    if not _staff_notify(
         ticket, key=f"ticket-due:{ticket.pk}:{what}:{due.isoformat()}",
         write=lambda: _due_warning_text(ticket, what=what, due=due, now=now),
-    )
+    ):
+        return 0
     setattr(ticket, marker, due)
     ticket.save(update_fields=[marker])
     return 1
@@ -614,17 +653,21 @@ def _due_warning_text(ticket: Ticket, *, what: str, due: datetime, now: datetime
     return subject % facts, body + "\n\n" + _desk_link(ticket)
 
 
-def _staff_notify(ticket: Ticket, *, key: str, write) -> None:
-    """E-mail the ticket's assignee, or every reviewer while nobody is assigned, each in their own
-    language, through the outbox (after commit). `key` names the event; each recipient's message is
-    `<key>:<user id>`, so the same event is never queued twice for a person."""
-    people = [ticket.assignee] if ticket.assignee_id else list(selectors.reviewers())
+def _staff_notify(ticket: Ticket, *, key: str, write) -> int:
+    """E-mail the ticket's assignee, or every reviewer with an e-mail address while nobody is
+    assigned or the assignee has none, each in their own language, through the outbox (after
+    commit). `key` names the event; each recipient's message is `<key>:<user id>`, so the same event
+    is never queued twice for a person. Returns how many people it is queued for: 0 when nobody
+    can be mailed, and callers then leave the event unmarked, to be told again later."""
+    if ticket.assignee_id and ticket.assignee.email:
+        people = [ticket.assignee]
+    else:
+        people = list(selectors.reviewers().exclude(email=""))
     for person in people:
-        if not person.email:
-            continue
         with translation.override(user_language(person)):
             subject, body = write()
         mail_queue(key=f"{key}:{person.pk}", to=person.email, subject=subject, body=body)
+    return len(people)
 
 
 def _desk_link(ticket: Ticket) -> str:

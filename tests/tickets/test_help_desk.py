@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 
 from console.core.models import AuditEntry
 from console.notifications.models import OutboxMessage
@@ -133,6 +134,57 @@ def test_editing_a_policy_row_moves_the_due_times_of_the_open_tickets_that_use_i
     assert changed == 1
     assert Ticket.objects.get(pk=ticket.pk).first_reply_due_at == NOW + timedelta(hours=1)
     assert AuditEntry.objects.filter(action="ticket.due_times_recomputed").count() == 1
+
+
+@pytest.fixture
+def superuser(client):
+    user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return user
+
+
+def policy_form(level: ServiceLevel, **changes) -> dict:
+    return {
+        "issue_type": level.issue_type, "priority": level.priority, "first_reply_minutes": level.first_reply_minutes,
+        "resolution_minutes": level.resolution_minutes, "calendar": level.calendar,
+    } | changes
+
+
+@pytest.mark.django_db
+def test_staff_edit_a_policy_row_in_the_admin_and_the_open_tickets_using_it_get_new_due_times(now, client, member, superuser):
+    ticket = submit(member, priority="normal")
+
+    response = client.post(
+        reverse("admin:tickets_servicelevel_change", args=[ticket.service_level.pk]),
+        policy_form(ticket.service_level, first_reply_minutes=60),
+    )
+
+    assert response.status_code == 302
+    assert ServiceLevel.objects.get(pk=ticket.service_level.pk).first_reply_minutes == 60
+    assert Ticket.objects.get(pk=ticket.pk).first_reply_due_at == NOW + timedelta(hours=1)
+
+
+@pytest.mark.django_db
+def test_staff_add_a_policy_row_in_the_admin(now, client, superuser):
+    fallback = ServiceLevel.objects.get(issue_type="", priority="low")
+
+    response = client.post(reverse("admin:tickets_servicelevel_add"), policy_form(fallback, issue_type="other"))
+
+    assert response.status_code == 302
+    assert ServiceLevel.objects.filter(issue_type="other", priority="low").exists()
+
+
+@pytest.mark.django_db
+def test_deleting_a_policy_row_in_the_admin_keeps_the_due_times_promised_to_its_open_tickets(now, client, member, superuser):
+    ticket = submit(member, priority="normal")
+
+    response = client.post(reverse("admin:tickets_servicelevel_delete", args=[ticket.service_level.pk]), {"post": "yes"})
+
+    kept = Ticket.objects.get(pk=ticket.pk)
+    assert response.status_code == 302
+    assert (kept.service_level, kept.first_reply_due_at, kept.resolution_due_at) == (
+        None, ticket.first_reply_due_at, ticket.resolution_due_at,
+    )
 
 
 @pytest.mark.django_db
@@ -414,6 +466,18 @@ def test_a_low_rating_tells_the_assignee_once(member, resolved, reviewer):
 
 
 @pytest.mark.django_db
+def test_a_low_rating_nobody_can_receive_is_not_marked_as_told(now, member):
+    assignee = ReviewerFactory(email="")
+    ticket = submit(member)
+    services.ticket_assign(ticket_id=ticket.pk, staff=assignee)
+    services.ticket_resolve_with_answer(ticket_id=ticket.pk, staff=assignee, answer="Done.")
+
+    rating = services.ticket_rate(ticket_id=ticket.pk, member=member, score=1)
+
+    assert rating.low_rating_notified_at is None
+
+
+@pytest.mark.django_db
 def test_a_good_rating_tells_nobody(member, resolved):
     services.ticket_rate(ticket_id=resolved.pk, member=member, score=4)
 
@@ -431,6 +495,90 @@ def test_a_reopened_ticket_keeps_its_rating_and_its_rating_form_is_gone(client, 
     assert TicketRating.objects.get(ticket=resolved).score == 2
     assert "You rated it 2 of 5" in page
     assert "Send rating" not in page and "Change rating" not in page
+
+
+# -- reopening ----------------------------------------------------------------------------------
+
+# Inside the 7 days a ticket resolved at NOW may be reopened, long past its first resolution due
+# time (Friday 10:00). Normal's 27 business hours then count from Monday 09:00.
+SUNDAY = datetime(2026, 12, 13, 10, 0, tzinfo=ZONE)
+DUE_AFTER_SUNDAY = datetime(2026, 12, 16, 18, 0, tzinfo=ZONE)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reopen", [
+    lambda ticket, member: services.ticket_reopen(ticket_id=ticket.pk, member=member),
+    lambda ticket, member: services.ticket_reply(ticket_id=ticket.pk, member=member, body="Still broken."),
+], ids=["button", "reply"])
+def test_a_reopened_ticket_owes_its_resolution_counted_from_the_reopening(now, member, resolved, reopen):
+    now.at = SUNDAY
+
+    reopen(resolved, member)
+
+    reopened = Ticket.objects.get(pk=resolved.pk)
+    assert (reopened.status, reopened.next_due_at) == (Status.PROCESSING, DUE_AFTER_SUNDAY)
+
+
+@pytest.mark.django_db
+def test_a_ticket_resolved_on_time_and_reopened_later_is_not_counted_as_breached(now, member, resolved):
+    now.at = SUNDAY
+
+    services.ticket_reopen(ticket_id=resolved.pk, member=member)
+
+    assert selectors.desk_report().windows[0].breached == 0
+
+
+@pytest.mark.django_db
+def test_the_reopening_is_audited_with_the_resolution_due_time_before_and_after(now, member, resolved):
+    now.at = SUNDAY
+
+    services.ticket_reopen(ticket_id=resolved.pk, member=member)
+
+    entry = AuditEntry.objects.get(action="ticket.status_changed", before__status="resolved")
+    assert (entry.before["status"], parse_datetime(entry.before["resolution_due_at"])) == ("resolved", resolved.resolution_due_at)
+    assert (entry.after["status"], parse_datetime(entry.after["resolution_due_at"])) == ("processing", DUE_AFTER_SUNDAY)
+
+
+@pytest.mark.django_db
+def test_a_reopened_ticket_is_warned_about_its_new_resolution_due_time(now, member, reviewer):
+    ticket = submit(member)
+    services.ticket_assign(ticket_id=ticket.pk, staff=reviewer)
+    services.ticket_staff_reply(ticket_id=ticket.pk, staff=reviewer, body="Looking into it.")
+    now.at = ticket.resolution_due_at - timedelta(minutes=30)
+    services.service_level_warnings_send()
+    services.ticket_resolve_with_answer(ticket_id=ticket.pk, staff=reviewer, answer="Done.")
+    now.at = SUNDAY
+    services.ticket_reopen(ticket_id=ticket.pk, member=member)
+    now.at = DUE_AFTER_SUNDAY - timedelta(minutes=30)
+
+    assert services.service_level_warnings_send() == 1
+    assert Ticket.objects.get(pk=ticket.pk).resolution_warned_for == DUE_AFTER_SUNDAY
+
+
+@pytest.mark.django_db
+def test_changing_the_urgency_of_a_reopened_ticket_counts_its_resolution_from_the_reopening(now, member, reviewer, resolved):
+    now.at = SUNDAY
+    services.ticket_reopen(ticket_id=resolved.pk, member=member)
+
+    services.ticket_priority_set(ticket_id=resolved.pk, staff=reviewer, priority="high")
+
+    # High: 9 business hours, Monday 09:00 to 18:00.
+    assert Ticket.objects.get(pk=resolved.pk).resolution_due_at == datetime(2026, 12, 14, 18, 0, tzinfo=ZONE)
+
+
+@pytest.mark.django_db
+def test_a_reopened_ticket_whose_policy_row_was_deleted_owes_its_resolution_under_the_row_that_applies_now(now, member, reviewer):
+    ticket = submit(member, priority="high", issue_type="push_playback")
+    services.ticket_resolve_with_answer(ticket_id=ticket.pk, staff=reviewer, answer="Done.")
+    ticket.service_level.delete()
+    now.at = SUNDAY
+
+    services.ticket_reopen(ticket_id=ticket.pk, member=member)
+
+    # The fallback row for High: 9 business hours (the deleted row had 6), Monday 09:00 to 18:00.
+    reopened = Ticket.objects.get(pk=ticket.pk)
+    assert reopened.service_level == ServiceLevel.objects.get(issue_type="", priority="high")
+    assert reopened.resolution_due_at == datetime(2026, 12, 14, 18, 0, tzinfo=ZONE)
 
 
 # -- the near-breach sweep ------------------------------------------------------------------------
@@ -458,6 +606,36 @@ def test_an_unassigned_ticket_warns_every_reviewer_and_no_other_staff(now):
     services.service_level_warnings_send()
 
     assert sorted(OutboxMessage.objects.values_list("to", flat=True)) == sorted(user.email for user in reviewers)
+
+
+@pytest.mark.django_db
+def test_a_warning_for_an_assignee_without_an_e_mail_goes_to_the_reviewers(now):
+    reviewer = ReviewerFactory()
+    due_ticket(due_in=timedelta(minutes=40), assignee=ReviewerFactory(email=""))
+
+    services.service_level_warnings_send()
+
+    assert list(OutboxMessage.objects.values_list("to", flat=True)) == [reviewer.email]
+
+
+@pytest.mark.django_db
+def test_a_warning_nobody_can_receive_is_not_marked_as_sent(now):
+    ticket = due_ticket(due_in=timedelta(minutes=40), assignee=ReviewerFactory(email=""))
+
+    assert services.service_level_warnings_send() == 0
+    assert Ticket.objects.get(pk=ticket.pk).first_reply_warned_for is None
+
+
+@pytest.mark.django_db
+def test_a_warning_nobody_could_receive_is_sent_once_by_a_later_sweep_when_a_reviewer_has_an_e_mail(now):
+    reviewer = ReviewerFactory(email="")
+    due_ticket(due_in=timedelta(minutes=40), assignee=reviewer)
+    services.service_level_warnings_send()
+    reviewer.email = "desk@example.com"
+    reviewer.save(update_fields=["email"])
+
+    assert [services.service_level_warnings_send(), services.service_level_warnings_send()] == [1, 0]
+    assert list(OutboxMessage.objects.values_list("to", flat=True)) == ["desk@example.com"]
 
 
 @pytest.mark.django_db
@@ -529,6 +707,37 @@ def test_the_report_gives_open_tickets_by_age_medians_breaches_and_satisfaction(
     # The 100-hour-old ticket replied after 5 hours (4 allowed); the rated one resolved late.
     assert (week.breached, week.submitted) == (2, 4)
     assert (week.rating_average, week.ratings) == (4.0, 1)
+
+
+@pytest.mark.django_db
+def test_a_ticket_closed_without_a_first_reply_after_it_was_due_counts_as_breached(now, member):
+    ticket = submit(member)
+    now.at = ticket.first_reply_due_at + timedelta(hours=1)
+    services.ticket_close(ticket_id=ticket.pk, member=member)
+    now.at += timedelta(days=1)
+
+    assert selectors.desk_report().windows[0].breached == 1
+
+
+@pytest.mark.django_db
+def test_a_ticket_closed_unresolved_after_its_resolution_was_due_counts_as_breached(now, member, reviewer):
+    ticket = submit(member)
+    services.ticket_staff_reply(ticket_id=ticket.pk, staff=reviewer, body="Which domain?")
+    now.at = ticket.resolution_due_at + timedelta(hours=1)
+    services.ticket_close(ticket_id=ticket.pk, member=member)
+    now.at += timedelta(days=1)
+
+    assert selectors.desk_report().windows[0].breached == 1
+
+
+@pytest.mark.django_db
+def test_a_ticket_closed_before_its_first_reply_was_due_does_not_count_as_breached(now, member):
+    ticket = submit(member)
+    now.at = ticket.first_reply_due_at - timedelta(hours=1)
+    services.ticket_close(ticket_id=ticket.pk, member=member)
+    now.at += timedelta(days=1)
+
+    assert selectors.desk_report().windows[0].breached == 0
 
 
 @pytest.mark.django_db

@@ -32,6 +32,13 @@ def test_a_friday_evening_ticket_is_due_on_monday_in_business_hours_and_tonight_
     assert (due.first_reply, due.resolution) == (first_reply, resolution)
 
 
+def test_a_reopened_ticket_owes_its_resolution_counted_from_the_reopening_and_its_first_reply_from_the_submission():
+    due = due_times(submitted_at=at(12, 8, 10), target=business(4, 27), working=WORKING, reopened_at=at(12, 13, 10))
+
+    # Reopened on a Sunday: 27 business hours from Monday 09:00.
+    assert (due.first_reply, due.resolution) == (at(12, 8, 14), at(12, 16, 18))
+
+
 def test_time_inside_business_hours_counts_from_the_submission():
     assert working_time_add(at(12, 8, 10, 15), timedelta(hours=2), WORKING) == at(12, 8, 12, 15)
 
