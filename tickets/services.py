@@ -336,7 +336,10 @@ def requester_may_refund(ticket: Ticket) -> bool:
 
 
 def _locked(ticket_id: int) -> Ticket:
-    return Ticket.objects.select_for_update().get(pk=ticket_id)
+    try:
+        return Ticket.objects.select_for_update().get(pk=ticket_id)
+    except Ticket.DoesNotExist:
+        raise TicketNotFound(ticket_id) from None
 
 
 def _locked_for_member(ticket_id: int, member: Member) -> Ticket:

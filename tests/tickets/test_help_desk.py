@@ -773,3 +773,9 @@ def test_a_customer_cannot_open_the_report(client):
     response = client.get(reverse("admin:tickets_ticket_report"))
 
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_staff_action_on_a_ticket_that_does_not_exist_is_refused_as_not_found():
+    with pytest.raises(services.TicketNotFound):
+        services.ticket_assign(ticket_id=987654, staff=ReviewerFactory())
