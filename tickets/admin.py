@@ -324,8 +324,9 @@ class TicketMessageInline(admin.TabularInline):
 class TicketAdmin(admin.ModelAdmin):
     list_display = [
         # The issue type is a filter, not a column: the queue keeps every column in view at 1280 px.
-        "id", "title_text", "priority_label", "account_uin", "package_code", "status_badge", "due", "assignee",
-        "rating_score",
+        # What is due comes right after the title, so a phone shows it before the table scrolls.
+        "id", "title_text", "due", "priority_label", "status_badge", "assignee", "rating_score", "account_uin",
+        "package_code",
     ]
     list_display_links = ["id", "title_text"]
     list_filter = [ServiceLevelFilter, AssigneeFilter, "priority", "status", "product", "issue_type", HasPackageFilter, AgeFilter]

@@ -149,6 +149,9 @@ def test_in_chinese_on_a_phone_the_reply_by_time_the_rating_form_and_the_queue_f
     admin_login(page, live_server, "desk25", button="登录")
     page.goto(f"{live_server.url}/admin/tickets/ticket/")
     expect(page.locator("#result_list")).to_contain_text("首次回复：剩余 2 小时 0 分钟")
+    # The time left is in view on a phone before the queue's table is scrolled sideways.
+    due = page.locator("#result_list tbody tr", has_text="推流域名配置").get_by_test_id("due").bounding_box()
+    assert due["x"] + due["width"] <= PHONE["width"]
     screenshot("help-desk-queue-zh-390")
     page.goto(f"{live_server.url}/admin/tickets/ticket/report/")
     expect(page.get_by_test_id("desk-report")).to_contain_text("按时长统计的未结工单")
