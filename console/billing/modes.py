@@ -1,12 +1,12 @@
 """The billing-mode rules, pure (no database, no clock): when a requested change takes effect, and
-which mode is in force on a billing day. `console.billing.services.billing_mode_change` asks them under the
-account's lock; the package page asks them to draw its Change button.
+which mode is in force on a billing day. `console.billing.services.billing_mode_change` asks
+them under the account's lock; the package page asks them to draw its Change button.
 
 The rules (Tencent Cloud CSS "Changing Billing Modes", with Alibaba Cloud ApsaraVideo Live for the
 details; docs/billing.md):
-- a change takes effect at the start of the next billing day; if the account already has traffic
-  usage today under the old mode, today and tomorrow are still settled under the old mode and the new
-  one applies from the day after tomorrow;
+- a change takes effect at the start of the next billing day; if the account already has
+  traffic usage today under the old mode, today and tomorrow are still settled under the old
+  mode and the new one applies from the day after tomorrow;
 - one request a day: a change asked today cannot be changed again today ("again tomorrow");
 - on a later day, while the change is still pending, asking for the mode in force cancels it (a
   row that takes effect the same day, so the pending one never does); asking for another mode is
@@ -43,7 +43,8 @@ class Refusal(StrEnum):
 
 
 REFUSAL_MESSAGES = {
-    Refusal.CHANGED_TODAY: _("The billing mode was already changed today. You can change the billing mode again tomorrow."),
+    # A request, not a change: the mode itself may change only tomorrow or later.
+    Refusal.CHANGED_TODAY: _("A billing mode change was already asked for today. You can change the billing mode again tomorrow."),
     Refusal.UNCHANGED: _("The account is already billed in this mode."),
     Refusal.ALREADY_PENDING: _("A change to this billing mode is already pending."),
     Refusal.PENDING_OTHER: _(

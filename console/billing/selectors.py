@@ -68,8 +68,9 @@ class BillingModeState:
 
 
 def billing_mode_state(account: Account, *, today: date) -> BillingModeState:
-    """One query (the latest request and whether there is usage the mode bills today); the mode in force and the
-    pending change are the account's own fields, kept from the history by the service."""
+    """One query (the latest request and whether there is usage the mode bills today); the mode
+    in force and the pending change are the account's own fields, kept from the history by the
+    service."""
     asked = (
         BillingModeChange.objects.filter(account=OuterRef("pk")).exclude(channel=BillingModeChannel.HISTORY_START)
         .order_by("-asked_at", "-id")

@@ -2,9 +2,9 @@
 
 `billing_mode_change` serves the console's Billing mode panel and the admin alike. Under the
 account's lock (`console.packages.locks`) it reads the history and whether the account has
-traffic usage today, asks the pure rule (`console.billing.modes.change_decide`), appends a `BillingModeChange`,
-writes what `Account` keeps of the history (derived from the whole history, so they never
-disagree) and audits the decision. Two requests at once queue on the lock; the second finds the
+traffic usage today, asks the pure rule (`console.billing.modes.change_decide`), appends a
+`BillingModeChange`, writes what `Account` keeps of the history (derived from the whole history,
+so they never disagree) and audits the decision. Two requests at once queue on the lock; the second finds the
 first's row and is refused ("again tomorrow"), and the database's one-row-a-day constraint holds
 it even without the lock.
 """
