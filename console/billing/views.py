@@ -8,7 +8,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
+from django_htmx.middleware import HtmxDetails
 
 from console.accounts.permissions import MemberAction, member_require
 from console.accounts.selectors import member_for
@@ -38,13 +40,29 @@ def _member_who_may_see_money(request):
     return member
 
 
+BALANCE_PAGE = "console/billing/balance.html"
+
+
+def _balance_page_part(htmx: HtmxDetails) -> str:
+    """Which part an htmx request wants: the balances or the ledger (each refreshes itself after a
+    dialog, and the ledger's filter and pages swap it); a history restore wants the whole page."""
+    if not htmx or htmx.history_restore_request:
+        return ""
+    return "#balances" if htmx.target == "balances" else "#ledger"
+
+
 @login_required
+# The same URL answers with the whole page or only a part; caches must keep them apart.
+@vary_on_headers("HX-Request", "HX-Target")
 def balance_and_bills(request):
     return _page(request)
 
 
 def _page(request, *, status: int = 200):
     member = _member_who_may_see_money(request)
+    part = _balance_page_part(request.htmx)
+    if part == "#balances":  # the balances alone need no ledger
+        return render(request, BALANCE_PAGE + part, {"account": member.account}, status=status)
     filters = LedgerFilterForm(request.GET or None)
     start, end = filters.dates()
     entries = ledger_for(member.account, start=start, end=end)
@@ -56,8 +74,7 @@ def _page(request, *, status: int = 200):
         "bills": selectors.recent_bills(member.account),
         "query": applied_query(filters),
     }
-    template = "console/billing/balance.html#ledger" if request.htmx else "console/billing/balance.html"
-    return render(request, template, context, status=status)
+    return render(request, BALANCE_PAGE + part, context, status=status)
 
 
 @login_required
@@ -136,7 +153,8 @@ def top_up(request):
     if not request.htmx:
         return redirect("billing_top_up_receipt", pk=result.top_up.pk)
     response = render(request, f"{TOP_UP_TEMPLATE}#receipt", {"top_up": result.top_up, "provider": payment_provider()})
-    # The balances on the page behind the dialog refresh themselves.
+    # The page behind the dialog refreshes itself: the package page's balances, or Balance and
+    # bills' balances and ledger.
     trigger_client_event(response, PACKAGES_CHANGED)
     return response
 

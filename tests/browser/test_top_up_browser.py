@@ -104,3 +104,30 @@ def test_the_banner_and_the_top_up_dialog_read_in_chinese(login, page, live_serv
     expect(dialog.get_by_test_id("split-lifts")).to_have_text("本次充值将结清全部欠费：账号立即恢复正常。", timeout=SLOW)
     assert fits(page)
     screenshot(f"top-up-confirm-zh-{viewport['width']}")
+
+
+def test_closing_the_receipt_leaves_balance_and_bills_showing_the_new_balance_and_entry(login, page, live_server):
+    page.set_viewport_size(LAPTOP)
+    account = FundedAccountFactory(name="Aurora", funds={"cash": "40.00"})
+    MemberFactory(user=UserFactory(username="aurora"), account=account)
+    login("aurora", "correct-horse")
+    page.goto(live_server.url + "/css/billing/")
+    page.evaluate("window.stillThisPage = true")
+
+    page.get_by_test_id("top-up").click()
+    dialog = page.get_by_role("dialog", name="Top up")
+    expect(dialog).to_be_visible(timeout=SLOW)
+    htmx_settled(page)
+    dialog.get_by_test_id("top-up-amount").fill("12.34")
+    dialog.get_by_test_id("top-up-review").click()
+    expect(dialog.get_by_test_id("top-up-confirm")).to_be_visible(timeout=SLOW)
+    htmx_settled(page)
+    dialog.get_by_test_id("top-up-confirm").click()
+    expect(page.get_by_role("dialog", name="Top-up receipt")).to_be_visible(timeout=SLOW)
+    htmx_settled(page)
+    page.keyboard.press("Escape")
+
+    # Behind the dialog, without a page load: the balances and the ledger were fetched again.
+    expect(page.get_by_test_id("balance-cash")).to_have_text("USD 52.34", timeout=SLOW)
+    expect(page.get_by_test_id("ledger").locator("tbody tr").first).to_contain_text("+12.34")
+    assert page.evaluate("window.stillThisPage === true")

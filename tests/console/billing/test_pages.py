@@ -139,6 +139,22 @@ def test_the_export_link_carries_the_date_filter_the_table_shows(client, member)
     assert f'href="{reverse("billing_ledger_csv")}?start={today}&amp;end={today}"' in html
 
 
+def test_the_balances_fetch_themselves_alone_after_a_dialog_changed_them(client, member):
+    html = client.get(reverse("billing"), headers={"HX-Request": "true", "HX-Target": "balances"}).content.decode()
+
+    assert html.lstrip().startswith('<section id="balances"') and 'hx-trigger="packagesChanged from:body"' in html
+    assert 'data-testid="balance-cash">USD 40.00' in html
+    assert 'id="ledger"' not in html
+
+
+def test_the_ledger_fetches_itself_again_with_its_filter_after_a_dialog_added_an_entry(client, member):
+    today = clock.today()
+
+    html = client.get(reverse("billing"), {"start": today}, headers={"HX-Request": "true"}).content.decode()
+
+    assert f'hx-get="{reverse("billing")}?start={today}" hx-trigger="packagesChanged from:body"' in html
+
+
 def test_an_htmx_filter_redraws_the_export_link_with_the_table(client, member):
     today = clock.today()
 
