@@ -9,4 +9,5 @@ urlpatterns = [
     path("css/billing/top-ups/<int:pk>/", views.top_up_receipt, name="billing_top_up_receipt"),
     path("css/billing/alert/", views.balance_alert, name="billing_alert"),
     path("css/billing/progress/", views.billing_progress_view, name="billing_progress"),
+    path("css/account/standing/", views.standing_banner, name="account_standing_banner"),
 ]

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
@@ -41,6 +41,7 @@ def _member_who_may_see_money(request):
 
 
 BALANCE_PAGE = "console/billing/balance.html"
+STANDING_BANNER = "console/billing/_standing_banner.html"
 
 
 def _balance_page_part(htmx: HtmxDetails) -> str:
@@ -164,6 +165,14 @@ def top_up_receipt(request, pk: int):
     member = _member_who_may_see_money(request)
     top_up = get_object_or_404(TopUp, pk=pk, account=member.account)
     return render(request, "console/billing/top_up_receipt.html", {"top_up": top_up, "provider": payment_provider()})
+
+
+@login_required
+@require_GET
+def standing_banner(request):
+    """The account's standing banner alone (its facts come from the context processor): every page
+    fetches it again when a dialog may have changed the standing, as a top-up that lifts a suspension."""
+    return render(request, STANDING_BANNER)
 
 
 @login_required

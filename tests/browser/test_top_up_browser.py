@@ -131,3 +131,25 @@ def test_closing_the_receipt_leaves_balance_and_bills_showing_the_new_balance_an
     expect(page.get_by_test_id("balance-cash")).to_have_text("USD 52.34", timeout=SLOW)
     expect(page.get_by_test_id("ledger").locator("tbody tr").first).to_contain_text("+12.34")
     assert page.evaluate("window.stillThisPage === true")
+
+
+def test_closing_the_receipt_of_a_top_up_that_lifted_the_suspension_takes_the_banner_away(login, page, live_server):
+    page.set_viewport_size(PHONE)
+    owing("harbor", AccountStatus.SUSPENDED_OVERDUE)
+    login("harbor", "correct-horse")
+    page.evaluate("window.stillThisPage = true")
+
+    page.get_by_test_id("banner-top-up").click()
+    dialog = page.get_by_role("dialog", name="Top up")
+    expect(dialog).to_be_visible(timeout=SLOW)
+    htmx_settled(page)
+    dialog.get_by_test_id("top-up-review").click()
+    expect(dialog.get_by_test_id("split-lifts")).to_be_visible(timeout=SLOW)
+    htmx_settled(page)
+    dialog.get_by_test_id("top-up-confirm").click()
+    expect(page.get_by_role("dialog", name="Top-up receipt").get_by_test_id("receipt-lifted")).to_be_visible(timeout=SLOW)
+    htmx_settled(page)
+    page.keyboard.press("Escape")
+
+    expect(page.get_by_test_id("account-banner")).to_have_count(0, timeout=SLOW)
+    assert page.evaluate("window.stillThisPage === true")

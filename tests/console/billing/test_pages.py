@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from console.accounts.models import AccountStatus
 from console.core import clock
 from console.packages.models import RenewalFailure
 from tests.factories import (
@@ -280,3 +281,13 @@ def test_the_auto_renew_checkbox_submits_without_an_inline_handler(client, membe
     html = client.get(reverse("package_detail", args=[package.code])).content.decode()
 
     assert "data-autosubmit" in html and "onchange=" not in html
+
+
+def test_the_standing_banner_fetches_itself_alone(client):
+    suspended = MemberFactory(account=FundedAccountFactory(funds={"owed": "7.50"}, status=AccountStatus.SUSPENDED_OVERDUE))
+    client.force_login(suspended.user)
+
+    html = client.get(reverse("account_standing_banner")).content.decode()
+
+    assert html.lstrip().startswith("<section class=\"account-banner") and 'data-status="suspended_overdue"' in html
+    assert "<html" not in html
