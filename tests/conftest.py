@@ -5,6 +5,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import translation
 
 from console.core import clock
+from tests.clock import PINNED_RATE_LIMIT_TIME
 
 
 def pytest_configure(config):
@@ -138,14 +139,9 @@ def demo_mode(settings, db):
     clock.unpin(token)
 
 
-# One rate-limit window for the whole test: django-ratelimit and our own counters count in fixed
-# windows of the wall clock, so a test posting 11 times could straddle a minute's edge and count
-# from zero again (seen under load). Counters in process memory start empty.
-PINNED_RATE_LIMIT_TIME = 1_900_000_000
-
-
 @pytest.fixture
 def rate_limits_pinned(settings, monkeypatch):
+    """The rate limits count in one window of the wall clock (PINNED_RATE_LIMIT_TIME), from empty."""
     import types
 
     import django_ratelimit.core

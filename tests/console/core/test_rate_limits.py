@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.console.core.lock_waits import wait_until_blocked
-from tests.conftest import PINNED_RATE_LIMIT_TIME
+from tests.clock import PINNED_RATE_LIMIT_TIME
 from tests.factories import MemberFactory, PackageFactory, spec
 
 ROOT = Path(__file__).resolve().parents[3]
