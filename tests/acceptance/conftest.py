@@ -20,6 +20,8 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,8 +81,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def demo(tmp_path_factory) -> Demo:
+@contextmanager
+def demo_served(tmp_path_factory) -> Iterator[Demo]:
+    """The committed HEAD cloned into a new folder and started there with the README's command."""
     if shutil.which("git") is None or not (REPOSITORY / ".git").exists():
         pytest.skip("the acceptance tests clone the committed HEAD: they need git and a checkout")
     if shutil.which("uv") is None:
@@ -107,6 +110,23 @@ def demo(tmp_path_factory) -> Demo:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory) -> Iterator[Demo]:
+    """One demo for the session's journeys, which leave it at real time as they found it. A journey
+    whose clock move leaves lasting effects overrides `demo` in its module with `demo_of_its_own`."""
+    with demo_served(tmp_path_factory) as served:
+        yield served
+
+
+@pytest.fixture(scope="module")
+def demo_of_its_own(tmp_path_factory) -> Iterator[Demo]:
+    """A demo for one module: the presenter's "+1 day" bills a day and passes deadlines (the
+    in-arrears persona is suspended), which "Back to real time" does not undo, and the other
+    journeys start from the seed."""
+    with demo_served(tmp_path_factory) as served:
+        yield served
 
 
 def _wait_until_serving(server: subprocess.Popen, login_url: str, log: Path) -> None:

@@ -4,6 +4,7 @@ its panel shows the change pending and the official SDK still answers daily traf
 packages frozen (transcoding unaffected). `pinewood`, which switched yesterday, is frozen now, and
 as it has streamed today, switching back would wait until the day after tomorrow."""
 
+import pytest
 from playwright.sync_api import expect
 from tencentcloud.common import credential
 from tencentcloud.common.profile.client_profile import ClientProfile
@@ -11,9 +12,15 @@ from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.live.v20180801 import live_client
 from tencentcloud.live.v20180801 import models as live_models
 
+
 SLOW = 15_000
 TRAFFIC, TRANSCODING = 0, 1
 FROZEN = 3
+
+
+@pytest.fixture(scope="module")
+def demo(demo_of_its_own):
+    return demo_of_its_own  # it moves the clock a day (tests/acceptance/conftest.py)
 
 
 def packages_of(demo, username: str):
@@ -100,5 +107,4 @@ def test_cedars_pending_change_takes_effect_when_the_presenter_moves_a_day(demo,
         assert traffic_after == dict.fromkeys(traffic_before, FROZEN)
         assert script(TRANSCODING) == (205, "", transcoding_before[2])
     finally:
-        # The other journeys run on the same demo at real time.
         presenter_clock(page, "Back to real time")

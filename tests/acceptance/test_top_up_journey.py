@@ -6,6 +6,7 @@ its 24 hours."""
 import json
 from decimal import Decimal
 
+import pytest
 from playwright.sync_api import expect
 from tencentcloud.billing.v20180709 import billing_client
 from tencentcloud.billing.v20180709 import models as billing_models
@@ -16,6 +17,11 @@ from tencentcloud.common.profile.http_profile import HttpProfile
 from tests.browser.htmx import htmx_settled
 
 SLOW = 15_000
+
+
+@pytest.fixture(scope="module")
+def demo(demo_of_its_own):
+    return demo_of_its_own  # it moves the clock a day (tests/acceptance/conftest.py)
 
 
 def balance_of(demo, username: str) -> dict:
@@ -70,7 +76,6 @@ def test_the_presenter_moves_the_in_arrears_persona_past_its_24_hours_and_it_is_
         expect(page.get_by_test_id("account-banner")).to_have_attribute("data-status", "suspended_overdue")
         expect(page.get_by_test_id("buy-package-refused")).to_be_visible()
     finally:
-        # The other journeys run on the same demo at real time.
         if page.get_by_test_id("demo-panel").get_attribute("open") is None:
             page.get_by_test_id("demo-panel").locator("summary").click()
         with page.expect_navigation():
