@@ -1,7 +1,7 @@
 """The overdue-payment journey on the README's demo, from outside: the `overdue` persona's amount
 owed in the console and in `DescribeAccountBalance` (the official SDK), a top-up of that amount
 plus 10 in Chromium lifting the suspension, and the presenter moving the in-arrears persona past
-its 24 hours."""
+its 24 hours; a top-up closed with Escape on a filtered ledger leaves the page up to date."""
 
 import json
 from decimal import Decimal
@@ -80,3 +80,36 @@ def test_the_presenter_moves_the_in_arrears_persona_past_its_24_hours_and_it_is_
             page.get_by_test_id("demo-panel").locator("summary").click()
         with page.expect_navigation():
             page.get_by_test_id("demo-panel").get_by_role("button", name="Back to real time").click()
+
+
+def test_a_top_up_closed_with_escape_leaves_the_filtered_ledger_and_the_balance_up_to_date(demo, sign_in, page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in("cedar")
+    page.goto(f"{demo.url}/css/billing/")
+    cash = Decimal(page.get_by_test_id("balance-cash").inner_text().removeprefix("USD "))
+    # the ledger filtered to today (an htmx swap), as a person looking for today's entries does
+    today = page.get_by_test_id("ledger").locator("tbody tr td:first-child").first.inner_text()[:10]
+    filters = page.get_by_test_id("ledger-filters")
+    filters.locator("input[name=start]").fill(today)
+    filters.get_by_role("button").first.click()
+    expect(page).to_have_url(f"{demo.url}/css/billing/?start={today}&end=", timeout=SLOW)
+    htmx_settled(page)
+    page.evaluate("window.stillThisPage = true")
+
+    page.get_by_test_id("top-up").click()
+    dialog = page.get_by_role("dialog", name="Top up")
+    expect(dialog).to_be_visible(timeout=SLOW)
+    htmx_settled(page)
+    dialog.get_by_test_id("top-up-amount").fill("7.25")
+    dialog.get_by_test_id("top-up-review").click()
+    expect(dialog.get_by_test_id("top-up-confirm")).to_be_visible(timeout=SLOW)
+    htmx_settled(page)
+    dialog.get_by_test_id("top-up-confirm").click()
+    expect(page.get_by_role("dialog", name="Top-up receipt")).to_be_visible(timeout=SLOW)
+    htmx_settled(page)
+    page.keyboard.press("Escape")
+
+    expect(page.get_by_test_id("balance-cash")).to_have_text(f"USD {cash + Decimal('7.25')}", timeout=SLOW)
+    expect(page.get_by_test_id("ledger").locator("tbody tr").first).to_contain_text("+7.25")
+    expect(page.get_by_test_id("ledger-filters").locator("input[name=start]")).to_have_value(today)
+    assert page.evaluate("window.stillThisPage === true")
