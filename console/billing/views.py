@@ -10,7 +10,6 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
-from django_htmx.middleware import HtmxDetails
 
 from console.accounts.permissions import MemberAction, member_require
 from console.accounts.selectors import member_for
@@ -23,7 +22,7 @@ from console.billing.progress import billing_progress
 from console.billing.topup import account_top_up, top_up_split
 from console.core import clock
 from console.core.errors import ServiceError
-from console.core.http import PACKAGES_CHANGED
+from console.core.http import PACKAGES_CHANGED, page_part
 from console.core.listing import applied_query, csv_download, page_of
 from console.ledger.memos import entry_memo_english
 from console.ledger.selectors import ledger_for
@@ -44,14 +43,6 @@ BALANCE_PAGE = "console/billing/balance.html"
 STANDING_BANNER = "console/billing/_standing_banner.html"
 
 
-def _balance_page_part(htmx: HtmxDetails) -> str:
-    """Which part an htmx request wants: the balances or the ledger (each refreshes itself after a
-    dialog, and the ledger's filter and pages swap it); a history restore wants the whole page."""
-    if not htmx or htmx.history_restore_request:
-        return ""
-    return "#balances" if htmx.target == "balances" else "#ledger"
-
-
 @login_required
 # The same URL answers with the whole page or only a part; caches must keep them apart.
 @vary_on_headers("HX-Request", "HX-Target")
@@ -61,7 +52,8 @@ def balance_and_bills(request):
 
 def _page(request, *, status: int = 200):
     member = _member_who_may_see_money(request)
-    part = _balance_page_part(request.htmx)
+    # The balances fetch themselves again after a top-up; the ledger's filter and pages swap it.
+    part = page_part(request.htmx, target="balances", part="#balances", otherwise="#ledger")
     if part == "#balances":  # the balances alone need no ledger
         return render(request, BALANCE_PAGE + part, {"account": member.account}, status=status)
     filters = LedgerFilterForm(request.GET or None)

@@ -4,12 +4,23 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django_htmx.http import reswap, trigger_client_event
+from django_htmx.middleware import HtmxDetails
 
 from console.core.errors import ServiceError
 
 # Fired on the page after a dialog changed packages or balances; the package table and the
 # balances listen for it (`hx-trigger="packagesChanged from:body"`) and fetch themselves again.
 PACKAGES_CHANGED = "packagesChanged"
+
+
+def page_part(htmx: HtmxDetails, *, target: str, part: str, otherwise: str) -> str:
+    """Which part of a page an htmx request wants (a template partial's "#name"): `part` when it
+    targets the element `target` (a region that fetches itself again after a dialog), else
+    `otherwise` (the region its own links and filters swap); "" for a full load or a history
+    restore after a cache miss, which want the whole page."""
+    if not htmx or htmx.history_restore_request:
+        return ""
+    return part if htmx.target == target else otherwise
 
 
 def dialog_done(request: HttpRequest, *, message: str, fallback_url: str, event: str = PACKAGES_CHANGED) -> HttpResponse:

@@ -9,6 +9,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from console.accounts.selectors import member_for
 from console.core import clock
+from console.core.http import page_part
 from console.core.listing import page_of
 from console.packages import selectors
 from console.packages.status import package_status
@@ -17,14 +18,6 @@ from refunds.selectors import account_facts, refund_verdict
 
 DETAIL = "console/packages/detail.html"
 DEDUCTIONS_PER_PAGE = 20
-
-
-def _part(htmx) -> str:
-    """The facts (they fetch themselves again after a refund), the deductions (their page links),
-    or, for a full load or a history restore, the whole page."""
-    if not htmx or htmx.history_restore_request:
-        return ""
-    return "#facts" if htmx.target == "package-facts" else "#deductions"
 
 
 @login_required
@@ -51,4 +44,6 @@ def package_detail(request, code):
         "renewal_failures": selectors.renewal_failures_for(package),
         "auto_renew_note": selectors.auto_renew_note(package),
     }
-    return render(request, DETAIL + _part(request.htmx), context)
+    # The facts fetch themselves again after a refund; the deductions' page links swap them.
+    part = page_part(request.htmx, target="package-facts", part="#facts", otherwise="#deductions")
+    return render(request, DETAIL + part, context)

@@ -2,11 +2,11 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.middleware import HtmxDetails
 
 from console.accounts.permissions import buy_refusal
 from console.accounts.selectors import member_for
 from console.core import clock
+from console.core.http import page_part
 from console.core.listing import csv_download
 from console.packages.status import PackageStatus
 from console.pages.packages import selectors
@@ -17,21 +17,14 @@ from console.pages.packages.rows import draw_rows
 PACKAGE_LIST = "pages/package_list.html"
 
 
-def _package_list_part(htmx: HtmxDetails) -> str:
-    """Which part an htmx request wants: the balances or the table (each refreshes itself after a
-    dialog); a history restore after a cache miss wants the whole page."""
-    if not htmx or htmx.history_restore_request:
-        return ""
-    return "#summary" if htmx.target == "account-summary" else "#table"
-
-
 @login_required
 @require_GET
 # The same URL answers with the whole page or only a part; caches must keep them apart.
 @vary_on_headers("HX-Request", "HX-Target")
 def package_list(request):
     member = member_for(request.user)
-    part = _package_list_part(request.htmx)
+    # The balances fetch themselves again after a dialog; the table's links and filters swap it.
+    part = page_part(request.htmx, target="account-summary", part="#summary", otherwise="#table")
     if part == "#summary":  # the balances alone need no packages
         summary = selectors.account_summary(member.account, now=clock.now())
         return render(request, PACKAGE_LIST + part, {"view": summary})
